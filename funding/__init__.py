@@ -1,0 +1,1 @@
+"""Funding: sources, allocations, drawdowns and repayment schedules per project."""

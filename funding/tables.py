@@ -1,0 +1,1 @@
+"""Tables of the funding domain (none yet: the domain arrives with its own issue)."""

@@ -1,0 +1,1 @@
+"""Quality supervision: issues, notices, replies and rechecks, stop-work and resumption orders."""

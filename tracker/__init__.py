@@ -1,0 +1,1 @@
+"""Tracker: construction quality and resident decisions for resettlement housing and retrofits."""

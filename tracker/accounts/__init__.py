@@ -1,0 +1,1 @@
+"""Accounts: organisations, users, roles, project memberships, sessions and login."""

@@ -1,0 +1,166 @@
+"""Login and logout (pages and JSON), the current user, organisations and users."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from tracker.accounts import services
+from tracker.accounts.roles import Role
+from tracker.accounts.schemas import LoginIn, Me, MembershipIn, OrganisationIn, OrganisationOut, UserIn, UserOut
+from tracker.accounts.tables import Organisation, User
+from tracker.errors import DomainError
+from tracker.i18n import LOCALES, gettext
+from tracker.web.auth import SESSION_USER_KEY
+from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _me(actor) -> Me:
+    return Me(
+        id=actor.id,
+        username=actor.username,
+        name=actor.name,
+        role=actor.role,
+        organisation_id=actor.organisation_id,
+        household_id=actor.household_id,
+        project_ids=sorted(actor.project_ids),
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect after login would help phishing.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+class AuthApiController(Controller):
+    path = "/api/v1/auth"
+    tags = ["accounts"]
+
+    @post("/login", guards=[allow_public], exclude_from_csrf=True, status_code=200)
+    async def login(self, request: Request, data: LoginIn) -> Me:
+        """Log in with a user name and password; the session cookie then authenticates later calls."""
+        actor = await services.log_in(data.username, data.password, _client(request))
+        request.clear_session()
+        request.set_session({SESSION_USER_KEY: actor.id})
+        return _me(actor)
+
+    @post("/logout", guards=[requires_login], status_code=200)
+    async def logout(self, request: Request) -> dict[str, bool]:
+        await services.log_out(actor_of(request))
+        request.clear_session()
+        return {"logged_out": True}
+
+    @get("/me", guards=[requires_login])
+    async def me(self, request: Request) -> Me:
+        return _me(actor_of(request))
+
+
+class LoginPageController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", guards=[allow_public])
+    async def login_form(self, next: str | None = None) -> Template:
+        return Template("login.html", context={"next": _safe_next(next), "error": None, "username": ""})
+
+    @post("/login", guards=[allow_public])
+    async def login_submit(
+        self,
+        request: Request,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        username = str(data.get("username", ""))
+        target = _safe_next(str(data.get("next", "/")))
+        try:
+            actor = await services.log_in(username, str(data.get("password", "")), _client(request))
+        except DomainError as exc:
+            return Template(
+                "login.html",
+                context={"next": target, "error": exc.translated(gettext), "username": username},
+                status_code=exc.status_code,
+            )
+        request.clear_session()
+        request.set_session({SESSION_USER_KEY: actor.id})
+        return Redirect(path=target)
+
+    @post("/logout", guards=[requires_login])
+    async def logout(self, request: Request) -> Redirect:
+        await services.log_out(actor_of(request))
+        request.clear_session()
+        return Redirect(path="/login")
+
+    @get("/lang/{code:str}", guards=[allow_public])
+    async def language(self, code: str, next: str | None = None) -> Redirect:
+        response = Redirect(path=_safe_next(next))
+        if code in LOCALES:
+            response.set_cookie("lang", code, max_age=365 * 86400, httponly=True, samesite="lax")
+        return response
+
+
+class AdminApiController(Controller):
+    path = "/api/v1"
+    tags = ["accounts"]
+    guards = [requires_role(Role.admin)]
+
+    @get("/organisations")
+    async def list_organisations(self) -> list[OrganisationOut]:
+        rows = await Organisation.select().order_by(Organisation.id)
+        return [OrganisationOut(id=r["id"], name=r["name"], kind=r["kind"]) for r in rows]
+
+    @post("/organisations")
+    async def create_organisation(self, request: Request, data: OrganisationIn) -> OrganisationOut:
+        org_id = await services.create_organisation(actor_of(request), name=data.name, kind=data.kind)
+        return OrganisationOut(id=org_id, name=data.name.strip(), kind=data.kind)
+
+    @get("/users")
+    async def list_users(self) -> list[UserOut]:
+        rows = await User.select().order_by(User.id)
+        return [
+            UserOut(
+                id=r["id"],
+                username=r["username"],
+                display_name=r["display_name"],
+                role=r["role"],
+                organisation_id=r["organisation"],
+                household_id=r["household"],
+                active=r["active"],
+            )
+            for r in rows
+        ]
+
+    @post("/users")
+    async def create_user(self, request: Request, data: UserIn) -> UserOut:
+        user_id = await services.create_user(
+            actor_of(request),
+            username=data.username,
+            display_name=data.display_name,
+            password=data.password,
+            role=data.role,
+            organisation_id=data.organisation_id,
+            household_id=data.household_id,
+            project_ids=data.project_ids,
+        )
+        return UserOut(
+            id=user_id,
+            username=data.username,
+            display_name=data.display_name,
+            role=data.role,
+            organisation_id=data.organisation_id,
+            household_id=data.household_id,
+            active=True,
+        )
+
+    @post("/projects/{project_id:int}/members", status_code=201)
+    async def add_member(self, request: Request, project_id: int, data: MembershipIn) -> dict[str, int]:
+        await services.add_membership(actor_of(request), user_id=data.user_id, project_id=project_id)
+        return {"project_id": project_id, "user_id": data.user_id}

@@ -1,0 +1,59 @@
+"""Request and response shapes of accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from tracker.accounts.roles import OrganisationKind, Role
+
+
+class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Me(msgspec.Struct):
+    id: int | None
+    username: str
+    name: str
+    role: Role
+    organisation_id: int | None
+    household_id: int | None
+    project_ids: list[int]
+
+
+class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    kind: OrganisationKind
+
+
+class OrganisationOut(msgspec.Struct):
+    id: int
+    name: str
+    kind: OrganisationKind
+
+
+class UserIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")]
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    password: Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
+    role: Role
+    organisation_id: int | None = None
+    household_id: int | None = None
+    project_ids: list[int] = []
+
+
+class UserOut(msgspec.Struct):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    organisation_id: int | None
+    household_id: int | None
+    active: bool
+
+
+class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):
+    user_id: int

@@ -1,0 +1,146 @@
+"""Account rules: logging in (rate-limited), loading the actor, creating users and memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tracker import audit
+from tracker.accounts.actor import SYSTEM, Actor
+from tracker.accounts.passwords import hash_password, verify_password
+from tracker.accounts.roles import OrganisationKind, Role
+from tracker.accounts.tables import LoginAttempt, Membership, Organisation, User
+from tracker.db import transaction
+from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from tracker.settings import get_settings
+
+MIN_PASSWORD_LENGTH = 8
+
+
+async def load_actor(user_id: int) -> Actor | None:
+    """The active user behind a session, with the projects they belong to."""
+    rows = await User.select(
+        User.id, User.username, User.display_name, User.role, User.organisation, User.household, User.active
+    ).where(User.id == user_id)
+    if not rows or not rows[0]["active"]:
+        return None
+    row = rows[0]
+    memberships = await Membership.select(Membership.project).where(Membership.user == user_id)
+    return Actor(
+        id=row["id"],
+        username=row["username"],
+        name=row["display_name"],
+        role=Role(row["role"]),
+        organisation_id=row["organisation"],
+        household_id=row["household"],
+        project_ids=frozenset(m["project"] for m in memberships),
+    )
+
+
+async def _recent_failures(keys: list[str]) -> int:
+    window = dt.timedelta(seconds=get_settings().login_window_seconds)
+    since = dt.datetime.now(dt.timezone.utc) - window
+    return await LoginAttempt.count().where(LoginAttempt.key.is_in(keys), LoginAttempt.at > since)
+
+
+async def log_in(username: str, password: str, client: str) -> Actor:
+    """Check a user name and password; refuse after too many recent failures.
+
+    Failures are counted per user name and per client address, in the database, so the limit
+    holds across app processes.
+    """
+    username = username.strip()
+    settings = get_settings()
+    keys = [f"user:{username.lower()}", f"client:{client}"]
+    if await _recent_failures(keys) >= settings.login_max_failures:
+        raise TooMany(
+            "Too many failed logins; wait a few minutes before trying again.", rule="login_rate_limit"
+        )
+    rows = await User.select(User.id, User.password_hash, User.active).where(User.username == username)
+    stored = rows[0]["password_hash"] if rows and rows[0]["active"] else None
+    if not await verify_password(stored, password):
+        async with transaction():
+            await LoginAttempt.insert(*(LoginAttempt(key=key) for key in keys))
+        raise Forbidden("Wrong user name or password.", rule="login")
+    actor = await load_actor(rows[0]["id"])
+    assert actor is not None
+    async with transaction():
+        await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
+        await audit.record(actor, "user.login", "user", actor.id, {"client": client})
+    return actor
+
+
+async def log_out(actor: Actor) -> None:
+    async with transaction():
+        await audit.record(actor, "user.logout", "user", actor.id, {})
+
+
+async def create_organisation(actor: Actor, *, name: str, kind: OrganisationKind) -> int:
+    name = name.strip()
+    if not name:
+        raise Invalid("Name is required.", field="name")
+    async with transaction():
+        if await Organisation.exists().where(Organisation.name == name):
+            raise Conflict(f"An organisation named {name!r} already exists.", field="name")
+        row = (await Organisation.insert(Organisation(name=name, kind=kind.value)).returning(Organisation.id))[0]
+        await audit.record(actor, "organisation.create", "organisation", row["id"], {"name": name, "kind": kind})
+    return row["id"]
+
+
+async def create_user(
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    organisation_id: int | None = None,
+    household_id: int | None = None,
+    project_ids: list[int] | None = None,
+    password_hash: str | None = None,
+) -> int:
+    """Create an account; a contractor needs its organisation, a resident its household."""
+    username = username.strip()
+    if not username:
+        raise Invalid("User name is required.", field="username")
+    if password_hash is None and len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if role is Role.contractor and organisation_id is None:
+        raise Invalid("A contractor account belongs to its contractor organisation.", field="organisation_id")
+    if role is Role.resident and household_id is None:
+        raise Invalid("A resident account belongs to a household.", field="household_id")
+    hashed = password_hash or await hash_password(password)
+    async with transaction():
+        if await User.exists().where(User.username == username):
+            raise Conflict(f"The user name {username!r} is taken.", field="username")
+        if organisation_id is not None and not await Organisation.exists().where(Organisation.id == organisation_id):
+            raise NotFound(f"No organisation {organisation_id}.", field="organisation_id")
+        user = User(
+            username=username,
+            display_name=display_name.strip() or username,
+            password_hash=hashed,
+            role=role.value,
+            organisation=organisation_id,
+            household=household_id,
+        )
+        user_id = (await User.insert(user).returning(User.id))[0]["id"]
+        for project_id in project_ids or []:
+            await Membership.insert(Membership(user=user_id, project=project_id))
+        await audit.record(
+            actor,
+            "user.create",
+            "user",
+            user_id,
+            {"username": username, "role": role, "organisation_id": organisation_id, "projects": project_ids or []},
+        )
+    return user_id
+
+
+async def add_membership(actor: Actor, *, user_id: int, project_id: int) -> None:
+    async with transaction():
+        if await Membership.exists().where(Membership.user == user_id, Membership.project == project_id):
+            raise Conflict("The user is already a member of this project.", field="user_id")
+        await Membership.insert(Membership(user=user_id, project=project_id))
+        await audit.record(actor, "membership.add", "project", project_id, {"user_id": user_id})
+
+
+__all__ = ["SYSTEM", "add_membership", "create_organisation", "create_user", "load_actor", "log_in", "log_out"]

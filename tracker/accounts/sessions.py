@@ -1,0 +1,61 @@
+"""A Litestar session store in the database, so every app process sees the same sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar.stores.base import Store
+
+from tracker.accounts.tables import WebSession
+
+
+def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
+    if expires_in is None:
+        return None
+    seconds = expires_in.total_seconds() if isinstance(expires_in, dt.timedelta) else expires_in
+    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+
+
+class DatabaseSessionStore(Store):
+    async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        expires_at = _expiry(expires_in)
+        updated = await WebSession.update({WebSession.data: data, WebSession.expires_at: expires_at}).where(
+            WebSession.key == key
+        ).returning(WebSession.id)
+        if not updated:
+            await WebSession.insert(WebSession(key=key, data=data, expires_at=expires_at))
+
+    async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
+        rows = await WebSession.select(WebSession.data, WebSession.expires_at).where(WebSession.key == key)
+        if not rows:
+            return None
+        row = rows[0]
+        if row["expires_at"] is not None and row["expires_at"] <= dt.datetime.now(dt.timezone.utc):
+            await self.delete(key)
+            return None
+        if renew_for is not None:
+            await WebSession.update({WebSession.expires_at: _expiry(renew_for)}).where(WebSession.key == key)
+        data = row["data"]
+        return bytes(data) if not isinstance(data, bytes) else data
+
+    async def delete(self, key: str) -> None:
+        await WebSession.delete().where(WebSession.key == key)
+
+    async def delete_all(self) -> None:
+        await WebSession.delete(force=True)
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        rows = await WebSession.select(WebSession.expires_at).where(WebSession.key == key)
+        if not rows or rows[0]["expires_at"] is None:
+            return None
+        return int((rows[0]["expires_at"] - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+    async def delete_expired(self) -> int:
+        gone = await WebSession.delete().where(WebSession.expires_at < dt.datetime.now(dt.timezone.utc)).returning(
+            WebSession.id
+        )
+        return len(gone)

@@ -1,0 +1,80 @@
+"""The application factory: the one place where the app is assembled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from tracker import db
+from tracker.accounts.sessions import DatabaseSessionStore
+from tracker.plugin import TrackerPlugin
+from tracker.settings import ROOT, get_settings
+from tracker.web.auth import ActorMiddleware
+from tracker.web.errors import EXCEPTION_HANDLERS
+from tracker.web.guards import allow_public
+from tracker.web.templating import configure_environment
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    await db.start()
+    try:
+        yield
+    finally:
+        await db.stop()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    session_config = ServerSideSessionConfig(
+        store="sessions",
+        key="tracker_session",
+        max_age=settings.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    template_config = TemplateConfig(
+        directory=Path(ROOT / "templates"),
+        engine=JinjaTemplateEngine,
+        engine_callback=configure_environment,
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[Path(__file__).parent / "static"],
+        guards=[allow_public],
+        include_in_schema=False,
+    )
+    return Litestar(
+        route_handlers=[static],
+        lifespan=[lifespan],
+        middleware=[session_config.middleware, ActorMiddleware()],
+        stores={"sessions": DatabaseSessionStore()},
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+        ),
+        template_config=template_config,
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Tracker API",
+            version="1",
+            description="Construction quality and resident decisions for resettlement housing and retrofits.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        plugins=[TrackerPlugin()],
+        request_max_body_size=settings.max_upload_bytes,
+        debug=settings.debug,
+    )

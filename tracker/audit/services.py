@@ -1,0 +1,145 @@
+"""Append to and verify the hash-chained audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from tracker.accounts.actor import Actor
+from tracker.audit.tables import AuditHead, AuditRecord
+from tracker.db import engine, is_postgres
+
+GENESIS_HASH = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"cannot record {type(value).__name__} in the audit log")
+
+
+def canonical_json(payload: Any) -> str:
+    return json.dumps(payload, default=_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _utc_text(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def chain_hash(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_name: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    payload: str,
+    prev_hash: str,
+) -> str:
+    material = canonical_json([seq, _utc_text(at), actor_id, actor_name, action, entity, entity_id, payload, prev_hash])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+async def record(actor: Actor, action: str, entity: str, entity_id: object, payload: dict[str, Any]) -> int:
+    """Append one record inside the caller's transaction and return its sequence number.
+
+    The head row is locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already holds
+    the write lock), so concurrent writers queue here and the chain never forks. Call it as the last
+    step of a business action so the lock is held briefly.
+    """
+    db = engine()
+    if db.current_transaction.get() is None:
+        raise RuntimeError("audit.record must run inside the business action's transaction")
+    query = AuditHead.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+    if is_postgres():
+        query = query.lock_rows("UPDATE")
+    head = (await query)[0]
+    seq = int(head["seq"]) + 1
+    at = dt.datetime.now(dt.timezone.utc)
+    text = canonical_json(payload)
+    fields = dict(
+        seq=seq,
+        at=at,
+        actor_id=actor.id,
+        actor_name=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        payload=text,
+        prev_hash=head["hash"],
+    )
+    digest = chain_hash(**fields)
+    await AuditRecord.insert(AuditRecord(**fields, hash=digest))
+    await AuditHead.update({AuditHead.seq: seq, AuditHead.hash: digest}).where(AuditHead.id == 1)
+    return seq
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    checked: int
+    head_hash: str
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+async def verify(batch_size: int = 5000) -> Verification:
+    """Recompute the whole chain; name the first record that does not match."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    last_id = 0
+    while True:
+        rows = await (
+            AuditRecord.select()
+            .where(AuditRecord.id > last_id)
+            .order_by(AuditRecord.id)
+            .limit(batch_size)
+        )
+        if not rows:
+            break
+        for row in rows:
+            last_id = row["id"]
+            seq = int(row["seq"])
+            if seq != expected_seq:
+                return Verification(False, checked, prev_hash, seq, f"expected sequence {expected_seq}, found {seq}")
+            if row["prev_hash"] != prev_hash:
+                return Verification(False, checked, prev_hash, seq, "previous hash does not match the record before")
+            digest = chain_hash(
+                seq=seq,
+                at=row["at"],
+                actor_id=row["actor_id"],
+                actor_name=row["actor_name"],
+                action=row["action"],
+                entity=row["entity"],
+                entity_id=row["entity_id"],
+                payload=row["payload"],
+                prev_hash=row["prev_hash"],
+            )
+            if digest != row["hash"]:
+                return Verification(False, checked, prev_hash, seq, "content does not match its hash")
+            prev_hash = digest
+            expected_seq += 1
+            checked += 1
+    head = (await AuditHead.select().where(AuditHead.id == 1))[0]
+    if int(head["seq"]) != checked or head["hash"] != prev_hash:
+        return Verification(False, checked, prev_hash, int(head["seq"]), "chain head does not match the last record")
+    return Verification(True, checked, prev_hash)
+
+
+async def head_hash() -> str:
+    """The current chain head, printed on publicity documents so a later edit is detectable."""
+    return (await AuditHead.select(AuditHead.hash).where(AuditHead.id == 1))[0]["hash"]

@@ -1,0 +1,118 @@
+"""Database engine, transactions and the translation of integrity errors into domain errors."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import asyncpg
+from piccolo.engine.base import Engine
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from tracker.errors import Conflict
+
+if TYPE_CHECKING:
+    from tracker.settings import Settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.engine == "postgres":
+        return PostgresEngine(config={"dsn": settings.database_url})
+    settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    # A generous busy timeout: writers queue behind each other instead of failing with
+    # "database is locked" when several requests write at once.
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+
+
+def engine() -> Engine:
+    found = engine_finder()
+    if found is None:  # pragma: no cover - piccolo_conf.py always defines DB
+        raise RuntimeError("piccolo_conf.py defines no engine")
+    return found
+
+
+def is_postgres() -> bool:
+    return engine().engine_type == "postgres"
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """One business action, one transaction; nested calls join the outer one.
+
+    SQLite transactions start IMMEDIATE so that two writers never both read and then fail to
+    upgrade their lock; PostgreSQL uses its default READ COMMITTED with explicit row locks.
+    """
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        txn = db.transaction(transaction_type=TransactionType.immediate)
+    else:
+        txn = db.transaction()
+    try:
+        async with txn:
+            yield
+    except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as exc:
+        raise integrity_conflict(exc) from exc
+
+
+_CONSTRAINT_NAME = re.compile(r'constraint "([^"]+)"')
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
+
+
+def integrity_conflict(exc: Exception) -> Conflict:
+    """Name the database rule that refused a write, whichever engine refused it."""
+    message = str(exc)
+    rule = None
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        rule = getattr(exc, "constraint_name", None)
+        if rule is None:
+            match = _CONSTRAINT_NAME.search(message)
+            rule = match.group(1) if match else None
+    else:
+        for pattern in (_SQLITE_UNIQUE, _SQLITE_CHECK):
+            match = pattern.search(message)
+            if match:
+                rule = match.group(1)
+                break
+    return Conflict(
+        f"The database refused the change: {rule or message}",
+        rule=rule or "integrity",
+    )
+
+
+async def start(db: Engine | None = None) -> None:
+    db = db or engine()
+    if isinstance(db, PostgresEngine):
+        if db.pool is None:
+            await db.start_connection_pool(min_size=2, max_size=20)
+    else:
+        # WAL lets readers go on while one writer commits; it persists in the file.
+        await db.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def stop(db: Engine | None = None) -> None:
+    db = db or engine()
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        await db.close_connection_pool()
+
+
+async def ping() -> bool:
+    try:
+        await engine().run_ddl("SELECT 1")
+    except Exception:  # noqa: BLE001 - health reports any failure as unreachable
+        return False
+    return True
+
+
+async def migrate() -> None:
+    """Apply every pending Piccolo migration of every app."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all", fake=False)
+    if not result.success:
+        raise RuntimeError(f"Migrations failed: {result.message}")

@@ -1,0 +1,45 @@
+"""Interface language: message catalogs (Babel .po files) and the reader's locale per request.
+
+Chinese (zh_CN) is the default; English is the source language of every msgid. Catalogs are read
+from the .po source at start, so no compile step can be forgotten.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from contextvars import ContextVar
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES = ("zh_CN", "en")
+LOCALE_DIR = Path(__file__).parent / "locale"
+current_locale: ContextVar[str] = ContextVar("current_locale", default="zh_CN")
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> gettext_module.NullTranslations:
+    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return gettext_module.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext_module.GNUTranslations(buffer)
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
+def pick_locale(cookie: str | None, default: str) -> str:
+    return cookie if cookie in LOCALES else default

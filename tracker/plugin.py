@@ -1,0 +1,38 @@
+"""The init plugin: registers every domain's controllers and the `tracker` command line."""
+
+from __future__ import annotations
+
+from click import Group
+from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+from litestar.config.app import AppConfig
+
+
+def route_handlers() -> list:
+    from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
+    from tracker.audit.controllers import AuditApiController
+    from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
+    from tracker.register.pages import RegisterPages
+    from tracker.web.system import SystemController
+
+    return [
+        SystemController,
+        AuthApiController,
+        LoginPageController,
+        AdminApiController,
+        AuditApiController,
+        ProjectApiController,
+        BuildingApiController,
+        HouseholdApiController,
+        RegisterPages,
+    ]
+
+
+class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.route_handlers.extend(route_handlers())
+        return app_config
+
+    def on_cli_init(self, cli: Group) -> None:
+        from tracker.cli import register_commands
+
+        register_commands(cli)

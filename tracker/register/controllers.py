@@ -1,0 +1,122 @@
+"""JSON API of the register under /api/v1: projects, buildings, dwellings, households, files."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, patch, post, put
+from litestar.params import Parameter
+
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, PROJECT_ADMINS, REGISTER_READERS, REGISTER_WRITERS, Role
+from tracker.register import services
+from tracker.register.kinds import ContactStatus, HouseholdKind
+from tracker.register.schemas import (
+    BuildingIn,
+    BuildingOut,
+    DwellingIn,
+    DwellingOut,
+    FileEntryIn,
+    FileEntryOut,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    Page,
+    ProjectIn,
+    ProjectOut,
+    StrategyIn,
+)
+from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
+
+
+class ProjectApiController(Controller):
+    path = "/api/v1/projects"
+    tags = ["register"]
+
+    @get("/", guards=[requires_login])
+    async def list_projects(self, request: Request) -> list[ProjectOut]:
+        """The projects the caller is a member of (all of them for an admin)."""
+        return await services.list_projects(actor_of(request))
+
+    @post("/", guards=[requires_role(PROJECT_ADMINS)])
+    async def create_project(self, request: Request, data: ProjectIn) -> ProjectOut:
+        return await services.create_project(actor_of(request), data)
+
+    @get("/{project_id:int}", guards=[requires_login, project_member])
+    async def get_project(self, project_id: int) -> ProjectOut:
+        return await services.get_project(project_id)
+
+    @put("/{project_id:int}", guards=[requires_role(PROJECT_ADMINS), project_member])
+    async def update_project(self, request: Request, project_id: int, data: ProjectIn) -> ProjectOut:
+        return await services.update_project(actor_of(request), project_id, data)
+
+    @get("/{project_id:int}/buildings", guards=[requires_role(REGISTER_READERS, Role.contractor), project_member])
+    async def list_buildings(self, project_id: int) -> list[BuildingOut]:
+        return await services.list_buildings(project_id)
+
+    @post("/{project_id:int}/buildings", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def add_building(self, request: Request, project_id: int, data: BuildingIn) -> BuildingOut:
+        return await services.add_building(actor_of(request), project_id, data)
+
+    @get("/{project_id:int}/households", guards=[requires_role(REGISTER_READERS), project_member])
+    async def search_households(
+        self,
+        project_id: int,
+        q: str = "",
+        office: str = "",
+        subdistrict: str = "",
+        kind: HouseholdKind | None = None,
+        contact_status: ContactStatus | None = None,
+        offset: int = Parameter(default=0, ge=0),
+        limit: int = Parameter(default=50, ge=1, le=500),
+    ) -> Page:
+        """Households of a project: search by certificate, name or phone; filter by label and status."""
+        items, total = await services.search_households(
+            project_id,
+            services.HouseholdFilter(
+                q=q, office=office, subdistrict=subdistrict, kind=kind, contact_status=contact_status,
+                offset=offset, limit=limit,
+            ),
+        )
+        return Page(items=items, total=total, offset=offset, limit=limit)
+
+    @post("/{project_id:int}/households", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def create_household(self, request: Request, project_id: int, data: HouseholdIn) -> HouseholdOut:
+        return await services.create_household(actor_of(request), project_id, data)
+
+
+class BuildingApiController(Controller):
+    path = "/api/v1/buildings"
+    tags = ["register"]
+
+    @get("/{building_id:int}/dwellings", guards=[requires_role(REGISTER_READERS, Role.contractor), project_member])
+    async def list_dwellings(self, building_id: int) -> list[DwellingOut]:
+        return await services.list_dwellings(building_id)
+
+    @post("/{building_id:int}/dwellings", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def add_dwelling(self, request: Request, building_id: int, data: DwellingIn) -> DwellingOut:
+        return await services.add_dwelling(actor_of(request), building_id, data)
+
+
+class HouseholdApiController(Controller):
+    path = "/api/v1/households"
+    tags = ["register"]
+
+    @get("/{household_id:int}", guards=[requires_role(REGISTER_READERS, Role.resident), own_household, project_member])
+    async def get_household(self, household_id: int) -> HouseholdOut:
+        return await services.get_household(household_id)
+
+    @patch("/{household_id:int}", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def update_household(self, request: Request, household_id: int, data: HouseholdPatch) -> HouseholdOut:
+        return await services.update_household(actor_of(request), household_id, data)
+
+    @put("/{household_id:int}/strategy", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
+    async def set_strategy(self, request: Request, household_id: int, data: StrategyIn) -> HouseholdOut:
+        """Replace the household's strategy (一户一策); earlier ones stay in the audit log."""
+        return await services.set_strategy(actor_of(request), household_id, data.strategy)
+
+    @get("/{household_id:int}/file", guards=[requires_role(REGISTER_READERS), project_member])
+    async def list_file(self, household_id: int) -> list[FileEntryOut]:
+        """The per-household file (一户一档), newest first."""
+        return await services.list_file_entries(household_id)
+
+    @post("/{household_id:int}/file", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
+    async def add_file_entry(self, request: Request, household_id: int, data: FileEntryIn) -> FileEntryOut:
+        return await services.add_file_entry(actor_of(request), household_id, data)

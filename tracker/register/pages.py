@@ -1,0 +1,138 @@
+"""Pages of the register for people: projects, buildings, households and the household file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, Role
+from tracker.errors import DomainError, Invalid
+from tracker.i18n import gettext
+from tracker.register import services
+from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind
+from tracker.register.schemas import FileEntryIn
+from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+PAGE_SIZE = 50
+
+
+def _form_struct(struct: type[msgspec.Struct], data: dict[str, Any]):
+    """Turn a submitted form into a Struct, naming the field on the first bad value."""
+    try:
+        return msgspec.convert({k: v for k, v in data.items() if k != "_csrf_token"}, struct, strict=False)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        field = text.split("$.")[-1].rstrip("`") if "$." in text else None
+        raise Invalid("Invalid value for {name}.", field=field, name=field or "?") from exc
+
+
+class RegisterPages(Controller):
+    include_in_schema = False
+
+    @get("/projects", guards=[requires_login])
+    async def projects(self, request: Request) -> Template:
+        actor = actor_of(request)
+        return Template("register/projects.html", context={"projects": await services.list_projects(actor)})
+
+    @get("/projects/{project_id:int}", guards=[requires_login, project_member])
+    async def project(self, request: Request, project_id: int) -> Template:
+        actor = actor_of(request)
+        project = await services.get_project(project_id)
+        buildings = await services.list_buildings(project_id) if actor.role in REGISTER_READERS else []
+        return Template("register/project.html", context={"project": project, "buildings": buildings})
+
+    @get("/buildings/{building_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
+    async def building(self, building_id: int) -> Template:
+        dwellings = await services.list_dwellings(building_id)
+        project_id = dwellings[0].project_id if dwellings else None
+        return Template(
+            "register/building.html",
+            context={"dwellings": dwellings, "building_id": building_id, "project_id": project_id},
+        )
+
+    @get("/projects/{project_id:int}/households", guards=[requires_role(REGISTER_READERS), project_member])
+    async def households(
+        self,
+        request: Request,
+        project_id: int,
+        q: str = "",
+        office: str = "",
+        subdistrict: str = "",
+        contact_status: str = "",
+        page: int = Parameter(default=1, ge=1),
+    ) -> Template:
+        status = ContactStatus(contact_status) if contact_status in ContactStatus._value2member_map_ else None
+        items, total = await services.search_households(
+            project_id,
+            services.HouseholdFilter(
+                q=q, office=office, subdistrict=subdistrict, contact_status=status,
+                offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+            ),
+        )
+        context = {
+            "project": await services.get_project(project_id),
+            "items": items,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "filters": {"q": q, "office": office, "subdistrict": subdistrict, "contact_status": contact_status},
+            "groups": await services.household_groups(project_id),
+            "statuses": list(ContactStatus),
+        }
+        # HTMX asks for the results only while the user types in the search box.
+        template = "register/_household_rows.html" if request.headers.get("hx-request") else "register/households.html"
+        return Template(template, context=context)
+
+    @get("/households/{household_id:int}", guards=[requires_role(REGISTER_READERS, Role.resident), own_household, project_member])
+    async def household(self, request: Request, household_id: int) -> Template:
+        return await self._household_page(request, household_id)
+
+    async def _household_page(
+        self, request: Request, household_id: int, *, error: str | None = None, form: dict | None = None, status: int = 200
+    ) -> Template:
+        actor = actor_of(request)
+        household = await services.get_household(household_id)
+        staff = actor.role in REGISTER_READERS
+        return Template(
+            "register/household.html",
+            context={
+                "household": household,
+                "entries": await services.list_file_entries(household_id) if staff else [],
+                "staff": staff,
+                "can_write": actor.role in HOUSEHOLD_FILE_WRITERS,
+                "kinds": list(FileEntryKind),
+                "household_kinds": list(HouseholdKind),
+                "today": dt.date.today().isoformat(),
+                "error": error,
+                "form": form or {},
+            },
+            status_code=status,
+        )
+
+    @post("/households/{household_id:int}/file", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
+    async def add_file_entry(self, request: Request, household_id: int, data: Form) -> Template | Redirect:
+        try:
+            entry = _form_struct(FileEntryIn, data)
+            await services.add_file_entry(actor_of(request), household_id, entry)
+        except DomainError as exc:
+            return await self._household_page(
+                request, household_id, error=exc.translated(gettext), form=data, status=exc.status_code
+            )
+        return Redirect(path=f"/households/{household_id}#file")
+
+    @post("/households/{household_id:int}/strategy", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
+    async def set_strategy(self, request: Request, household_id: int, data: Form) -> Template | Redirect:
+        strategy = str(data.get("strategy", ""))
+        if len(strategy) > 4000:
+            return await self._household_page(
+                request, household_id, error=gettext("The strategy is too long (at most 4000 characters)."), status=422
+            )
+        await services.set_strategy(actor_of(request), household_id, strategy)
+        return Redirect(path=f"/households/{household_id}")

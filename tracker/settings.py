@@ -1,0 +1,95 @@
+"""Settings read once from the environment, with defaults that are safe on a developer's machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(var_dir: Path) -> str:
+    """An explicit SECRET_KEY wins; otherwise one is generated once and kept under var/.
+
+    Keeping it in a file means sessions and CSRF tokens survive a restart and are shared by
+    every app process started from the same checkout.
+    """
+    explicit = os.environ.get("SECRET_KEY")
+    if explicit:
+        return explicit
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    var_dir: Path
+    secret_key: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+    secure_cookies: bool = False
+    session_max_age: int = 12 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    max_upload_bytes: int = 10 * 1024 * 1024
+    default_locale: str = "zh_CN"
+    scheduler_enabled: bool = True
+    smtp_url: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def engine(self) -> str:
+        """`sqlite` or `postgres`, from the scheme of DATABASE_URL."""
+        return "postgres" if self.database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    var_dir = Path(os.environ.get("TRACKER_VAR_DIR", ROOT / "var")).resolve()
+    default_db = f"sqlite:///{var_dir / 'tracker.sqlite'}"
+    database_url = os.environ.get("DATABASE_URL") or default_db
+    if not database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
+        raise RuntimeError(
+            "DATABASE_URL must start with sqlite:/// or postgresql:// (got %r)" % database_url.split(":")[0]
+        )
+    return Settings(
+        database_url=database_url,
+        var_dir=var_dir,
+        secret_key=_secret_key(var_dir),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8000")),
+        debug=_bool("DEBUG", False),
+        secure_cookies=_bool("SECURE_COOKIES", False),
+        session_max_age=int(os.environ.get("SESSION_MAX_AGE", str(12 * 3600))),
+        login_max_failures=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        login_window_seconds=int(os.environ.get("LOGIN_WINDOW_SECONDS", str(15 * 60))),
+        max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        default_locale=os.environ.get("DEFAULT_LOCALE", "zh_CN"),
+        scheduler_enabled=_bool("SCHEDULER_ENABLED", True),
+        smtp_url=os.environ.get("SMTP_URL") or None,
+        public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+    )

@@ -1,0 +1,96 @@
+"""Every refusal as problem details (RFC 9457) for the API, or as a page with the message."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from tracker.db import integrity_conflict
+from tracker.errors import DomainError
+from tracker.i18n import gettext
+
+log = logging.getLogger("tracker")
+
+PROBLEM = "application/problem+json"
+
+
+def wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/schema", "/health")):
+        return False
+    return "text/html" in request.headers.get("accept", "") or request.method == "GET"
+
+
+def _problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(content=body, status_code=status, media_type=PROBLEM)
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    return Template(
+        template_name="error.html",
+        context={"status": status, "message": message},
+        status_code=status,
+    )
+
+
+def domain_error(request: Request, exc: DomainError) -> Response:
+    if wants_html(request):
+        return _page(request, exc.status_code, exc.translated(gettext))
+    return _problem(exc.status_code, exc.title, exc.detail, field=exc.field, rule=exc.rule, **exc.body)
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
+    errors = []
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            errors.append({"field": item.get("key") or item.get("source"), "message": item.get("message")})
+    fields = ", ".join(e["field"] for e in errors if e.get("field"))
+    detail = f"Invalid value for: {fields}." if fields else str(exc.detail)
+    if errors and errors[0].get("message"):
+        detail = f"{detail} {errors[0]['message']}"
+    if wants_html(request):
+        return _page(request, 400, detail)
+    return _problem(400, "Invalid input", detail, errors=errors or None, field=errors[0]["field"] if errors else None)
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, NotAuthorizedException) and wants_html(request):
+        return Redirect(path=f"/login?next={request.url.path}")
+    if wants_html(request):
+        return _page(request, exc.status_code, gettext(str(exc.detail)))
+    return _problem(exc.status_code, type(exc).__name__.removesuffix("Exception") or "Error", str(exc.detail))
+
+
+def integrity_error(request: Request, exc: Exception) -> Response:
+    """A constraint the service did not check first: still a 409 naming the rule, never a 500."""
+    return domain_error(request, integrity_conflict(exc))
+
+
+def internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if wants_html(request):
+        return _page(request, 500, gettext("Something went wrong on our side; it has been logged."))
+    return _problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "The server failed; the error has been logged.")
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    sqlite3.IntegrityError: integrity_error,
+    asyncpg.IntegrityConstraintViolationError: integrity_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
+}

@@ -1,0 +1,81 @@
+"""Guards: every route names who may call it. A route without a guard fails the route-table test.
+
+Role guards answer "may this kind of user do this at all"; the project guard answers "on this
+project". Residents and contractors are narrowed further by the services they call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from tracker.accounts.actor import Actor
+from tracker.accounts.roles import Role
+from tracker.register.tables import Building, Household
+
+
+def actor_of(connection: ASGIConnection) -> Actor:
+    actor = connection.scope.get("user")
+    if actor is None:
+        raise NotAuthorizedException("Log in first.")
+    return actor
+
+
+def allow_public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Open to anyone, logged in or not (login page, health, public verification)."""
+
+
+def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    actor_of(connection)
+
+
+def requires_role(*roles: Role | Iterable[Role]):
+    allowed: set[Role] = set()
+    for role in roles:
+        allowed.update([role] if isinstance(role, Role) else role)
+    names = ", ".join(sorted(r.value for r in allowed))
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        actor = actor_of(connection)
+        if actor.role not in allowed:
+            raise PermissionDeniedException(f"This needs one of the roles: {names}.")
+
+    guard.__name__ = f"requires_role({names})"
+    guard.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
+    return guard
+
+
+async def project_of(connection: ASGIConnection) -> int | None:
+    """The project a request is about, from whichever id its path carries."""
+    params = connection.path_params
+    if "project_id" in params:
+        return int(params["project_id"])
+    if "building_id" in params:
+        rows = await Building.select(Building.project).where(Building.id == params["building_id"])
+        return rows[0]["project"] if rows else None
+    if "household_id" in params:
+        rows = await Household.select(Household.project).where(Household.id == params["household_id"])
+        return rows[0]["project"] if rows else None
+    return None
+
+
+async def project_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The actor belongs to the project named by the path (admins belong everywhere).
+
+    An id that does not exist passes here and the service answers 404 for it.
+    """
+    actor = actor_of(connection)
+    project_id = await project_of(connection)
+    if project_id is None or actor.can_see_project(project_id):
+        return
+    raise PermissionDeniedException("You are not a member of this project.")
+
+
+async def own_household(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """A resident reaches only their own household; staff pass through to the project guard."""
+    actor = actor_of(connection)
+    if actor.role is Role.resident and int(connection.path_params.get("household_id", -1)) != actor.household_id:
+        raise PermissionDeniedException("Residents see only their own household.")

@@ -1,0 +1,44 @@
+"""Jinja environment: translations, formatting filters and the globals every page uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from jinja2 import Environment
+
+from tracker.i18n import current_locale, gettext, ngettext
+from tracker.settings import get_settings
+
+
+def _area(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _label(value: object) -> str:
+    """Translate an enumeration value (stored in English) for display."""
+    text = getattr(value, "value", value)
+    return gettext(f"enum:{text}").removeprefix("enum:") if text else ""
+
+
+def configure_environment(engine) -> None:
+    env: Environment = engine.engine
+    env.globals.update(
+        _=gettext,
+        ngettext=ngettext,
+        locale=lambda: current_locale.get(),
+        app_name="Tracker",
+        public_base_url=get_settings().public_base_url,
+    )
+    env.filters.update(area=_area, date=_date, label=_label)
+    env.autoescape = True
