@@ -1,7 +1,8 @@
 """Interface language: message catalogs (Babel .po files) and the reader's locale per request.
 
 Chinese (zh_CN) is the default; English is the source language of every msgid. Catalogs are read
-from the .po source at start, so no compile step can be forgotten.
+from the .po sources at start, so no compile step can be forgotten. Each domain keeps its own .po
+file in the locale folder (core.po, register.po, inspections.po, …); they are merged into one.
 """
 
 from __future__ import annotations
@@ -20,15 +21,27 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 current_locale: ContextVar[str] = ContextVar("current_locale", default="zh_CN")
 
 
+def catalog_files(locale: str) -> list[Path]:
+    return sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
+
+
 @lru_cache(maxsize=None)
 def translations(locale: str) -> gettext_module.NullTranslations:
-    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
+    files = catalog_files(locale)
+    if not files:
         return gettext_module.NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+    merged = None
+    for po in files:
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        if merged is None:
+            merged = catalog
+        else:
+            for message in catalog:
+                if message.id:
+                    merged[message.id] = message
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     return gettext_module.GNUTranslations(buffer)
 
