@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, patch, post, put
-from litestar.params import Parameter
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
 
 from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, PROJECT_ADMINS, REGISTER_READERS, REGISTER_WRITERS, Role
-from tracker.register import services
+from tracker.errors import Invalid
+from tracker.register import rollio, services
 from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.schemas import (
     BuildingIn,
@@ -24,6 +29,26 @@ from tracker.register.schemas import (
     StrategyIn,
 )
 from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
+
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+async def uploaded_file(form: dict[str, Any]) -> tuple[bytes, str]:
+    """The content and name of the form's `file` field, the one upload a roll import takes."""
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise Invalid("Choose a file to upload.", field="file")
+    return await upload.read(), upload.filename or ""
+
+
+async def roll_download(project_id: int, fmt: str) -> Response:
+    project = await services.get_project(project_id)
+    content = await rollio.export_roll(project_id, fmt)
+    return Response(
+        content=content,
+        media_type=rollio.CSV_TYPE if fmt == "csv" else rollio.XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="roll-{project.code}.{fmt}"'},
+    )
 
 
 class ProjectApiController(Controller):
@@ -80,6 +105,22 @@ class ProjectApiController(Controller):
     @post("/{project_id:int}/households", guards=[requires_role(REGISTER_WRITERS), project_member])
     async def create_household(self, request: Request, project_id: int, data: HouseholdIn) -> HouseholdOut:
         return await services.create_household(actor_of(request), project_id, data)
+
+    @post("/{project_id:int}/households/import", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def import_roll(self, request: Request, project_id: int, data: Upload) -> rollio.ImportReport:
+        """Import a roll (multipart field `file`, CSV or XLSX): all rows or none; 422 lists every bad row."""
+        content, filename = await uploaded_file(data)
+        return await rollio.import_roll(actor_of(request), project_id, content, filename)
+
+    @get("/{project_id:int}/households/export.csv", guards=[requires_role(REGISTER_READERS), project_member])
+    async def export_roll_csv(self, project_id: int) -> Response:
+        """The roll as CSV (UTF-8 with BOM), one row per holding; without identity numbers."""
+        return await roll_download(project_id, "csv")
+
+    @get("/{project_id:int}/households/export.xlsx", guards=[requires_role(REGISTER_READERS), project_member])
+    async def export_roll_xlsx(self, project_id: int) -> Response:
+        """The roll as an XLSX workbook, one row per holding; without identity numbers."""
+        return await roll_download(project_id, "xlsx")
 
 
 class BuildingApiController(Controller):

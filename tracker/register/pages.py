@@ -11,16 +11,19 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, Role
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, REGISTER_WRITERS, Role
 from tracker.errors import DomainError, Invalid
 from tracker.i18n import gettext
-from tracker.register import services
+from tracker.register import rollio, services
+from tracker.register.controllers import Upload, uploaded_file
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind
 from tracker.register.schemas import FileEntryIn
 from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PAGE_SIZE = 50
+# A refused roll can have thousands of bad rows; the page shows the first ones, the API returns all.
+SHOWN_ROW_ERRORS = 200
 
 
 def _form_struct(struct: type[msgspec.Struct], data: dict[str, Any]):
@@ -136,3 +139,58 @@ class RegisterPages(Controller):
             )
         await services.set_strategy(actor_of(request), household_id, strategy)
         return Redirect(path=f"/households/{household_id}")
+
+    @get("/projects/{project_id:int}/import", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def import_form(
+        self, project_id: int, imported: int | None = None, buildings: int = 0, dwellings: int = 0
+    ) -> Template:
+        """The roll upload form; after an import it shows the counts the redirect carries."""
+        report = rollio.ImportReport(imported, buildings, dwellings) if imported is not None else None
+        return await self._import_page(project_id, report=report)
+
+    @post("/projects/{project_id:int}/import", guards=[requires_role(REGISTER_WRITERS), project_member])
+    async def import_roll(self, request: Request, project_id: int, data: Upload) -> Template | Redirect:
+        try:
+            content, filename = await uploaded_file(data)
+            report = await rollio.import_roll(actor_of(request), project_id, content, filename)
+        except rollio.RollRejected as exc:
+            return await self._import_page(
+                project_id, error=exc.translated(gettext), row_errors=exc.translated_errors(gettext), status=422
+            )
+        except DomainError as exc:
+            return await self._import_page(project_id, error=exc.translated(gettext), status=exc.status_code)
+        # Redirect so that reloading the result page does not send the file again.
+        return Redirect(
+            path=f"/projects/{project_id}/import",
+            query_params={
+                "imported": report.imported,
+                "buildings": report.buildings_created,
+                "dwellings": report.dwellings_created,
+            },
+            status_code=303,
+        )
+
+    async def _import_page(
+        self,
+        project_id: int,
+        *,
+        report: rollio.ImportReport | None = None,
+        error: str | None = None,
+        row_errors: list[rollio.RowError] | None = None,
+        status: int = 200,
+    ) -> Template:
+        row_errors = row_errors or []
+        return Template(
+            "register/import.html",
+            context={
+                "project": await services.get_project(project_id),
+                "columns": rollio.COLUMNS,
+                "headers": {c.key: c.header for c in rollio.COLUMNS},
+                "max_rows": rollio.MAX_ROWS,
+                "report": report,
+                "error": error,
+                "row_errors": row_errors[:SHOWN_ROW_ERRORS],
+                "row_error_count": len(row_errors),
+            },
+            status_code=status,
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import anyio.to_thread
 import csv
 import datetime as dt
 import hashlib
@@ -540,8 +540,8 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
     if not await Project.exists().where(Project.id == project_id):
         raise NotFound(f"No project {project_id}.", field="project_id")
     # Reading and checking is plain CPU work; a thread keeps the event loop serving meanwhile.
-    sheet = await asyncio.to_thread(read_sheet, data, filename)
-    rows, problems = await asyncio.to_thread(check_sheet, sheet)
+    sheet = await anyio.to_thread.run_sync(read_sheet, data, filename)
+    rows, problems = await anyio.to_thread.run_sync(check_sheet, sheet)
     async with transaction():
         recorded = await _Recorded.load(project_id)
         problems += recorded.problems(rows)
@@ -730,4 +730,4 @@ async def export_roll(project_id: int, fmt: str) -> bytes:
     if not await Project.exists().where(Project.id == project_id):
         raise NotFound(f"No project {project_id}.", field="project_id")
     rows = await _export_rows(project_id)
-    return await asyncio.to_thread(writers[fmt], rows)
+    return await anyio.to_thread.run_sync(writers[fmt], rows)
