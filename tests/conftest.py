@@ -42,8 +42,14 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session", autouse=True)
 async def database():
+    from tracker import db
+    from tracker.documents import render
+
     await prepare_database()
+    await db.start()
     yield
+    render.shutdown()
+    await db.stop()
 
 
 @pytest.fixture(autouse=True)

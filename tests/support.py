@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from litestar.testing import AsyncTestClient
+import httpx
 
 from tracker import db
 from tracker.accounts.actor import SYSTEM
@@ -138,9 +138,13 @@ async def build_world() -> World:
     return w
 
 
-async def logged_in_client(app, username: str | None) -> AsyncTestClient:
-    """A client with a session for `username` (anonymous for None) and the CSRF header set."""
-    client = AsyncTestClient(app=app, base_url="http://testserver.local")
+async def logged_in_client(app, username: str | None) -> httpx.AsyncClient:
+    """A client with a session for `username` (anonymous for None) and the CSRF header set.
+
+    Requests run on the test's own event loop, without the app's lifespan: the suite prepares the
+    database itself, and a lifespan on another loop would own connections this loop cannot use.
+    """
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
     await client.__aenter__()
     await client.get("/health")
     token = client.cookies.get("csrftoken")

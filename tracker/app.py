@@ -17,7 +17,9 @@ from litestar.template import TemplateConfig
 
 from tracker import db
 from tracker.accounts.sessions import DatabaseSessionStore
-from tracker.plugin import TrackerPlugin
+from tracker.documents import render
+from tracker.jobs.scheduler import JobScheduler
+from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
 from tracker.web.auth import ActorMiddleware
 from tracker.web.errors import EXCEPTION_HANDLERS
@@ -28,9 +30,16 @@ from tracker.web.templating import configure_environment
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
+    scheduler = None
+    if get_settings().scheduler_enabled:
+        scheduler = JobScheduler(scheduled_jobs())
+        await scheduler.start()
     try:
         yield
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
+        render.shutdown()
         await db.stop()
 
 

@@ -12,6 +12,8 @@ APP_CONFIG = AppConfig(
             "tracker.accounts.tables",
             "tracker.register.tables",
             "tracker.audit.tables",
+            "tracker.documents.tables",
+            "tracker.jobs.tables",
         ],
         exclude_imported=True,
     ),

@@ -10,6 +10,7 @@ from litestar.config.app import AppConfig
 def route_handlers() -> list:
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
     from tracker.audit.controllers import AuditApiController
+    from tracker.documents.controllers import DocumentController
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
     from tracker.web.system import SystemController
@@ -24,7 +25,15 @@ def route_handlers() -> list:
         BuildingApiController,
         HouseholdApiController,
         RegisterPages,
+        DocumentController,
     ]
+
+
+def scheduled_jobs() -> list:
+    """Every domain's scheduled jobs; run by the one process holding the scheduler lease."""
+    from tracker.accounts.jobs import jobs as account_jobs
+
+    return [*account_jobs()]
 
 
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):

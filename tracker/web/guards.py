@@ -59,6 +59,11 @@ async def project_of(connection: ASGIConnection) -> int | None:
     if "household_id" in params:
         rows = await Household.select(Household.project).where(Household.id == params["household_id"])
         return rows[0]["project"] if rows else None
+    if "document_id" in params:
+        from tracker.documents.tables import IssuedDocument
+
+        rows = await IssuedDocument.select(IssuedDocument.project).where(IssuedDocument.id == params["document_id"])
+        return rows[0]["project"] if rows else None
     return None
 
 

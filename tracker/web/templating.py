@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from jinja2 import Environment
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader
 
 from tracker.i18n import current_locale, gettext, ngettext
-from tracker.settings import get_settings
+from tracker.settings import ROOT, get_settings
 
 
 def _area(value: Decimal | None) -> str:
@@ -32,7 +34,19 @@ def _label(value: object) -> str:
 
 
 def configure_environment(engine) -> None:
-    env: Environment = engine.engine
+    """Set up Litestar's Jinja engine for pages."""
+    _configure(engine.engine)
+
+
+@lru_cache(maxsize=1)
+def document_environment() -> Environment:
+    """A Jinja environment for printable documents: same templates folder, globals and filters."""
+    env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
+    _configure(env)
+    return env
+
+
+def _configure(env: Environment) -> None:
     env.globals.update(
         _=gettext,
         ngettext=ngettext,

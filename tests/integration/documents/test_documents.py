@@ -1,0 +1,113 @@
+"""Numbering, frozen snapshots, PDF rendering, voiding and public verification of documents."""
+
+import asyncio
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tracker.accounts.actor import SYSTEM
+from tracker.db import transaction
+from tracker.documents import numbering, services
+from tracker.documents.render import render_pdf
+
+pytestmark = pytest.mark.asyncio
+
+
+async def _issue(project_id: int, series: str = "JTZ", body: str = "外墙渗漏，请于七日内整改。") -> dict:
+    async with transaction():
+        n = await numbering.next_number(project_id, series, 2026)
+        return await services.issue_document(
+            SYSTEM,
+            project_id=project_id,
+            kind="test_notice",
+            series=series,
+            number_text=f"{series}-2026-{n:03d}",
+            title="监理通知单",
+            template="documents/test_document.html",
+            context={"project_name": "梅园新村综合改造", "body": body},
+        )
+
+
+async def test_numbers_are_consecutive_per_series_and_a_rollback_returns_the_number(world):
+    first = await _issue(world.project)
+    second = await _issue(world.project)
+    other_series = await _issue(world.project, series="TGL")
+    with pytest.raises(RuntimeError):
+        async with transaction():
+            await numbering.next_number(world.project, "JTZ", 2026)
+            raise RuntimeError("issuing failed half way")
+    third = await _issue(world.project)
+    assert [first["number_text"], second["number_text"], third["number_text"]] == [
+        "JTZ-2026-001", "JTZ-2026-002", "JTZ-2026-003"]
+    assert other_series["number_text"] == "TGL-2026-001"
+
+
+async def test_number_outside_a_transaction_is_refused(world):
+    with pytest.raises(RuntimeError):
+        await numbering.next_number(world.project, "JTZ", 2026)
+
+
+async def test_pdf_renders_once_from_the_snapshot_and_never_changes(world):
+    document = await _issue(world.project)
+    pdf = await services.document_pdf(document["id"])
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "外墙渗漏" in text
+    assert "JTZ-2026-001" in text
+    assert "第 1 页 / 共 1 页" in text
+    assert await services.document_pdf(document["id"]) == pdf
+
+
+async def test_void_needs_a_reason_and_the_public_page_says_void(world, client_for):
+    document = await _issue(world.project)
+    successor = await _issue(world.project)
+    anonymous = await client_for(None)
+    token = document["verify_token"]
+    assert (await anonymous.get(f"/api/v1/verify/{token}")).json()["status"] == "current"
+
+    chief = await client_for("chief")
+    refused = await chief.post(f"/api/v1/documents/{document['id']}/void", json={"reason": ""})
+    assert refused.status_code == 400
+    voided = await chief.post(
+        f"/api/v1/documents/{document['id']}/void", json={"reason": "部位写错", "superseded_by": successor["id"]}
+    )
+    assert voided.status_code == 200, voided.text
+    again = await chief.post(f"/api/v1/documents/{document['id']}/void", json={"reason": "again"})
+    assert again.status_code == 409
+
+    verification = (await anonymous.get(f"/api/v1/verify/{token}")).json()
+    assert verification["status"] == "voided"
+    assert verification["superseded_by"] == "JTZ-2026-002"
+    page = await anonymous.get(f"/verify/{token}")
+    assert "部位写错" in page.text
+    assert (await anonymous.get("/api/v1/verify/no-such-token")).status_code == 404
+
+
+async def test_document_pdf_is_for_project_members_only(world, client_for):
+    document = await _issue(world.project)
+    outsider = await client_for("outsider")
+    assert (await outsider.get(f"/api/v1/documents/{document['id']}/pdf")).status_code == 403
+    inspector = await client_for("inspector")
+    response = await inspector.get(f"/api/v1/documents/{document['id']}/pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+
+
+async def test_rendering_runs_off_the_event_loop():
+    """While PDFs render in worker processes, the loop keeps answering (ticks keep coming)."""
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    started = dt.datetime.now()
+    await asyncio.gather(*(render_pdf("documents/test_document.html", {"number": f"T-{i}", "body": "内容"}) for i in range(4)))
+    elapsed = (dt.datetime.now() - started).total_seconds()
+    task.cancel()
+    # A blocked loop would tick about zero times; an unblocked one ticks about every 10 ms.
+    assert ticks >= elapsed * 100 * 0.3
