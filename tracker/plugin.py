@@ -8,6 +8,7 @@ from litestar.config.app import AppConfig
 
 
 def route_handlers() -> list:
+    from inspections.controllers import InspectionsApiController
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
     from tracker.audit.controllers import AuditApiController
     from tracker.documents.controllers import DocumentController
@@ -26,6 +27,7 @@ def route_handlers() -> list:
         HouseholdApiController,
         RegisterPages,
         DocumentController,
+        InspectionsApiController,
     ]
 
 

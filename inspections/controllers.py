@@ -1,0 +1,343 @@
+"""JSON API of quality supervision under /api/v1/inspections (documented in OpenAPI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import Provide
+from litestar.connection import ASGIConnection
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Body, Parameter
+
+from inspections import jobs, ledger, services
+from inspections.kinds import IssueKind, IssueStatus, NoticeStatus, RecheckResult, Severity
+from inspections.photos import max_photo_bytes
+from inspections.schemas import (
+    CategoryIn,
+    CategoryOut,
+    DashboardOut,
+    DeclineIn,
+    InboxOut,
+    IssueIn,
+    IssueOut,
+    IssuePage,
+    LedgerOut,
+    NoticeIn,
+    NoticeOut,
+    NoticeVoidIn,
+    OpinionIn,
+    PhotoOut,
+    RecheckIn,
+    ReplyIn,
+    ReplyOut,
+    ReportIn,
+    ReportOut,
+    ResumptionApplyIn,
+    ResumptionOrderIn,
+    StopStatusOut,
+    StopWorkIn,
+    StopWorkOut,
+    SubmitIn,
+    VoidIn,
+)
+from inspections.tables import DefectReport, Issue, Notice, Photo, ResumptionApplication, StopWorkOrder
+from tracker.accounts.roles import Role
+from tracker.documents import services as documents
+from tracker.errors import Invalid
+from tracker.web.guards import actor_of, project_member, requires_login, requires_role
+
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+INSPECTORS = frozenset({Role.inspector, Role.chief_inspector})
+READERS = frozenset({Role.admin, Role.project_manager, Role.inspector, Role.chief_inspector, Role.contractor,
+                     Role.community_staff})
+UPLOAD_LIMIT = max_photo_bytes() + 256 * 1024  # room for the multipart envelope; the service names the limit
+
+_OWNERS = {
+    "issue_id": (Issue, Issue.project),
+    "notice_id": (Notice, Notice.project),
+    "order_id": (StopWorkOrder, StopWorkOrder.project),
+    "application_id": (ResumptionApplication, ResumptionApplication.project),
+    "report_id": (DefectReport, DefectReport.project),
+    "photo_id": (Photo, Photo.project),
+}
+
+
+async def inspection_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The actor belongs to the project of the issue, notice, order, report or photo in the path."""
+    actor = actor_of(connection)
+    for name, (table, column) in _OWNERS.items():
+        if name in connection.path_params:
+            rows = await table.select(column).where(table.id == connection.path_params[name])
+            if rows and not actor.can_see_project(rows[0]["project"]):
+                raise PermissionDeniedException("You are not a member of this project.")
+            return
+    await project_member(connection, _)
+
+
+async def _upload(form: dict[str, Any]) -> bytes:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise Invalid("Choose a photo to upload.", field="file")
+    return await upload.read()
+
+
+def _pdf(content: bytes, name: str) -> Response[bytes]:
+    return Response(content, media_type="application/pdf",
+                    headers={"content-disposition": f'inline; filename="{name}.pdf"'})
+
+
+def issue_filter(
+    status: list[IssueStatus] | None = None,
+    severity: Severity | None = None,
+    kind: IssueKind | None = None,
+    responsible_org_id: int | None = None,
+    building_id: int | None = None,
+    overdue: bool | None = None,
+    ball: str | None = None,
+    created_from: dt.date | None = None,
+    created_to: dt.date | None = None,
+    deadline_to: dt.date | None = None,
+    q: str = "",
+    offset: int = Parameter(default=0, ge=0),
+    limit: int = Parameter(default=50, ge=1, le=500),
+) -> services.IssueFilter:
+    return services.IssueFilter(
+        status=status or [], severity=severity, kind=kind.value if kind else None,
+        responsible_org_id=responsible_org_id, building_id=building_id, overdue=overdue, ball=ball,
+        created_from=created_from, created_to=created_to, deadline_to=deadline_to, q=q, offset=offset, limit=limit,
+    )
+
+
+FILTER_DEPENDENCY = {"f": Provide(issue_filter, sync_to_thread=False)}
+
+
+class InspectionsApiController(Controller):
+    path = "/api/v1/inspections"
+    tags = ["inspections"]
+    guards = [requires_login, inspection_member]
+
+    # ------------------------------------------------------------ catalogue
+
+    @get("/catalogue")
+    async def list_catalogue(self, include_inactive: bool = False) -> list[CategoryOut]:
+        """The defect catalogue (质量通病 / 安全隐患) issues are filed under."""
+        return await services.list_categories(include_inactive)
+
+    @put("/catalogue", guards=[requires_role(Role.admin)])
+    async def save_category(self, request: Request, data: CategoryIn) -> CategoryOut:
+        """Add or change a catalogue entry by its code; retire one with `active: false`."""
+        return await services.save_category(actor_of(request), data)
+
+    # ------------------------------------------------------------ issues
+
+    @get("/projects/{project_id:int}/issues", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    async def list_issues(self, request: Request, project_id: int, f: services.IssueFilter) -> IssuePage:
+        """A project's issues, newest first; contractors see only those addressed to their organisation."""
+        items, total = await services.list_issues(actor_of(request), project_id, f)
+        return IssuePage(items=items, total=total, offset=f.offset, limit=f.limit)
+
+    @post("/projects/{project_id:int}/issues", guards=[requires_role(INSPECTORS)])
+    async def file_issue(self, request: Request, project_id: int, data: IssueIn) -> IssueOut:
+        """File an issue (问题) found on site; it is `open` until a notice puts it to the contractor."""
+        return await services.file_issue(actor_of(request), project_id, data)
+
+    @get("/issues/{issue_id:int}", guards=[requires_role(READERS)])
+    async def get_issue(self, request: Request, issue_id: int) -> IssueOut:
+        """One issue with its photos and timeline, whose move it is (`ball`) and the actions allowed now."""
+        return await services.get_issue(actor_of(request), issue_id)
+
+    @post("/issues/{issue_id:int}/photos", guards=[requires_role(READERS)], request_max_body_size=UPLOAD_LIMIT)
+    async def add_photo(self, request: Request, issue_id: int, data: Upload) -> PhotoOut:
+        """Upload a JPEG/PNG (multipart field `file`): a finding photo by inspectors, an evidence photo by
+        the contractor while rectifying. Too big → 413, not an image → 415."""
+        return await services.add_photo(actor_of(request), issue_id, await _upload(data))
+
+    @post("/issues/{issue_id:int}/submit", guards=[requires_role(READERS)], status_code=200)
+    async def submit_issue(self, request: Request, issue_id: int, data: SubmitIn) -> IssueOut:
+        """The contractor reports the issue fixed (a one-issue 回复单); only the contractor may."""
+        return await services.submit_issue(actor_of(request), issue_id, data.explanation)
+
+    @post("/issues/{issue_id:int}/verify", guards=[requires_role(READERS)], status_code=200)
+    async def verify_issue(self, request: Request, issue_id: int, data: RecheckIn) -> IssueOut:
+        """Recheck passed: verified and closed (销号). Only the inspecting organisation."""
+        return await services.record_recheck(actor_of(request), issue_id, RecheckResult.verified, data)
+
+    @post("/issues/{issue_id:int}/reject", guards=[requires_role(READERS)], status_code=200)
+    async def reject_issue(self, request: Request, issue_id: int, data: RecheckIn) -> IssueOut:
+        """Recheck failed: back to rectification with a new `deadline`, the round counted."""
+        return await services.record_recheck(actor_of(request), issue_id, RecheckResult.rejected, data)
+
+    @post("/issues/{issue_id:int}/void", guards=[requires_role(READERS)], status_code=200)
+    async def void_issue(self, request: Request, issue_id: int, data: VoidIn) -> IssueOut:
+        return await services.void_issue(actor_of(request), issue_id, data.reason)
+
+    @get("/photos/{photo_id:int}", guards=[requires_role(READERS, Role.resident)])
+    async def photo(self, request: Request, photo_id: int, thumb: bool = False) -> Response[bytes]:
+        content, media_type = await services.photo_file(actor_of(request), photo_id, thumb)
+        return Response(content, media_type=media_type, headers={"cache-control": "private, max-age=86400"})
+
+    # ------------------------------------------------------------ resident reports
+
+    @get("/projects/{project_id:int}/reports", guards=[requires_role(INSPECTORS, Role.admin, Role.resident)])
+    async def list_reports(self, request: Request, project_id: int) -> list[ReportOut]:
+        """Residents' defect reports; a resident sees only their own (with the decline reason)."""
+        return await services.list_reports(actor_of(request), project_id)
+
+    @post("/projects/{project_id:int}/reports", guards=[requires_role(Role.resident, Role.community_staff)])
+    async def report_defect(self, request: Request, project_id: int, data: ReportIn) -> ReportOut:
+        return await services.report_defect(actor_of(request), project_id, data)
+
+    @get("/reports/{report_id:int}", guards=[requires_role(INSPECTORS, Role.admin, Role.resident)])
+    async def get_report(self, request: Request, report_id: int) -> ReportOut:
+        return await services.get_report(actor_of(request), report_id)
+
+    @post("/reports/{report_id:int}/photos", guards=[requires_role(Role.resident, Role.community_staff)],
+          request_max_body_size=UPLOAD_LIMIT)
+    async def add_report_photo(self, request: Request, report_id: int, data: Upload) -> PhotoOut:
+        return await services.add_report_photo(actor_of(request), report_id, await _upload(data))
+
+    @post("/reports/{report_id:int}/accept", guards=[requires_role(INSPECTORS)])
+    async def accept_report(self, request: Request, report_id: int, data: IssueIn) -> IssueOut:
+        """Accept a resident's report into an issue."""
+        return await services.accept_report(actor_of(request), report_id, data)
+
+    @post("/reports/{report_id:int}/decline", guards=[requires_role(INSPECTORS)], status_code=200)
+    async def decline_report(self, request: Request, report_id: int, data: DeclineIn) -> ReportOut:
+        """Decline a report with a reason the resident sees."""
+        return await services.decline_report(actor_of(request), report_id, data.reason)
+
+    # ------------------------------------------------------------ notices and replies
+
+    @get("/projects/{project_id:int}/notices", guards=[requires_role(READERS)])
+    async def list_notices(self, request: Request, project_id: int, status: NoticeStatus | None = None) -> list[NoticeOut]:
+        return await services.list_notices(actor_of(request), project_id, status)
+
+    @post("/projects/{project_id:int}/notices", guards=[requires_role(INSPECTORS)])
+    async def issue_notice(self, request: Request, project_id: int, data: NoticeIn) -> NoticeOut:
+        """Issue a numbered notice (监理通知单 A.0.3, or a quality station's series) on open issues of one
+        contractor; a notice on a major (重大) issue needs the chief inspector."""
+        return await services.issue_notice(actor_of(request), project_id, data)
+
+    @get("/notices/{notice_id:int}", guards=[requires_role(READERS)])
+    async def get_notice(self, request: Request, notice_id: int) -> NoticeOut:
+        return await services.get_notice(actor_of(request), notice_id)
+
+    @post("/notices/{notice_id:int}/void", guards=[requires_role(INSPECTORS)], status_code=200)
+    async def void_notice(self, request: Request, notice_id: int, data: NoticeVoidIn) -> NoticeOut:
+        """Void an issued notice with a reason; give `replacement` to supersede it with a new number."""
+        return await services.void_notice(actor_of(request), notice_id, data)
+
+    @post("/notices/{notice_id:int}/replies", guards=[requires_role(Role.contractor)])
+    async def submit_reply(self, request: Request, notice_id: int, data: ReplyIn) -> ReplyOut:
+        """The contractor's reply (监理通知回复单 B.0.9) with per-issue explanations; upload evidence photos
+        to each issue first."""
+        return await services.submit_reply(actor_of(request), notice_id, data)
+
+    @get("/notices/{notice_id:int}/pdf", guards=[requires_role(READERS)])
+    async def notice_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
+        """The notice as issued: the same bytes on every download."""
+        notice = await services.get_notice(actor_of(request), notice_id)
+        return _pdf(await documents.document_pdf(notice.document_id), notice.number)
+
+    @get("/notices/{notice_id:int}/reply.pdf", guards=[requires_role(READERS)])
+    async def reply_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
+        """The reply form (B.0.9) with the recheck opinions as they stand."""
+        from tracker.documents.render import render_pdf
+
+        context = await services.reply_print_context(actor_of(request), notice_id)
+        return _pdf(await render_pdf("inspections/reply.html", context), f"reply-{notice_id}")
+
+    # ------------------------------------------------------------ stop work and resumption
+
+    @get("/projects/{project_id:int}/stop-work", guards=[requires_role(READERS)])
+    async def list_stop_work(self, request: Request, project_id: int) -> list[StopWorkOut]:
+        return await services.list_stop_work(actor_of(request), project_id)
+
+    @post("/projects/{project_id:int}/stop-work", guards=[requires_role(INSPECTORS)])
+    async def issue_stop_work(self, request: Request, project_id: int, data: StopWorkIn) -> StopWorkOut:
+        """工程暂停令 (A.0.5): chief inspector only; owner consent (who, when) or `emergency` with a report due."""
+        return await services.issue_stop_work(actor_of(request), project_id, data)
+
+    @get("/projects/{project_id:int}/stop-status", guards=[requires_role(READERS, Role.finance)])
+    async def stop_status(self, project_id: int) -> StopStatusOut:
+        """Whether the project or any of its buildings is stopped now."""
+        return await services.stop_status(project_id)
+
+    @get("/stop-work/{order_id:int}", guards=[requires_role(READERS)])
+    async def get_stop_work(self, request: Request, order_id: int) -> StopWorkOut:
+        return await services.get_stop_work(actor_of(request), order_id)
+
+    @get("/stop-work/{order_id:int}/pdf", guards=[requires_role(READERS)])
+    async def stop_work_pdf(self, request: Request, order_id: int) -> Response[bytes]:
+        order = await services.get_stop_work(actor_of(request), order_id)
+        return _pdf(await documents.document_pdf(order.document_id), order.number)
+
+    @get("/stop-work/{order_id:int}/resumption.pdf", guards=[requires_role(READERS)])
+    async def resumption_pdf(self, request: Request, order_id: int) -> Response[bytes]:
+        order = await services.get_stop_work(actor_of(request), order_id)
+        if order.resumption_document_id is None:
+            raise Invalid("No resumption order has been issued for {number}.", field="order_id", number=order.number)
+        return _pdf(await documents.document_pdf(order.resumption_document_id), order.resumption_number or "")
+
+    @post("/stop-work/{order_id:int}/applications", guards=[requires_role(Role.contractor)])
+    async def apply_for_resumption(self, request: Request, order_id: int, data: ResumptionApplyIn) -> StopWorkOut:
+        """工程复工报审表 (B.0.3); 409 naming the open issues while any linked issue is not verified."""
+        return await services.apply_for_resumption(actor_of(request), order_id, data)
+
+    @post("/resumption/{application_id:int}/review", guards=[requires_role(Role.chief_inspector)], status_code=200)
+    async def review_resumption(self, request: Request, application_id: int, data: OpinionIn) -> StopWorkOut:
+        """The chief inspector's 审核意见."""
+        return await services.review_resumption(actor_of(request), application_id, data)
+
+    @post("/resumption/{application_id:int}/approve", guards=[requires_role(Role.project_manager)], status_code=200)
+    async def approve_resumption(self, request: Request, application_id: int, data: OpinionIn) -> StopWorkOut:
+        """The owner's 审批意见."""
+        return await services.approve_resumption(actor_of(request), application_id, data)
+
+    @post("/stop-work/{order_id:int}/resume", guards=[requires_role(INSPECTORS)])
+    async def issue_resumption_order(self, request: Request, order_id: int, data: ResumptionOrderIn) -> StopWorkOut:
+        """工程复工令 (A.0.7) quoting the stop-work order's number: chief inspector, after owner approval,
+        and only when every linked issue is verified (else 409 naming them)."""
+        return await services.issue_resumption_order(actor_of(request), order_id, data)
+
+    # ------------------------------------------------------------ ledger, dashboard, inbox
+
+    @get("/projects/{project_id:int}/ledger", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    async def ledger(self, request: Request, project_id: int, f: services.IssueFilter) -> LedgerOut:
+        """The rectification ledger (整改台账): filtered issues and counts per contractor and status."""
+        return await ledger.ledger(actor_of(request), project_id, f)
+
+    @get("/projects/{project_id:int}/ledger.csv", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    async def ledger_csv(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
+        content = await ledger.export_csv(actor_of(request), project_id, f)
+        return Response(content, media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="ledger-{project_id}.csv"'})
+
+    @get("/projects/{project_id:int}/ledger.xlsx", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    async def ledger_xlsx(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
+        content = await ledger.export_xlsx(actor_of(request), project_id, f)
+        return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"content-disposition": f'attachment; filename="ledger-{project_id}.xlsx"'})
+
+    @get("/projects/{project_id:int}/ledger.pdf", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    async def ledger_pdf(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
+        return _pdf(await ledger.export_pdf(actor_of(request), project_id, f), f"ledger-{project_id}")
+
+    @get("/projects/{project_id:int}/dashboard", guards=[requires_role(READERS)])
+    async def dashboard(self, request: Request, project_id: int) -> DashboardOut:
+        """Open / overdue / closed by contractor and severity, and the stop-work status."""
+        return await ledger.dashboard(actor_of(request), project_id)
+
+    @get("/inbox")
+    async def inbox(self, request: Request, unread: bool = False) -> list[InboxOut]:
+        """The caller's in-app messages: daily digests and escalations."""
+        return await jobs.list_inbox(actor_of(request), unread)
+
+    @post("/inbox/{message_id:int}/read", status_code=200)
+    async def mark_read(self, request: Request, message_id: int) -> InboxOut:
+        return await jobs.mark_read(actor_of(request), message_id)

@@ -1,0 +1,159 @@
+"""The daily escalation job and the in-app inbox it fills.
+
+Overdue issues are marked; whoever holds the ball gets one digest a day (never one message per issue);
+issues overdue beyond ESCALATE_AFTER_DAYS or rejected twice go to the chief inspector with a suggestion
+to stop work, once per issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+
+from inspections import workflow
+from inspections.kinds import Ball, InboxKind
+from inspections.schemas import InboxOut
+from inspections.services import LOCAL_TZ, RESOLVED
+from inspections.tables import InboxMessage, Issue
+from tracker.accounts.actor import Actor
+from tracker.accounts.roles import Role
+from tracker.accounts.tables import Membership, User
+from tracker.db import transaction
+from tracker.errors import NotFound
+from tracker.jobs import Job
+
+REJECTIONS_TO_ESCALATE = 2
+
+
+def escalate_after_days() -> int:
+    return int(os.environ.get("INSPECTIONS_ESCALATE_AFTER_DAYS", "7"))
+
+
+async def _people(project_ids: set[int]) -> dict[tuple[int, int, str], list[int]]:
+    """Active users by (project, organisation, role) among the members of the given projects."""
+    if not project_ids:
+        return {}
+    rows = await Membership.select(
+        Membership.project, Membership.user, Membership.user.organisation.as_alias("org"),
+        Membership.user.role.as_alias("role"),
+    ).where(Membership.project.is_in(list(project_ids)), Membership.user.active.eq(True))
+    people: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    for r in rows:
+        if r["org"] is not None:
+            people[(r["project"], r["org"], r["role"])].append(r["user"])
+    return people
+
+
+def _line(issue: dict, today: dt.date) -> str:
+    late = (today - issue["deadline"]).days
+    where = " ".join(p for p in [issue["part"], issue["location"]] if p)
+    state = f"逾期 {late} 天" if late > 0 else f"期限 {issue['deadline'].isoformat()}"
+    return f"#{issue['id']} {where} {issue['description'][:40]}（{state}）"
+
+
+async def _deliver(user_id: int, day: dt.date, kind: InboxKind, subject: str, lines: list[str],
+                   issue_ids: list[int]) -> bool:
+    """Insert the user's message for the day unless it exists: the unique row keeps it to one."""
+    inserted = await InboxMessage.raw(
+        "INSERT INTO inbox_message (\"user\", day, kind, subject, body, issue_ids, created_at, emailed) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT DO NOTHING RETURNING id",
+        user_id, day, kind.value, subject, "\n".join(lines), ",".join(str(i) for i in sorted(issue_ids)),
+        dt.datetime.now(dt.timezone.utc), False,
+    )
+    return bool(inserted)
+
+
+async def run_escalation(now: dt.datetime) -> dict:
+    today = now.astimezone(LOCAL_TZ).date()
+    async with transaction():
+        marked = await Issue.update({Issue.overdue: True}).where(
+            Issue.status.not_in(list(RESOLVED)), Issue.deadline < today, Issue.overdue.eq(False)
+        ).returning(Issue.id)
+        await Issue.update({Issue.overdue: False}).where(
+            Issue.overdue.eq(True), (Issue.deadline >= today) | Issue.status.is_in(list(RESOLVED))
+        )
+    # Digest: overdue issues and those due within two days, to whoever holds the ball.
+    soon = today + dt.timedelta(days=2)
+    issues = await Issue.select(
+        Issue.id, Issue.project, Issue.status, Issue.deadline, Issue.part, Issue.location, Issue.description,
+        Issue.responsible_org, Issue.inspecting_org, Issue.rejections, Issue.escalated_at,
+    ).where(Issue.status.not_in(list(RESOLVED)), Issue.deadline <= soon).order_by(Issue.id)
+    people = await _people({i["project"] for i in issues})
+    digests: dict[int, list[dict]] = defaultdict(list)
+    for issue in issues:
+        holder = workflow.ball(issue["status"])
+        if holder is Ball.contractor:
+            users = people.get((issue["project"], issue["responsible_org"], Role.contractor.value), [])
+        elif holder is Ball.inspecting:
+            users = people.get((issue["project"], issue["inspecting_org"], Role.inspector.value), []) or people.get(
+                (issue["project"], issue["inspecting_org"], Role.chief_inspector.value), [])
+        else:
+            users = []
+        for user in users:
+            digests[user].append(issue)
+    sent = 0
+    async with transaction():
+        for user, items in digests.items():
+            late = sum(1 for i in items if i["deadline"] < today)
+            subject = f"整改提醒：{late} 项已逾期，{len(items) - late} 项即将到期"
+            sent += await _deliver(user, today, InboxKind.digest, subject, [_line(i, today) for i in items],
+                                   [i["id"] for i in items])
+    # Escalation to the chief inspector, once per issue.
+    limit = today - dt.timedelta(days=escalate_after_days())
+    to_escalate = [
+        i for i in issues
+        if i["escalated_at"] is None and (i["deadline"] < limit or i["rejections"] >= REJECTIONS_TO_ESCALATE)
+    ]
+    rejected_twice = await Issue.select(
+        Issue.id, Issue.project, Issue.status, Issue.deadline, Issue.part, Issue.location, Issue.description,
+        Issue.responsible_org, Issue.inspecting_org, Issue.rejections, Issue.escalated_at,
+    ).where(Issue.status.not_in(list(RESOLVED)), Issue.rejections >= REJECTIONS_TO_ESCALATE,
+            Issue.escalated_at.is_null(), Issue.deadline > soon)
+    to_escalate += rejected_twice
+    if to_escalate:
+        people.update(await _people({i["project"] for i in to_escalate}))
+    chiefs: dict[int, list[dict]] = defaultdict(list)
+    for issue in to_escalate:
+        for user in people.get((issue["project"], issue["inspecting_org"], Role.chief_inspector.value), []):
+            chiefs[user].append(issue)
+    escalated = 0
+    async with transaction():
+        for user, items in chiefs.items():
+            lines = [_line(i, today) + (f"，已退回 {i['rejections']} 次" if i["rejections"] else "") for i in items]
+            lines.append("建议：评估是否签发工程暂停令（GB/T 50319-2013 第6.2.2条）。")
+            await _deliver(user, today, InboxKind.escalation, f"升级提醒：{len(items)} 项问题需总监处理", lines,
+                           [i["id"] for i in items])
+        if to_escalate:
+            ids = [i["id"] for i in to_escalate]
+            await Issue.update({Issue.escalated_at: now}).where(Issue.id.is_in(ids))
+            escalated = len(ids)
+    return {"marked_overdue": len(marked), "digests": sent, "escalated": escalated}
+
+
+def jobs() -> list[Job]:
+    return [Job(name="inspections.escalation", func=run_escalation, cron={"hour": 7, "minute": 0})]
+
+
+def _inbox_out(row: dict) -> InboxOut:
+    return InboxOut(
+        id=row["id"], day=row["day"], kind=row["kind"], subject=row["subject"], body=row["body"],
+        issue_ids=[int(i) for i in row["issue_ids"].split(",") if i], created_at=row["created_at"],
+        read=row["read_at"] is not None,
+    )
+
+
+async def list_inbox(actor: Actor, unread: bool = False) -> list[InboxOut]:
+    query = InboxMessage.select().where(InboxMessage.user == actor.id).order_by(InboxMessage.id, ascending=False)
+    if unread:
+        query = query.where(InboxMessage.read_at.is_null())
+    return [_inbox_out(r) for r in await query.limit(200)]
+
+
+async def mark_read(actor: Actor, message_id: int) -> InboxOut:
+    rows = await InboxMessage.select().where(InboxMessage.id == message_id, InboxMessage.user == actor.id)
+    if not rows:
+        raise NotFound("No message {id}.", field="message_id", id=message_id)
+    await InboxMessage.update({InboxMessage.read_at: dt.datetime.now(dt.timezone.utc)}).where(
+        InboxMessage.id == message_id, InboxMessage.read_at.is_null())
+    return _inbox_out((await InboxMessage.select().where(InboxMessage.id == message_id))[0])
