@@ -12,6 +12,7 @@ APP_CONFIG = AppConfig(
             "tracker.accounts.tables",
             "tracker.register.tables",
             "tracker.audit.tables",
+            "tracker.consultations.tables",
             "tracker.documents.tables",
             "tracker.jobs.tables",
         ],

@@ -11,6 +11,7 @@ def route_handlers() -> list:
     from inspections.controllers import InspectionsApiController
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
     from tracker.audit.controllers import AuditApiController
+    from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
@@ -26,6 +27,8 @@ def route_handlers() -> list:
         BuildingApiController,
         HouseholdApiController,
         RegisterPages,
+        *consultations.CONTROLLERS,
+        consultation_pages.ConsultationPages,
         DocumentController,
         InspectionsApiController,
     ]

@@ -1,0 +1,257 @@
+"""JSON API of consultations under /api/v1: drafts, roll, ballots, results, signing, lotteries.
+
+Voting with a code is public (the code is the credential, so those two routes need no session and
+no CSRF token); everything else is for project members by role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Parameter
+
+from tracker.accounts.roles import REGISTER_READERS, Role
+from tracker.consultations import exports, services
+from tracker.consultations.kinds import SheetStatus
+from tracker.consultations.schemas import (
+    ConfirmIn,
+    ConsultationIn,
+    ConsultationOut,
+    LotteryIn,
+    PaperBallotIn,
+    ReceiptOut,
+    ResolveIn,
+    RollEntryOut,
+    RollEntryPatch,
+    SheetOut,
+    SigningIn,
+    VotingCode,
+    WebBallotIn,
+)
+from tracker.consultations.tally import DEFAULT_LAYOUT, DIMENSIONS
+from tracker.errors import Invalid, NotFound
+from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
+
+# Who runs a consultation: prepares it, enters and confirms paper ballots, records signing.
+CONSULTATION_STAFF = frozenset({Role.admin, Role.project_manager, Role.community_staff})
+SUPERVISORS = services.SUPERVISORS
+
+
+async def consultation_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The actor belongs to the project of the consultation or ballot sheet the path names."""
+    actor = actor_of(connection)
+    params = connection.path_params
+    if "consultation_id" in params:
+        project_id = await services.consultation_project(int(params["consultation_id"]))
+    elif "sheet_id" in params:
+        project_id = await services.sheet_project(int(params["sheet_id"]))
+    elif "project_id" in params:
+        project_id = int(params["project_id"])
+    else:
+        project_id = None
+    if project_id is None or actor.can_see_project(project_id):
+        return
+    raise PermissionDeniedException("You are not a member of this project.")
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def parse_dims(group_by: str) -> tuple[str, ...]:
+    if group_by == "default":
+        return DEFAULT_LAYOUT
+    dims = tuple(d.strip() for d in group_by.split(",") if d.strip())
+    for d in dims:
+        if d not in DIMENSIONS:
+            raise Invalid("Unknown grouping {name} (known: {known}).", field="group_by", name=d,
+                          known=", ".join(DIMENSIONS))
+    return dims
+
+
+class ProjectConsultationApiController(Controller):
+    path = "/api/v1/projects/{project_id:int}/consultations"
+    tags = ["consultations"]
+
+    @get("/", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def list_consultations(self, project_id: int) -> list[ConsultationOut]:
+        return await services.list_consultations(project_id)
+
+    @post("/", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def create_consultation(self, request: Request, project_id: int, data: ConsultationIn) -> ConsultationOut:
+        """A draft consultation; its roll is taken from the register now and frozen when it opens."""
+        return await services.create_consultation(actor_of(request), project_id, data)
+
+
+class ConsultationApiController(Controller):
+    path = "/api/v1/consultations/{consultation_id:int}"
+    tags = ["consultations"]
+
+    @get("/", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def get_consultation(self, consultation_id: int) -> ConsultationOut:
+        return await services.get_consultation(consultation_id)
+
+    @put("/", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def update_consultation(self, request: Request, consultation_id: int, data: ConsultationIn) -> ConsultationOut:
+        """Change a draft; once open its roll and rule are frozen (409)."""
+        return await services.update_consultation(actor_of(request), consultation_id, data)
+
+    @get("/roll", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def list_roll(self, consultation_id: int) -> list[RollEntryOut]:
+        return await services.list_roll(consultation_id)
+
+    @post("/roll/rebuild", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    async def rebuild_roll(self, request: Request, consultation_id: int) -> dict[str, int]:
+        return {"roll_titles": await services.rebuild_roll(actor_of(request), consultation_id)}
+
+    @patch("/roll/{entry_id:int}", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def edit_roll_entry(
+        self, request: Request, consultation_id: int, entry_id: int, data: RollEntryPatch
+    ) -> RollEntryOut:
+        """Correct a title on a draft roll; once open the roll is frozen (409)."""
+        return await services.edit_roll_entry(actor_of(request), consultation_id, entry_id, data)
+
+    @post("/open", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    async def open_consultation(self, request: Request, consultation_id: int) -> ConsultationOut:
+        return await services.open_consultation(actor_of(request), consultation_id)
+
+    @post("/close", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    async def close_consultation(self, request: Request, consultation_id: int) -> ConsultationOut:
+        return await services.close_consultation(actor_of(request), consultation_id)
+
+    @post("/decide", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    async def decide_consultation(self, request: Request, consultation_id: int) -> ConsultationOut:
+        return await services.decide_consultation(actor_of(request), consultation_id)
+
+    @post("/next-round", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def next_round(
+        self, request: Request, consultation_id: int, data: dict[str, dt.datetime]
+    ) -> ConsultationOut:
+        """A new draft round re-asking the failed items: body {"opens_at": …, "closes_at": …}."""
+        if "opens_at" not in data or "closes_at" not in data:
+            raise Invalid("Give opens_at and closes_at of the new round.", field="opens_at")
+        return await services.start_next_round(actor_of(request), consultation_id, data["opens_at"], data["closes_at"])
+
+    @post("/paper-ballots", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def enter_paper_ballot(self, request: Request, consultation_id: int, data: PaperBallotIn) -> SheetOut:
+        """Enter a paper / door-to-door sheet; it counts once a second staff member confirms it."""
+        return await services.enter_paper_ballot(actor_of(request), consultation_id, data)
+
+    @get("/sheets", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def list_sheets(self, consultation_id: int, status: SheetStatus | None = None) -> list[SheetOut]:
+        """Every ballot sheet handed in (the ballot history), optionally by status."""
+        return await services.list_sheets(consultation_id, status)
+
+    @get("/results", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def results(self, consultation_id: int, group_by: str = "") -> dict[str, Any]:
+        """Per item: totals, rates, pass/fail with reasons; `group_by=kind,office,subdistrict` (or
+        `default`) adds grouped rows with subtotals and the total."""
+        return await services.results_for(consultation_id, parse_dims(group_by))
+
+    @get("/results.csv", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def results_csv(self, consultation_id: int, group_by: str = "default") -> Response:
+        body = await exports.results_csv(consultation_id, parse_dims(group_by))
+        return Response(body, media_type="text/csv; charset=utf-8", headers={
+            "content-disposition": f'attachment; filename="consultation-{consultation_id}-results.csv"'})
+
+    @get("/results.xlsx", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def results_xlsx(self, consultation_id: int, group_by: str = "default") -> Response:
+        body = await exports.results_xlsx(consultation_id, parse_dims(group_by))
+        return Response(
+            body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"content-disposition": f'attachment; filename="consultation-{consultation_id}-results.xlsx"'},
+        )
+
+    @get("/progress", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def progress(self, consultation_id: int) -> list[dict[str, Any]]:
+        """The daily snapshots, oldest first (the progress chart's data)."""
+        return await services.progress(consultation_id)
+
+    @post("/signing/{entry_id:int}", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    async def record_signing(self, request: Request, consultation_id: int, entry_id: int, data: SigningIn) -> dict[str, Any]:
+        """Signed (签约) / sealed (封房) / moved out (搬迁) dates of one title in a signing round."""
+        return await services.record_signing(actor_of(request), consultation_id, entry_id, data)
+
+    @post("/lottery", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def draw_lottery(self, request: Request, consultation_id: int, data: LotteryIn) -> dict[str, Any]:
+        """Draw the order from the published seed; anyone can recompute it (see the algorithm field)."""
+        return await services.draw_lottery(actor_of(request), consultation_id, data.seed, data.purpose)
+
+    @get("/lottery/{purpose:str}", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def get_lottery(self, consultation_id: int, purpose: str) -> dict[str, Any]:
+        return await services.get_lottery(consultation_id, purpose)
+
+    @get("/lost-contact", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def lost_contact(self, consultation_id: int) -> list[dict[str, Any]]:
+        """Titles whose household is marked lost-contact (失联) and has not signed."""
+        return await services.lost_contact(consultation_id)
+
+
+class BallotSheetApiController(Controller):
+    path = "/api/v1/ballot-sheets/{sheet_id:int}"
+    tags = ["consultations"]
+
+    @post("/confirm", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    async def confirm(self, request: Request, sheet_id: int, data: ConfirmIn) -> SheetOut:
+        """A second, different staff member enters the sheet again: equal → counted, else flagged."""
+        return await services.confirm_paper_ballot(actor_of(request), sheet_id, data.choices)
+
+    @post("/resolve", guards=[requires_role(SUPERVISORS), consultation_member], status_code=200)
+    async def resolve(self, request: Request, sheet_id: int, data: ResolveIn) -> SheetOut:
+        """A supervisor settles a mismatched sheet from the paper original."""
+        return await services.resolve_sheet(actor_of(request), sheet_id, data.choices, data.reject)
+
+
+class SigningBoardApiController(Controller):
+    path = "/api/v1/signing-board"
+    tags = ["consultations"]
+
+    @get("/", guards=[requires_role(REGISTER_READERS)])
+    async def board(self, request: Request, on: dt.date | None = None) -> list[dict[str, Any]]:
+        """Signing rounds across parcels ranked by 签约率, then 封房率, 搬迁率 (亮晒比学)."""
+        return await services.signing_board(actor_of(request), on)
+
+
+class VoteApiController(Controller):
+    """Residents vote with the code on their letter; a wrong code is one 403 whatever the reason."""
+
+    path = "/api/v1/vote"
+    tags = ["consultations"]
+
+    @post("/lookup", guards=[allow_public], exclude_from_csrf=True, status_code=200)
+    async def lookup(self, request: Request, data: VotingCode) -> dict[str, Any]:
+        """The consultation, its items with costs, the title's own counted ballot and, when visible, results."""
+        return await services.ballot_for_code(data.code, client_of(request))
+
+    @post("/", guards=[allow_public], exclude_from_csrf=True, status_code=201)
+    async def cast(self, request: Request, data: WebBallotIn) -> ReceiptOut:
+        """Cast (or, while open and not locked, change) the title's ballot; answers a receipt number."""
+        return await services.cast_web_ballot(data.code, data.choices, client_of(request))
+
+
+class PublicResultsApiController(Controller):
+    path = "/api/v1/public/consultations/{consultation_id:int}"
+    tags = ["consultations"]
+
+    @get("/results", guards=[allow_public])
+    async def results(self, consultation_id: int, group_by: str = "") -> dict[str, Any]:
+        """Published results (公示), once the consultation's visibility allows."""
+        result = await services.results_for(consultation_id, parse_dims(group_by), public=True)
+        if result is None:
+            raise NotFound("Results of this consultation are published after it closes.", field="consultation_id")
+        return result
+
+
+CONTROLLERS = [
+    ProjectConsultationApiController,
+    ConsultationApiController,
+    BallotSheetApiController,
+    SigningBoardApiController,
+    VoteApiController,
+    PublicResultsApiController,
+]
