@@ -6,6 +6,8 @@ import csv
 import io
 from collections import defaultdict
 
+from piccolo.query.functions.aggregate import Count
+
 from inspections import services
 from inspections.kinds import IssueStatus, Severity
 from inspections.schemas import DashboardOut, DashboardRow, LedgerCount, LedgerOut
@@ -26,7 +28,7 @@ async def counts(actor: Actor, project_id: int, f: services.IssueFilter) -> list
     unfiltered = services.IssueFilter(**{**{k: getattr(f, k) for k in f.__struct_fields__}, "status": []})
     conditions = services._issue_conditions(actor, project_id, unfiltered)
     rows = await Issue.select(
-        Issue.responsible_org, Issue.responsible_org.name.as_alias("org_name"), Issue.status, Issue.id.count()
+        Issue.responsible_org, Issue.responsible_org.name.as_alias("org_name"), Issue.status, Count(Issue.id, alias="count")
     ).where(*conditions).group_by(Issue.responsible_org, Issue.responsible_org.name, Issue.status)
     return sorted(
         (LedgerCount(responsible_org_id=r["responsible_org"], responsible_org=r["org_name"], status=r["status"],

@@ -1066,7 +1066,7 @@ async def stop_status(project_id: int) -> StopStatusOut:
     return StopStatusOut(
         project_id=project_id,
         stopped=bool(orders),
-        project_stopped=any(o.scope is StopScope.project for o in orders),
+        project_stopped=any(o.scope == StopScope.project for o in orders),
         stopped_building_ids=sorted({o.building_id for o in orders if o.building_id is not None}),
         orders=orders,
     )
@@ -1216,11 +1216,11 @@ async def reply_print_context(actor: Actor, notice_id: int) -> dict:
             printed = await _issue_print(row)
             items.append({**printed, "explanation": item.explanation, "result": item.result or "",
                           "opinion": item.opinion, "rechecked": _local(item.rechecked_at)})
-        replies.append({"number": reply.number, "statement": reply.statement, "items": items,
+        replies.append({"number": reply.number, "statement": reply.statement, "entries": items,
                         "submitted": _local(reply.submitted_at)})
     return {
         "project_name": project["name"], "number": replies[-1]["number"] if replies else f"{notice.number}-HF",
         "title": "监理通知回复单", "notice_number": notice.number, "addressee": await _org_name(
             (await _notice_row(notice_id))["issuing_org"]), "contractor": notice.addressed_org,
-        "replies": replies, "notice_status": notice.status.value,
+        "replies": replies, "notice_status": str(notice.status),
     }

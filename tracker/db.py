@@ -79,10 +79,7 @@ def integrity_conflict(exc: Exception) -> Conflict:
             if match:
                 rule = match.group(1)
                 break
-    return Conflict(
-        f"The database refused the change: {rule or message}",
-        rule=rule or "integrity",
-    )
+    return Conflict("The database refused the change: {constraint}", rule=rule or "integrity", constraint=rule or message)
 
 
 async def start(db: Engine | None = None) -> None:

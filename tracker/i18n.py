@@ -46,8 +46,10 @@ def translations(locale: str) -> gettext_module.NullTranslations:
     return gettext_module.GNUTranslations(buffer)
 
 
-def gettext(message: str) -> str:
-    return translations(current_locale.get()).gettext(message)
+def gettext(message: str, **variables: object) -> str:
+    """Translate `message` for the current reader; `%(name)s` placeholders are filled from variables."""
+    text = translations(current_locale.get()).gettext(message)
+    return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

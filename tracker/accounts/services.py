@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from piccolo.query.functions.aggregate import Count
+
 from tracker import audit
 from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts.passwords import hash_password, verify_password
@@ -37,9 +39,15 @@ async def load_actor(user_id: int) -> Actor | None:
 
 
 async def _recent_failures(keys: list[str]) -> int:
+    """The most recent failures recorded against any one of the keys (user name, client address)."""
     window = dt.timedelta(seconds=get_settings().login_window_seconds)
     since = dt.datetime.now(dt.timezone.utc) - window
-    return await LoginAttempt.count().where(LoginAttempt.key.is_in(keys), LoginAttempt.at > since)
+    rows = await (
+        LoginAttempt.select(LoginAttempt.key, Count(alias="failures"))
+        .where(LoginAttempt.key.is_in(keys), LoginAttempt.at > since)
+        .group_by(LoginAttempt.key)
+    )
+    return max((r["failures"] for r in rows), default=0)
 
 
 async def log_in(username: str, password: str, client: str) -> Actor:
@@ -80,7 +88,7 @@ async def create_organisation(actor: Actor, *, name: str, kind: OrganisationKind
         raise Invalid("Name is required.", field="name")
     async with transaction():
         if await Organisation.exists().where(Organisation.name == name):
-            raise Conflict(f"An organisation named {name!r} already exists.", field="name")
+            raise Conflict("An organisation named {name} already exists.", field="name", name=name)
         row = (await Organisation.insert(Organisation(name=name, kind=kind.value)).returning(Organisation.id))[0]
         await audit.record(actor, "organisation.create", "organisation", row["id"], {"name": name, "kind": kind})
     return row["id"]
@@ -103,7 +111,7 @@ async def create_user(
     if not username:
         raise Invalid("User name is required.", field="username")
     if password_hash is None and len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+        raise Invalid("The password needs at least {n} characters.", field="password", n=MIN_PASSWORD_LENGTH)
     if role is Role.contractor and organisation_id is None:
         raise Invalid("A contractor account belongs to its contractor organisation.", field="organisation_id")
     if role is Role.resident and household_id is None:
@@ -111,9 +119,9 @@ async def create_user(
     hashed = password_hash or await hash_password(password)
     async with transaction():
         if await User.exists().where(User.username == username):
-            raise Conflict(f"The user name {username!r} is taken.", field="username")
+            raise Conflict("The user name {username} is taken.", field="username", username=username)
         if organisation_id is not None and not await Organisation.exists().where(Organisation.id == organisation_id):
-            raise NotFound(f"No organisation {organisation_id}.", field="organisation_id")
+            raise NotFound("No organisation {id}.", field="organisation_id", id=organisation_id)
         user = User(
             username=username,
             display_name=display_name.strip() or username,

@@ -13,7 +13,8 @@ from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind, 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=80)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
-Area = Annotated[Decimal, msgspec.Meta(gt=0, lt=100000)]
+# msgspec cannot bound a Decimal; services.check_area enforces 0 < area < 100000 with 2 decimals.
+Area = Annotated[Decimal, msgspec.Meta(description="m², greater than 0, at most 2 decimal places")]
 
 
 class ProjectIn(msgspec.Struct, forbid_unknown_fields=True):

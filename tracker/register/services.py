@@ -78,14 +78,14 @@ def _check_dates(data: ProjectIn) -> None:
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         a, b = getattr(data, start), getattr(data, end)
         if a and b and b < a:
-            raise Invalid(f"{end} is before {start}.", field=end)
+            raise Invalid("{end} is before {start}.", field=end, end=end, start=start)
 
 
 async def create_project(actor: Actor, data: ProjectIn) -> ProjectOut:
     _check_dates(data)
     async with transaction():
         if await Project.exists().where(Project.code == data.code):
-            raise Conflict(f"A project with code {data.code!r} already exists.", field="code")
+            raise Conflict("A project with code {code} already exists.", field="code", code=data.code)
         values = msgspec.structs.asdict(data)
         row = (await Project.insert(Project(**values)).returning(*Project.all_columns()))[0]
         if actor.id is not None and not actor.is_admin:
@@ -99,7 +99,7 @@ async def update_project(actor: Actor, project_id: int, data: ProjectIn) -> Proj
     async with transaction():
         await _project_row(project_id)
         if await Project.exists().where(Project.code == data.code, Project.id != project_id):
-            raise Conflict(f"A project with code {data.code!r} already exists.", field="code")
+            raise Conflict("A project with code {code} already exists.", field="code", code=data.code)
         values = msgspec.structs.asdict(data)
         await Project.update(values).where(Project.id == project_id)
         await audit.record(actor, "project.update", "project", project_id, values)
@@ -109,7 +109,7 @@ async def update_project(actor: Actor, project_id: int, data: ProjectIn) -> Proj
 async def _project_row(project_id: int) -> dict:
     rows = await Project.select().where(Project.id == project_id)
     if not rows:
-        raise NotFound(f"No project {project_id}.", field="project_id")
+        raise NotFound("No project {id}.", field="project_id", id=project_id)
     return rows[0]
 
 
@@ -139,7 +139,7 @@ async def add_building(actor: Actor, project_id: int, data: BuildingIn) -> Build
     async with transaction():
         await _project_row(project_id)
         if await Building.exists().where(Building.project == project_id, Building.name == data.name):
-            raise Conflict(f"Building {data.name!r} already exists in this project.", field="name")
+            raise Conflict("Building {name} already exists in this project.", field="name", name=data.name)
         values = msgspec.structs.asdict(data)
         row = (await Building.insert(Building(project=project_id, **values)).returning(Building.id))[0]
         await audit.record(actor, "building.create", "building", row["id"], {"project_id": project_id, **values})
@@ -169,15 +169,27 @@ async def list_buildings(project_id: int) -> list[BuildingOut]:
 async def _building_row(building_id: int) -> dict:
     rows = await Building.select().where(Building.id == building_id)
     if not rows:
-        raise NotFound(f"No building {building_id}.", field="building_id")
+        raise NotFound("No building {id}.", field="building_id", id=building_id)
     return rows[0]
 
 
+def check_area(field: str, value: Decimal | None) -> None:
+    """Areas are positive, below 100,000 m², with at most two decimal places (as registered)."""
+    if value is None:
+        return
+    if not value.is_finite() or value <= 0 or value >= 100000:
+        raise Invalid("{name} must be greater than 0 and below 100000 m².", field=field, name=field)
+    if value.as_tuple().exponent < -2:
+        raise Invalid("{name} has more than two decimal places.", field=field, name=field)
+
+
 async def add_dwelling(actor: Actor, building_id: int, data: DwellingIn) -> DwellingOut:
+    for field in ("registered_area", "surveyed_area", "contract_area"):
+        check_area(field, getattr(data, field))
     async with transaction():
         building = await _building_row(building_id)
         if await Dwelling.exists().where(Dwelling.building == building_id, Dwelling.number == data.number):
-            raise Conflict(f"Dwelling {data.number!r} already exists in this building.", field="number")
+            raise Conflict("Dwelling {number} already exists in this building.", field="number", number=data.number)
         values = msgspec.structs.asdict(data)
         row = (
             await Dwelling.insert(Dwelling(project=building["project"], building=building_id, **values)).returning(
@@ -224,7 +236,7 @@ async def list_dwellings(building_id: int) -> list[DwellingOut]:
 async def _household_row(household_id: int) -> dict:
     rows = await Household.select().where(Household.id == household_id)
     if not rows:
-        raise NotFound(f"No household {household_id}.", field="household_id")
+        raise NotFound("No household {id}.", field="household_id", id=household_id)
     return rows[0]
 
 
@@ -282,8 +294,9 @@ async def create_household(actor: Actor, project_id: int, data: HouseholdIn) -> 
             Household.project == project_id, Household.certificate_no == data.certificate_no
         ):
             raise Conflict(
-                f"Title certificate {data.certificate_no!r} is already on this project's roll.",
+                "Title certificate {certificate_no} is already on this project's roll.",
                 field="certificate_no",
+                certificate_no=data.certificate_no,
             )
         await _check_dwellings_free(project_id, data.dwelling_ids)
         values = msgspec.structs.asdict(data)
@@ -309,10 +322,10 @@ async def _check_dwellings_free(project_id: int, dwelling_ids: list[int]) -> Non
     )
     missing = sorted(set(dwelling_ids) - {r["id"] for r in found})
     if missing:
-        raise NotFound(f"No dwelling {missing[0]} in this project.", field="dwelling_ids")
+        raise NotFound("No dwelling {id} in this project.", field="dwelling_ids", id=missing[0])
     taken = await Holding.select(Holding.dwelling).where(Holding.dwelling.is_in(dwelling_ids))
     if taken:
-        raise Conflict(f"Dwelling {taken[0]['dwelling']} is already on another title.", field="dwelling_ids")
+        raise Conflict("Dwelling {id} is already on another title.", field="dwelling_ids", id=taken[0]["dwelling"])
 
 
 async def update_household(actor: Actor, household_id: int, data: HouseholdPatch) -> HouseholdOut:
