@@ -30,8 +30,6 @@ class ActorMiddleware(ASGIMiddleware):
         user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
         scope["user"] = await load_actor(int(user_id)) if user_id else None
         locale = pick_locale(_cookie(scope, "lang"), get_settings().default_locale)
-        if scope["user"] is not None and _cookie(scope, "lang") is None:
-            locale = pick_locale(getattr(scope["user"], "locale", None), locale)
         token = current_locale.set(locale)
         try:
             await next_app(scope, receive, send)
