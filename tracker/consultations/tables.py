@@ -50,7 +50,9 @@ class Consultation(Table):
     building = ForeignKey(references=Building, null=True, default=None, on_delete=OnDelete.restrict)
     stairwell = Varchar(length=20, default="")
     round_no = Integer(default=1)
-    previous = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.restrict)
+    # Self-references check at the end of the statement (NO ACTION), so a whole chain of rounds can be
+    # removed in one statement; RESTRICT would refuse row by row.
+    previous = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.no_action)
     opens_at = Timestamptz(null=False)
     closes_at = Timestamptz(null=False)
     visibility = Varchar(length=20, default=Visibility.after_close.value)
@@ -85,7 +87,7 @@ class ConsultationItem(Table):
     estimated_cost = Numeric(digits=MONEY, null=True, default=None)  # 估算造价（元）
     resident_share = Numeric(digits=MONEY, null=True, default=None)  # 居民出资（元）
     # In a later round, the failed item of the previous round this one asks again.
-    asks_again = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.restrict)
+    asks_again = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.no_action)
 
     consultation_item_position_unique = Unique([consultation, position])
     item_class_known = Check(one_of("item_class", ItemClass))

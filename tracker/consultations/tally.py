@@ -58,7 +58,7 @@ FROM (
   JOIN consultation_item i ON i.consultation = r.consultation
   LEFT JOIN counted_ballot b ON b.roll_entry = r.id AND b.item = i.id
   WHERE r.consultation = {consultation_id}
-  GROUP BY {inner_dims} i.id, CASE WHEN r.kind = 'developer_unsold' THEN 'D' ELSE 'O' || r.owner_key END
+  GROUP BY {inner_group} i.id, CASE WHEN r.kind = 'developer_unsold' THEN 'D' ELSE 'O' || r.owner_key END
 ) heads
 GROUP BY {outer_dims} item_id
 """
@@ -98,6 +98,7 @@ async def _query(consultation_id: int, dims: tuple[str, ...], non_voters_agree: 
     sql = _SQL.format(
         outer_dims="".join(f"{d}, " for d in dims),
         inner_dims="".join(f"r.{d} AS {d}, " for d in dims),
+        inner_group="".join(f"r.{d}, " for d in dims),
         choice=choice,
         consultation_id=int(consultation_id),
     )
