@@ -9,6 +9,7 @@ from litestar.config.app import AppConfig
 
 def route_handlers() -> list:
     from inspections.controllers import InspectionsApiController
+    from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
     from tracker.audit.controllers import AuditApiController
     from tracker.consultations import controllers as consultations, pages as consultation_pages
@@ -31,6 +32,7 @@ def route_handlers() -> list:
         consultation_pages.ConsultationPages,
         DocumentController,
         InspectionsApiController,
+        InspectionPages,
     ]
 
 
