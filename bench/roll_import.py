@@ -55,7 +55,9 @@ async def run(count: int, var_dir: Path) -> None:
     with contextlib.redirect_stdout(io.StringIO()):  # Piccolo reports every migration
         await db.migrate()
     await db.start()
-    project = await services.create_project(SYSTEM, ProjectIn(code="BENCH", name="基准", kind=ProjectKind.expropriation_parcel))
+    project = await services.create_project(
+        SYSTEM, ProjectIn(code="BENCH", name="基准", kind=ProjectKind.expropriation_parcel)
+    )
     path = var_dir / "roll.csv"
     path.write_bytes(rollio.roll_csv(records(count)))
     data = path.read_bytes()

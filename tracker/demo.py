@@ -27,8 +27,18 @@ DEMO_PASSWORD = "tracker-demo"
 # (username, password, role, description) — printed by the command line after loading.
 DEMO_USERS: list[tuple[str, str, Role, str]] = [
     ("admin", DEMO_PASSWORD, Role.admin, "administrator: users, organisations, every project"),
-    ("manager", DEMO_PASSWORD, Role.project_manager, "project manager of the renewal HQ (建设单位/指挥部), all projects"),
-    ("inspector", DEMO_PASSWORD, Role.inspector, "supervising engineer (监理工程师), retrofit and resettlement housing"),
+    (
+        "manager",
+        DEMO_PASSWORD,
+        Role.project_manager,
+        "project manager of the renewal HQ (建设单位/指挥部), all projects",
+    ),
+    (
+        "inspector",
+        DEMO_PASSWORD,
+        Role.inspector,
+        "supervising engineer (监理工程师), retrofit and resettlement housing",
+    ),
     ("chief", DEMO_PASSWORD, Role.chief_inspector, "chief inspector (总监理工程师), signs stop-work orders"),
     ("contractor", DEMO_PASSWORD, Role.contractor, "contractor's project department (施工单位), retrofit and housing"),
     ("staff", DEMO_PASSWORD, Role.community_staff, "expropriation office staff (征收事务所): rolls, files, strategies"),
@@ -131,6 +141,7 @@ class DemoProject(msgspec.Struct):
 class DemoSummary(msgspec.Struct):
     projects: list[DemoProject]
     organisations: int
+    file_entries: int
     users: list[str]
     password: str
     notes: list[str]
@@ -172,7 +183,9 @@ class _People:
 
     def credit_code(self) -> str:
         """A unified social credit code (统一社会信用代码) of a Shanghai enterprise."""
-        return self._fresh(lambda: f"913101{self.rng.randrange(10**11):011d}{self.rng.choice('0123456789ABCDEHJKLMNPQRTUXY')}")
+        return self._fresh(
+            lambda: f"913101{self.rng.randrange(10**11):011d}{self.rng.choice('0123456789ABCDEHJKLMNPQRTUXY')}"
+        )
 
 
 def _area(rng: random.Random, low: int, high: int) -> Decimal:
@@ -190,7 +203,9 @@ def _retrofit_rows(rng: random.Random, people: _People) -> Iterator[dict]:
         for stairwell in range(1, count + 1):
             for floor in range(1, RETROFIT_FLOORS + 1):
                 for flat in (1, 2):
-                    flats.append((f"{building}号楼", f"{stairwell}-{floor}0{flat}", str(stairwell), floor, plans[flat - 1]))
+                    flats.append(
+                        (f"{building}号楼", f"{stairwell}-{floor}0{flat}", str(stairwell), floor, plans[flat - 1])
+                    )
     # The first flat stays an ordinary household: the demo resident lives there.
     unsold = set(rng.sample(range(1, len(flats)), 8))
     paired = sorted(rng.sample([i for i in range(1, len(flats)) if i not in unsold], 24))
@@ -209,14 +224,27 @@ def _retrofit_rows(rng: random.Random, people: _People) -> Iterator[dict]:
         }
         if i in unsold:
             # Never sold, so never registered: only the surveyed area exists.
-            row.update(holder_names=DEVELOPER, owner_id=developer_code, kind=HouseholdKind.developer_unsold,
-                       surveyed_area=area, phone="021-62110000")
+            row.update(
+                holder_names=DEVELOPER,
+                owner_id=developer_code,
+                kind=HouseholdKind.developer_unsold,
+                surveyed_area=area,
+                phone="021-62110000",
+            )
         else:
-            holder, owner_id = owners[owner_of_second[i]] if i in owner_of_second else (people.holders(), people.id_number())
+            holder, owner_id = (
+                owners[owner_of_second[i]] if i in owner_of_second else (people.holders(), people.id_number())
+            )
             owners[i] = (holder, owner_id)
-            row.update(holder_names=holder, owner_id=owner_id, kind=HouseholdKind.resident, phone=people.phone(),
-                       registered_area=area, surveyed_area=area,
-                       contact_status=ContactStatus.lost if rng.random() < 0.01 else ContactStatus.reachable)
+            row.update(
+                holder_names=holder,
+                owner_id=owner_id,
+                kind=HouseholdKind.resident,
+                phone=people.phone(),
+                registered_area=area,
+                surveyed_area=area,
+                contact_status=ContactStatus.lost if rng.random() < 0.01 else ContactStatus.reachable,
+            )
         yield row
 
 
@@ -272,17 +300,24 @@ async def _file_and_strategies(rng: random.Random, staff_id: int, project_id: in
     """A per-household file (一户一档) and strategy (一户一策) for a few parcel households, some lost."""
     staff = await load_actor(staff_id)
     assert staff is not None
-    households = await Household.select(
-        Household.id, Household.holder_names, Household.office, Household.contact_status
-    ).where(Household.project == project_id, Household.kind == HouseholdKind.resident.value).order_by(Household.id)
+    households = (
+        await Household.select(Household.id, Household.holder_names, Household.office, Household.contact_status)
+        .where(Household.project == project_id, Household.kind == HouseholdKind.resident.value)
+        .order_by(Household.id)
+    )
     lost = [h for h in households if h["contact_status"] == ContactStatus.lost.value]
     chosen = rng.sample([h for h in households if h not in lost], 12) + lost[:4]
+    # Dated back from today, so the files look recent whenever the demo is loaded.
     today = dt.date.today()
     entries = 0
     for h in chosen:
         details = await register.get_household(h["id"])
-        words = {"holder": h["holder_names"].split("、")[0], "people": rng.randrange(1, 7),
-                 "area": details.area, "office": h["office"]}
+        words = {
+            "holder": h["holder_names"].split("、")[0],
+            "people": rng.randrange(1, 7),
+            "area": details.area,
+            "office": h["office"],
+        }
         days = sorted(rng.sample(range(3, 90), rng.randrange(1, 4)), reverse=True)
         for back in days:
             if h["contact_status"] == ContactStatus.lost.value:
@@ -309,43 +344,84 @@ async def load_demo() -> DemoSummary:
             kind: await create_organisation(SYSTEM, name=name, kind=kind) for kind, name in ORGANISATIONS.items()
         }
 
-        retrofit = await register.create_project(SYSTEM, ProjectIn(
-            code=RETROFIT, name="梅园新村综合改造", kind=ProjectKind.retrofit, district="静安区",
-            subdistrict="曹家渡街道", address="梅园路 1–20 号", status=ProjectStatus.active,
-            planned_start=dt.date(2026, 3, 1), planned_end=dt.date(2027, 6, 30),
-        ))
+        retrofit = await register.create_project(
+            SYSTEM,
+            ProjectIn(
+                code=RETROFIT,
+                name="梅园新村综合改造",
+                kind=ProjectKind.retrofit,
+                district="静安区",
+                subdistrict="曹家渡街道",
+                address="梅园路 1–20 号",
+                status=ProjectStatus.active,
+                planned_start=dt.date(2026, 3, 1),
+                planned_end=dt.date(2027, 6, 30),
+            ),
+        )
         for building in range(1, len(RETROFIT_STAIRWELLS) + 1):
-            await register.add_building(SYSTEM, retrofit.id, BuildingIn(
-                name=f"{building}号楼", floors=RETROFIT_FLOORS, built_year=1998, address=f"梅园路 {building} 号",
-            ))
+            await register.add_building(
+                SYSTEM,
+                retrofit.id,
+                BuildingIn(
+                    name=f"{building}号楼",
+                    floors=RETROFIT_FLOORS,
+                    built_year=1998,
+                    address=f"梅园路 {building} 号",
+                ),
+            )
         retrofit_rows = list(_retrofit_rows(rng, people))
         await rollio.import_roll(SYSTEM, retrofit.id, rollio.roll_csv(retrofit_rows), "梅园新村权证清单.csv")
 
-        parcel = await register.create_project(SYSTEM, ProjectIn(
-            code=PARCEL, name="静安区57街坊旧改征收地块", kind=ProjectKind.expropriation_parcel, district="静安区",
-            subdistrict="江宁路街道", address="江宁路、石门二路以西", status=ProjectStatus.active,
-            planned_start=dt.date(2026, 5, 1),
-        ))
+        parcel = await register.create_project(
+            SYSTEM,
+            ProjectIn(
+                code=PARCEL,
+                name="静安区57街坊旧改征收地块",
+                kind=ProjectKind.expropriation_parcel,
+                district="静安区",
+                subdistrict="江宁路街道",
+                address="江宁路、石门二路以西",
+                status=ProjectStatus.active,
+                planned_start=dt.date(2026, 5, 1),
+            ),
+        )
         await rollio.import_roll(SYSTEM, parcel.id, rollio.roll_csv(_parcel_rows(rng, people)), "57街坊权证清单.csv")
 
-        housing = await register.create_project(SYSTEM, ProjectIn(
-            code=HOUSING, name="宝山区顾村安置房基地", kind=ProjectKind.resettlement_housing, district="宝山区",
-            subdistrict="顾村镇", address="顾村镇沪太路以东", status=ProjectStatus.active,
-            planned_start=dt.date(2024, 9, 1), planned_end=dt.date(2028, 12, 31),
-        ))
+        housing = await register.create_project(
+            SYSTEM,
+            ProjectIn(
+                code=HOUSING,
+                name="宝山区顾村安置房基地",
+                kind=ProjectKind.resettlement_housing,
+                district="宝山区",
+                subdistrict="顾村镇",
+                address="顾村镇沪太路以东",
+                status=ProjectStatus.active,
+                planned_start=dt.date(2024, 9, 1),
+                planned_end=dt.date(2028, 12, 31),
+            ),
+        )
         number = 0
         for phase, buildings, floors, _units in HOUSING_PHASES:
             for _ in range(buildings):
                 number += 1
-                await register.add_building(SYSTEM, housing.id, BuildingIn(
-                    name=f"{phase} {number}号楼", floors=floors, built_year=2025 if phase == "一期" else None,
-                    address=f"沪太路 {2000 + number} 弄",
-                ))
+                await register.add_building(
+                    SYSTEM,
+                    housing.id,
+                    BuildingIn(
+                        name=f"{phase} {number}号楼",
+                        floors=floors,
+                        built_year=2025 if phase == "一期" else None,
+                        address=f"沪太路 {2000 + number} 弄",
+                    ),
+                )
 
         projects = {RETROFIT: retrofit.id, PARCEL: parcel.id, HOUSING: housing.id}
-        resident_home = (await Household.select(Household.id).where(
-            Household.project == retrofit.id, Household.certificate_no == retrofit_rows[0]["certificate_no"]
-        ))[0]["id"]
+        resident_home = (
+            await Household.select(Household.id).where(
+                Household.project == retrofit.id, Household.certificate_no == retrofit_rows[0]["certificate_no"]
+            )
+        )[0]["id"]
         password_hash = await hash_password(DEMO_PASSWORD)
         users = {}
         for username, _password, role, description in DEMO_USERS:
@@ -360,18 +436,24 @@ async def load_demo() -> DemoSummary:
                 household_id=resident_home if role is Role.resident else None,
                 project_ids=[projects[code] for code in MEMBERS.get(role, ())],
             )
-        await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
+        file_entries = await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
 
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(
         projects=[
             DemoProject(
-                id=p.id, code=p.code, name=p.name, kind=p.kind,
-                buildings=p.buildings, dwellings=p.dwellings, households=p.households,
+                id=p.id,
+                code=p.code,
+                name=p.name,
+                kind=p.kind,
+                buildings=p.buildings,
+                dwellings=p.dwellings,
+                households=p.households,
             )
             for p in [await register.get_project(pid) for pid in projects.values()]
         ],
         organisations=len(organisations),
+        file_entries=file_entries,
         users=[u[0] for u in DEMO_USERS],
         password=DEMO_PASSWORD,
         notes=[

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import anyio.to_thread
 import csv
 import datetime as dt
 import hashlib
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
+import anyio.to_thread
 import msgspec
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -50,9 +50,13 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("certificate_no", "权证号", True, ("产证号", "房地产权证号", "不动产权证号"), Household.certificate_no.length),
+    Column(
+        "certificate_no", "权证号", True, ("产证号", "房地产权证号", "不动产权证号"), Household.certificate_no.length
+    ),
     Column("holder_names", "权利人", True, ("产权人",), Household.holder_names.length),
-    Column("owner_id", "身份证号/统一社会信用代码", True, ("身份证号", "统一社会信用代码", "证件号码"), OWNER_ID_LENGTH),
+    Column(
+        "owner_id", "身份证号/统一社会信用代码", True, ("身份证号", "统一社会信用代码", "证件号码"), OWNER_ID_LENGTH
+    ),
     Column("kind", "类型"),
     Column("office", "征收事务所", text_limit=Household.office.length),
     Column("subdistrict", "街道", text_limit=Household.subdistrict.length),
@@ -92,9 +96,7 @@ def _header_word(text: str) -> str:
     return re.sub(r"[(（][^)）]*[)）]$", "", word)
 
 
-HEADER_WORDS = {
-    _header_word(word): c.key for c in COLUMNS for word in (c.key, c.header, *c.aliases)
-}
+HEADER_WORDS = {_header_word(word): c.key for c in COLUMNS for word in (c.key, c.header, *c.aliases)}
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -265,18 +267,30 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
     """The cells of a CSV file or of an XLSX workbook's first sheet, as text."""
     fmt = file_format(data, filename)
     if fmt == "csv":
-        return _collect(csv.reader(io.StringIO(_decode(data), newline="")), fmt)
+        reader = csv.reader(io.StringIO(_decode(data), newline=""))
+        try:
+            return _collect(reader, fmt)
+        except csv.Error:
+            raise Invalid(
+                "The CSV file cannot be read near line {line} (an unclosed quote or a very long cell).",
+                field="file",
+                rule="file_type",
+                line=reader.line_num,
+            ) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Invalid("The workbook cannot be read: {reason}", field="file", rule="file_type", reason=str(exc)) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong used range; without it openpyxl reads every row there is.
-        sheet.reset_dimensions()
-        return _collect(sheet.iter_rows(values_only=True), fmt)
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            # Some programs write a wrong used range; without it openpyxl reads every row there is.
+            sheet.reset_dimensions()
+            return _collect(sheet.iter_rows(values_only=True), fmt)
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, SyntaxError):
+        # Not a workbook inside (another zip, a damaged file); SyntaxError covers broken XML.
+        raise Invalid(
+            "The file is named .xlsx but cannot be read as an Excel workbook.", field="file", rule="file_type"
+        ) from None
 
 
 # ---------------------------------------------------------------- checking rows
@@ -319,14 +333,14 @@ def _area(text: str, row: int, column: str, problems: list[Problem]) -> Decimal 
     if value is None or not value.is_finite():
         problems.append(Problem(row, column, "Not a number: {value}.", {"value": text}))
         return None
-    if value != value.quantize(CENT):
-        problems.append(Problem(row, column, "An area has at most 2 decimal places: {value}.", {"value": text}))
-        return None
     if value <= 0:
         problems.append(Problem(row, column, "An area must be greater than 0."))
         return None
     if value >= AREA_LIMIT:
         problems.append(Problem(row, column, "An area must be less than {limit} m².", {"limit": AREA_LIMIT}))
+        return None
+    if value != value.quantize(CENT):
+        problems.append(Problem(row, column, "An area has at most 2 decimal places: {value}.", {"value": text}))
         return None
     return value.quantize(CENT)
 
@@ -376,7 +390,10 @@ def _check_row(row: int, cells: list[str], index: dict[str, int], problems: list
     if status is None:
         problems.append(
             Problem(
-                row, "contact_status", "Unknown contact status {value}; use 正常 or 失联.", {"value": value["contact_status"]}
+                row,
+                "contact_status",
+                "Unknown contact status {value}; use 正常 or 失联.",
+                {"value": value["contact_status"]},
             )
         )
     floor = _floor(value.get("floor", ""), row, problems)
@@ -410,21 +427,24 @@ def _rows_list(rows: list[int]) -> str:
     return shown + (", …" if len(rows) > 5 else "")
 
 
-def _repeated(
-    sheet: Sheet, index: dict[str, int], keys: tuple[str, ...], column: str, template: str
-) -> list[Problem]:
+def _repeated(sheet: Sheet, index: dict[str, int], keys: tuple[str, ...], column: str, template: str) -> list[Problem]:
     """Rows that repeat the same value(s) in the file, each naming the other rows."""
     positions = [index[k] for k in keys]
-    seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    first: dict[tuple[str, ...], int] = {}
+    repeats: dict[tuple[str, ...], list[int]] = {}
     for row, cells in sheet.rows:
-        found = tuple(cells[p] if p < len(cells) else "" for p in positions)
-        if all(found):
-            seen[found].append(row)
-    problems = []
-    for rows in seen.values():
-        for row in rows if len(rows) > 1 else ():
-            problems.append(Problem(row, column, template, {"rows": _rows_list([r for r in rows if r != row])}))
-    return problems
+        size = len(cells)
+        found = tuple([cells[p] if p < size else "" for p in positions])
+        if not all(found):
+            continue  # a missing value is reported as missing, not as repeated
+        earlier = first.setdefault(found, row)
+        if earlier != row:
+            repeats.setdefault(found, [earlier]).append(row)
+    return [
+        Problem(row, column, template, {"rows": _rows_list([r for r in rows if r != row])})
+        for rows in repeats.values()
+        for row in rows
+    ]
 
 
 def check_sheet(sheet: Sheet) -> tuple[list[RollRow], list[Problem]]:
@@ -555,16 +575,30 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
             for b in await Building.select(Building.id, Building.name).where(Building.project == project_id)
         }
 
-        new_dwellings = [
-            r for r in rows if (building_ids[r.building], r.dwelling) not in recorded.dwellings
-        ]
+        new_dwellings = [r for r in rows if (building_ids[r.building], r.dwelling) not in recorded.dwellings]
         await _insert_many(
             Dwelling,
-            (Dwelling.project, Dwelling.building, Dwelling.number, Dwelling.stairwell, Dwelling.floor,
-             Dwelling.registered_area, Dwelling.surveyed_area, Dwelling.contract_area),
+            (
+                Dwelling.project,
+                Dwelling.building,
+                Dwelling.number,
+                Dwelling.stairwell,
+                Dwelling.floor,
+                Dwelling.registered_area,
+                Dwelling.surveyed_area,
+                Dwelling.contract_area,
+            ),
             [
-                (project_id, building_ids[r.building], r.dwelling, r.stairwell, r.floor,
-                 r.registered_area, r.surveyed_area, r.contract_area)
+                (
+                    project_id,
+                    building_ids[r.building],
+                    r.dwelling,
+                    r.stairwell,
+                    r.floor,
+                    r.registered_area,
+                    r.surveyed_area,
+                    r.contract_area,
+                )
                 for r in new_dwellings
             ],
         )
@@ -578,12 +612,33 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
         now = dt.datetime.now(dt.timezone.utc)
         await _insert_many(
             Household,
-            (Household.project, Household.certificate_no, Household.holder_names, Household.owner_key,
-             Household.kind, Household.office, Household.subdistrict, Household.phone,
-             Household.contact_status, Household.strategy, Household.created_at),
+            (
+                Household.project,
+                Household.certificate_no,
+                Household.holder_names,
+                Household.owner_key,
+                Household.kind,
+                Household.office,
+                Household.subdistrict,
+                Household.phone,
+                Household.contact_status,
+                Household.strategy,
+                Household.created_at,
+            ),
             [
-                (project_id, r.certificate_no, r.holder_names, r.owner_key, r.kind.value, r.office,
-                 r.subdistrict, r.phone, r.contact_status.value, "", now)
+                (
+                    project_id,
+                    r.certificate_no,
+                    r.holder_names,
+                    r.owner_key,
+                    r.kind.value,
+                    r.office,
+                    r.subdistrict,
+                    r.phone,
+                    r.contact_status.value,
+                    "",
+                    now,
+                )
                 for r in rows
             ],
         )
@@ -642,8 +697,14 @@ async def _export_rows(project_id: int) -> list[list[object]]:
     """One row per holding, and one with empty dwelling columns for a household without dwellings."""
     households = await (
         Household.select(
-            Household.id, Household.certificate_no, Household.holder_names, Household.kind, Household.office,
-            Household.subdistrict, Household.phone, Household.contact_status,
+            Household.id,
+            Household.certificate_no,
+            Household.holder_names,
+            Household.kind,
+            Household.office,
+            Household.subdistrict,
+            Household.phone,
+            Household.contact_status,
         )
         .where(Household.project == project_id)
         .order_by(Household.id)
@@ -662,8 +723,13 @@ async def _export_rows(project_id: int) -> list[list[object]]:
     rows = []
     for h in households:
         fixed = [
-            h["certificate_no"], h["holder_names"], KIND_LABELS[HouseholdKind(h["kind"])], h["office"],
-            h["subdistrict"], h["phone"], CONTACT_LABELS[ContactStatus(h["contact_status"])],
+            h["certificate_no"],
+            h["holder_names"],
+            KIND_LABELS[HouseholdKind(h["kind"])],
+            h["office"],
+            h["subdistrict"],
+            h["phone"],
+            CONTACT_LABELS[ContactStatus(h["contact_status"])],
         ]
         held = sorted(by_household[h["id"]], key=lambda d: (d["building"], d["dwelling"]))
         for d in held or [None]:
@@ -672,7 +738,10 @@ async def _export_rows(project_id: int) -> list[list[object]]:
                 continue
             rows.append(
                 [
-                    *fixed, d["building"], d["dwelling"], d["stairwell"],
+                    *fixed,
+                    d["building"],
+                    d["dwelling"],
+                    d["stairwell"],
                     None if d["floor"] is None else int(d["floor"]),
                     *(None if d[a] is None else Decimal(d[a]).quantize(CENT) for a in AREAS),
                 ]

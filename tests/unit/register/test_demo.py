@@ -26,9 +26,9 @@ async def test_demo_loads_the_three_projects_and_a_user_per_role(clean):
     assert sum(r["kind"] == "developer_unsold" for r in retrofit_rows) >= 3
 
     parcel = projects[PARCEL]
-    kinds = await Household.select(Household.kind, Household.office, Household.subdistrict, Household.contact_status).where(
-        Household.project == parcel.id
-    )
+    kinds = await Household.select(
+        Household.kind, Household.office, Household.subdistrict, Household.contact_status
+    ).where(Household.project == parcel.id)
     assert 1900 <= sum(k["kind"] == "resident" for k in kinds) <= 2100
     assert 20 <= sum(k["kind"] == "work_unit" for k in kinds) <= 60
     assert len({k["office"] for k in kinds}) == len({k["subdistrict"] for k in kinds}) == 2

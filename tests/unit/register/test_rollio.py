@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -27,6 +28,13 @@ GOOD = [
 
 def csv_bytes(*lines: str, header: str = HEADER, encoding: str = "utf-8-sig") -> bytes:
     return ("\r\n".join([header, *lines]) + "\r\n").encode(encoding)
+
+
+def zipped(name: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, "<x/>")
+    return buffer.getvalue()
 
 
 def rejected(data: bytes, filename: str = "roll.csv") -> rollio.RollRejected:
@@ -60,14 +68,27 @@ def test_parses_chinese_headers_with_bom_into_typed_rows():
     assert first.floor == 1 and first.registered_area == Decimal("80.50") and first.surveyed_area is None
     assert first.owner_key == services.owner_key("310104196001010011")
     assert not hasattr(first, "owner_id")
-    assert (unit.kind, unit.contact_status, unit.surveyed_area) == (HouseholdKind.work_unit, ContactStatus.lost, Decimal("120.00"))
-    assert (unsold.kind, unsold.contact_status, unsold.contract_area) == (HouseholdKind.developer_unsold, ContactStatus.reachable, Decimal("66.60"))
+    assert (unit.kind, unit.contact_status, unit.surveyed_area) == (
+        HouseholdKind.work_unit,
+        ContactStatus.lost,
+        Decimal("120.00"),
+    )
+    assert (unsold.kind, unsold.contact_status, unsold.contract_area) == (
+        HouseholdKind.developer_unsold,
+        ContactStatus.reachable,
+        Decimal("66.60"),
+    )
 
 
 def test_english_keys_without_bom_and_defaults():
     data = "certificate_no,holder_names,owner_id,building,dwelling,contract_area,remark\nX1,李四,ID-1,1号楼,101,55,whatever\n"
     (row,) = rollio.parse_roll(data.encode(), "roll.CSV")
-    assert (row.kind, row.contact_status, row.office, row.floor) == (HouseholdKind.resident, ContactStatus.reachable, "", None)
+    assert (row.kind, row.contact_status, row.office, row.floor) == (
+        HouseholdKind.resident,
+        ContactStatus.reachable,
+        "",
+        None,
+    )
     assert row.contract_area == Decimal("55.00")
 
 
@@ -101,6 +122,8 @@ def test_xlsx_numbers_become_the_text_people_see():
         (b"\xd0\xcf\x11\xe0 legacy workbook", "roll.xls", "file_type"),
         (b"a,b\x00c\n", "roll.csv", "file_type"),
         (b"\xff\xfe\xfa\xfb\xfc", "roll.csv", "encoding"),
+        (csv_bytes('A1,"' + "x" * 200_000 + '"'), "roll.csv", "file_type"),
+        (zipped("word/document.xml"), "roll.xlsx", "file_type"),
     ],
 )
 def test_refuses_files_that_are_not_a_roll(data, filename, rule):
@@ -148,6 +171,7 @@ def test_every_bad_row_is_named_with_its_row_and_column():
         good.format(n=11).replace("1号楼", "楼" * 81),  # row 12: building name too long
         "",  # row 13: blank, skipped but counted
         "A12,,ID12,,,,,,,,,,NaN,,",  # row 14: holders, building, dwelling missing; NaN area
+        good.format(n=13).replace(",50,", ",1e30,"),  # row 15: far too large
     ]
     exc = rejected(csv_bytes(*lines))
     assert cells(exc) == {
@@ -165,9 +189,10 @@ def test_every_bad_row_is_named_with_its_row_and_column():
         (14, "building"),
         (14, "dwelling"),
         (14, "registered_area"),
+        (15, "registered_area"),
     }
     assert exc.status_code == 422
-    assert exc.detail == "Rows with errors: 11. Nothing was imported."
+    assert exc.detail == "Rows with errors: 12. Nothing was imported."
     reasons = {(e.row, e.column): e.reason for e in exc.errors}
     assert reasons[(3, "certificate_no")] == "A value is required."
     assert "2 decimal places" in reasons[(6, "registered_area")]
@@ -190,7 +215,10 @@ def test_duplicate_certificate_and_dwelling_in_the_file_name_both_rows():
 def test_reasons_translate_through_their_templates():
     exc = rejected(csv_bytes(GOOD[0], GOOD[0]))
     translated = exc.translated_errors(lambda msgid: msgid.replace("The certificate is also on row", "同见第"))
-    assert [e.reason for e in translated if e.column == "certificate_no"] == ["同见第 3 of the file.", "同见第 2 of the file."]
+    assert [e.reason for e in translated if e.column == "certificate_no"] == [
+        "同见第 3 of the file.",
+        "同见第 2 of the file.",
+    ]
 
 
 # ---------------------------------------------------------------- importing
@@ -198,7 +226,9 @@ def test_reasons_translate_through_their_templates():
 
 async def test_import_writes_the_roll_in_one_go(world):
     before = await AuditRecord.count()
-    spare = await services.add_dwelling(SYSTEM, world.building, DwellingIn(number="9-901", registered_area=Decimal("70")))
+    spare = await services.add_dwelling(
+        SYSTEM, world.building, DwellingIn(number="9-901", registered_area=Decimal("70"))
+    )
     lines = [*GOOD, "沪A-4,赵六,310104196001010044,,,,,,1号楼,9-901,,,70.00,,"]
     report = await rollio.import_roll(SYSTEM, world.project, csv_bytes(*lines), "梅园.csv")
     assert report == rollio.ImportReport(imported=4, buildings_created=2, dwellings_created=3)
@@ -285,8 +315,22 @@ async def test_csv_export_has_one_row_per_holding_and_no_identity_numbers(world)
     assert "身份证号/统一社会信用代码" not in header
     assert len(rows) == 3 + 3 + 1
     by_cert = {r[0]: r for r in rows}
-    assert by_cert["沪A-2"] == ["沪A-2", "上海五金厂", "单位", "第一征收事务所", "江宁路街道", "021-62000000", "失联",
-                               "2号楼", "1-102", "1", "1", "", "120.00", ""]
+    assert by_cert["沪A-2"] == [
+        "沪A-2",
+        "上海五金厂",
+        "单位",
+        "第一征收事务所",
+        "江宁路街道",
+        "021-62000000",
+        "失联",
+        "2号楼",
+        "1-102",
+        "1",
+        "1",
+        "",
+        "120.00",
+        "",
+    ]
     assert by_cert["'=HYPERLINK(1)"][7:] == ["", "", "", "", "", "", ""]  # kept inert for Excel
     assert bare.id
     assert not any("310104196001010011" in cell for row in rows for cell in row)
