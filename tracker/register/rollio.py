@@ -558,7 +558,7 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
     named (RollRejected). One audit record names the file by its SHA-256.
     """
     if not await Project.exists().where(Project.id == project_id):
-        raise NotFound(f"No project {project_id}.", field="project_id")
+        raise NotFound("No project {id}.", field="project_id", id=project_id)
     # Reading and checking is plain CPU work; a thread keeps the event loop serving meanwhile.
     sheet = await anyio.to_thread.run_sync(read_sheet, data, filename)
     rows, problems = await anyio.to_thread.run_sync(check_sheet, sheet)
@@ -797,6 +797,6 @@ async def export_roll(project_id: int, fmt: str) -> bytes:
     if fmt not in writers:
         raise Invalid("Unknown export format {fmt}; use csv or xlsx.", field="fmt", fmt=fmt)
     if not await Project.exists().where(Project.id == project_id):
-        raise NotFound(f"No project {project_id}.", field="project_id")
+        raise NotFound("No project {id}.", field="project_id", id=project_id)
     rows = await _export_rows(project_id)
     return await anyio.to_thread.run_sync(writers[fmt], rows)
