@@ -15,7 +15,7 @@ from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Membership
-from tracker.db import transaction
+from tracker.db import is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
 from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.schemas import (
@@ -373,9 +373,9 @@ def _household_conditions(project_id: int, f: HouseholdFilter) -> list[Where | O
     conditions: list = [Household.project == project_id]
     if f.q.strip():
         like = f"%{f.q.strip()}%"
-        conditions.append(
-            (Household.certificate_no.ilike(like)) | (Household.holder_names.ilike(like)) | (Household.phone.ilike(like))
-        )
+        # SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE for the same behaviour.
+        match = (lambda column: column.ilike(like)) if is_postgres() else (lambda column: column.like(like))
+        conditions.append(match(Household.certificate_no) | match(Household.holder_names) | match(Household.phone))
     if f.office:
         conditions.append(Household.office == f.office)
     if f.subdistrict:
