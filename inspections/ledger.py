@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import defaultdict
@@ -13,7 +14,7 @@ from inspections.kinds import IssueStatus, Severity
 from inspections.schemas import DashboardOut, DashboardRow, LedgerCount, LedgerOut
 from inspections.tables import Issue
 from tracker.accounts.actor import Actor
-from tracker.documents.render import render_pdf
+from tracker.documents import render
 
 EXPORT_LIMIT = 20000
 STATUS_TEXT = {"open": "待发通知", "rectifying": "整改中", "submitted": "待复查", "verified": "已销号", "void": "已作废"}
@@ -102,7 +103,14 @@ async def export_pdf(actor: Actor, project_id: int, f: services.IssueFilter) -> 
         "counts": [{"org": c.responsible_org, "status": STATUS_TEXT[c.status], "count": c.count}
                    for c in await counts(actor, project_id, f)],
     }
-    return await render_pdf("inspections/ledger.html", context)
+    return await render_ledger(context)
+
+
+async def render_ledger(context: dict) -> bytes:
+    """Render a ledger: a big template is rendered in a thread, WeasyPrint in a worker process, so
+    neither holds the event loop."""
+    html = await asyncio.to_thread(render.render_html, "inspections/ledger.html", context)
+    return await render.html_to_pdf(html)
 
 
 async def dashboard(actor: Actor, project_id: int) -> DashboardOut:
