@@ -246,10 +246,13 @@ class InspectionsApiController(Controller):
 
     @get("/notices/{notice_id:int}/reply.pdf", guards=[requires_role(READERS)])
     async def reply_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
-        """The reply form (B.0.9) with the recheck opinions as they stand."""
+        """The reply form (B.0.9) with the recheck opinions: frozen once the notice closes, live before."""
         from tracker.documents.render import render_pdf
 
         context = await services.reply_print_context(actor_of(request), notice_id)
+        frozen = await services.frozen_reply_document(notice_id)
+        if frozen is not None:
+            return _pdf(await documents.document_pdf(frozen), f"reply-{notice_id}")
         return _pdf(await render_pdf("inspections/reply.html", context), f"reply-{notice_id}")
 
     # ------------------------------------------------------------ stop work and resumption

@@ -453,7 +453,7 @@ async def void_issue(actor: Actor, issue_id: int, reason: str) -> IssueOut:
             raise Invalid("A reason is required to void an issue.", field="reason")
         await _move(actor, row, IssueAction.void, note=reason.strip())
         if row["notice"]:
-            await _close_notice_if_done(row["notice"])
+            await _close_notice_if_done(actor, row["notice"])
         await audit.record(actor, "issue.void", "issue", issue_id, {"reason": reason.strip()})
     return await get_issue(actor, issue_id)
 
@@ -808,8 +808,9 @@ async def void_notice(actor: Actor, notice_id: int, data: NoticeVoidIn) -> Notic
     return await get_notice(actor, notice_id)
 
 
-async def _close_notice_if_done(notice_id: int) -> bool:
-    """A notice closes when every issue on it is verified (void ones do not hold it open)."""
+async def _close_notice_if_done(actor: Actor, notice_id: int) -> bool:
+    """A notice closes when every issue on it is verified (void ones do not hold it open); the reply
+    form with its rechecks is then frozen as an issued document, so its PDF never changes either."""
     notice = await _notice_row(notice_id)
     if notice["status"] != NoticeStatus.issued:
         return False
@@ -820,7 +821,28 @@ async def _close_notice_if_done(notice_id: int) -> bool:
     await Notice.update({Notice.status: NoticeStatus.closed.value, Notice.closed_at: now()}).where(
         Notice.id == notice_id
     )
+    await documents.issue_document(
+        actor, project_id=notice["project"], kind="notice_reply", series="reply",
+        number_text=reply_number(notice["number_text"]), title="监理通知回复单", template="inspections/reply.html",
+        context=await reply_print_context(actor, notice_id),
+    )
     return True
+
+
+def reply_number(notice_number: str) -> str:
+    return f"{notice_number}-HF"
+
+
+async def frozen_reply_document(notice_id: int) -> int | None:
+    """The issued reply form of a closed notice, if it has been frozen."""
+    from tracker.documents.tables import IssuedDocument
+
+    notice = await _notice_row(notice_id)
+    rows = await IssuedDocument.select(IssuedDocument.id).where(
+        IssuedDocument.project == notice["project"], IssuedDocument.series == "reply",
+        IssuedDocument.number_text == reply_number(notice["number_text"]),
+    )
+    return rows[0]["id"] if rows else None
 
 
 # ---------------------------------------------------------------- replies and rechecks
@@ -891,7 +913,7 @@ async def record_recheck(actor: Actor, issue_id: int, result: RecheckResult, dat
                 {ReplyItem.result: result.value, ReplyItem.opinion: data.opinion, ReplyItem.rechecked_by: actor.id,
                  ReplyItem.rechecked_at: now()}
             ).where(ReplyItem.id == pending[0]["id"])
-        closed = await _close_notice_if_done(row["notice"]) if row["notice"] else False
+        closed = await _close_notice_if_done(actor, row["notice"]) if row["notice"] else False
         await audit.record(actor, f"issue.{action.value}", "issue", issue_id,
                            {"opinion": data.opinion, **changes, "notice_closed": closed})
     return await get_issue(actor, issue_id)

@@ -43,8 +43,10 @@ async def test_reply_pdf_holds_the_recheck_opinion(world, client_for):
     await contractor.post(f"{API}/notices/{notice['id']}/replies",
                           json={"items": [{"issue_id": issue["id"], "explanation": "重做防水层"}]})
     await inspector.post(f"{API}/issues/{issue['id']}/verify", json={"opinion": "淋水试验无渗漏"})
-    text, pages = text_of((await contractor.get(f"{API}/notices/{notice['id']}/reply.pdf")).content)
-    for field in ("监理通知回复单", notice["number"], "重做防水层", "复查意见", "复查合格", "淋水试验无渗漏"):
+    first = (await contractor.get(f"{API}/notices/{notice['id']}/reply.pdf")).content
+    assert (await inspector.get(f"{API}/notices/{notice['id']}/reply.pdf")).content == first  # frozen at closing
+    text, pages = text_of(first)
+    for field in ("监理通知回复单", notice["number"] + "-HF", "重做防水层", "复查意见", "复查合格", "淋水试验无渗漏"):
         assert field in text, field
     assert f"共 {pages} 页" in text
 
