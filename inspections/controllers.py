@@ -287,6 +287,11 @@ class InspectionsApiController(Controller):
             raise Invalid("No resumption order has been issued for {number}.", field="order_id", number=order.number)
         return _pdf(await documents.document_pdf(order.resumption_document_id), order.resumption_number or "")
 
+    @post("/stop-work/{order_id:int}/written-report", guards=[requires_role(Role.chief_inspector)], status_code=200)
+    async def record_written_report(self, request: Request, order_id: int) -> StopWorkOut:
+        """Record that the emergency stop's written report reached the owner (§6.2.3)."""
+        return await services.record_written_report(actor_of(request), order_id)
+
     @post("/stop-work/{order_id:int}/applications", guards=[requires_role(Role.contractor)])
     async def apply_for_resumption(self, request: Request, order_id: int, data: ResumptionApplyIn) -> StopWorkOut:
         """工程复工报审表 (B.0.3); 409 naming the open issues while any linked issue is not verified."""

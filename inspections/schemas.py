@@ -321,6 +321,7 @@ class StopWorkOut(msgspec.Struct):
     applications: list[ResumptionOut] = []
     resumption_number: str | None = None
     resumption_document_id: int | None = None
+    report_submitted_at: dt.datetime | None = None  # the emergency stop's written report to the owner
 
 
 class StopStatusOut(msgspec.Struct):

@@ -181,7 +181,7 @@ async def _category_id(code: str) -> int:
 
 
 ISSUE_COLUMNS = (
-    Issue.all_columns(),
+    *Issue.all_columns(),
     Issue.category.code.as_alias("category_code"),
     Issue.category.name.as_alias("category_name"),
     Issue.responsible_org.name.as_alias("responsible_org_name"),
@@ -192,11 +192,10 @@ ISSUE_COLUMNS = (
 
 
 def _issue_select():
-    cols = [*ISSUE_COLUMNS[0], *ISSUE_COLUMNS[1:]]
-    return Issue.select(*cols)
+    return Issue.select(*ISSUE_COLUMNS)
 
 
-async def _issue_row(issue_id: int, *, lock: bool = False) -> dict:
+async def _issue_row(issue_id: int) -> dict:
     rows = await _issue_select().where(Issue.id == issue_id)
     if not rows:
         raise NotFound("No issue {id}.", field="issue_id", id=issue_id)
@@ -434,7 +433,9 @@ async def _move(actor: Actor, row: dict, action: IssueAction, *, note: str = "",
     if target in workflow.FINAL:
         updates["closed_at"] = now()
         updates["overdue"] = False
-    await Issue.update(updates).where(Issue.id == row["id"], Issue.status == row["status"])
+    moved = await Issue.update(updates).where(Issue.id == row["id"], Issue.status == row["status"]).returning(Issue.id)
+    if not moved:  # another request moved it between our read and this write
+        raise Conflict("Issue {id} changed meanwhile; reload it and try again.", rule="issue_changed", id=row["id"])
     await IssueEvent.insert(
         IssueEvent(
             issue=row["id"], action=action.value, from_status=row["status"], to_status=target.value, actor=actor.id,
@@ -1032,6 +1033,26 @@ async def issue_stop_work(actor: Actor, project_id: int, data: StopWorkIn) -> St
     return await get_stop_work(actor, order_id)
 
 
+async def record_written_report(actor: Actor, order_id: int) -> StopWorkOut:
+    """An emergency stop was issued before the owner consented: record that the written report to the
+    owner (GB/T 50319 §6.2.3) has been delivered."""
+    if actor.role is not Role.chief_inspector:
+        raise Forbidden("Only the chief inspector reports a stop-work order to the owner.", rule="stop_work_needs_chief")
+    async with transaction():
+        order = await _stop_row(order_id)
+        _check_stop_visible(actor, order)
+        if not order["emergency"]:
+            raise Conflict("Order {number} had the owner's consent; no written report is due.", rule="not_emergency",
+                           number=order["number_text"])
+        if order["report_submitted_at"] is not None:
+            raise Conflict("The written report for {number} is already recorded.", rule="report_recorded",
+                           number=order["number_text"])
+        at = now()
+        await StopWorkOrder.update({StopWorkOrder.report_submitted_at: at}).where(StopWorkOrder.id == order_id)
+        await audit.record(actor, "stop_work.written_report", "stop_work_order", order_id, {"at": at})
+    return await get_stop_work(actor, order_id)
+
+
 def _application_out(row: dict) -> ResumptionOut:
     return ResumptionOut(
         id=row["id"], stop_order_id=row["stop_order"], statement=row["statement"],
@@ -1061,6 +1082,7 @@ async def _stop_out(row: dict) -> StopWorkOut:
         applications=[_application_out(a) for a in applications],
         resumption_number=resumption[0]["number_text"] if resumption else None,
         resumption_document_id=resumption[0]["document"] if resumption else None,
+        report_submitted_at=row["report_submitted_at"],
     )
 
 

@@ -235,6 +235,7 @@ class StopWorkOrder(Table):
     owner_consent_at = Timestamptz(null=True, default=None)
     emergency = Boolean(default=False)
     report_due_at = Timestamptz(null=True, default=None)  # written report to the owner (§6.2.3)
+    report_submitted_at = Timestamptz(null=True, default=None)
     status = Varchar(length=20, null=False, default=StopStatus.in_force.value)
     void_reason = Text(default="")
     document = ForeignKey(references=IssuedDocument, null=False, on_delete=OnDelete.restrict)

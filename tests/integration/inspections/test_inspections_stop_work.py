@@ -91,6 +91,9 @@ async def test_stop_work_needs_owner_consent_or_the_emergency_flag(world, client
     emergency = await chief.post(f"{API}/projects/{world.project}/stop-work", json={**no_consent, "emergency": True})
     assert emergency.status_code == 201
     assert emergency.json()["emergency"] and emergency.json()["report_due_at"]
+    reported = await chief.post(f"{API}/stop-work/{emergency.json()['id']}/written-report")
+    assert reported.status_code == 200 and reported.json()["report_submitted_at"]
+    assert (await chief.post(f"{API}/stop-work/{emergency.json()['id']}/written-report")).status_code == 409
     part = await chief.post(f"{API}/projects/{world.project}/stop-work",
                             json=stop_body(world, [], scope="part", building_id=None, part=""))
     assert part.status_code == 422 and part.json()["field"] == "part"
