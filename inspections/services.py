@@ -72,7 +72,7 @@ from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.tables import Organisation, User
-from tracker.db import transaction
+from tracker.db import is_postgres, transaction
 from tracker.documents import numbering
 from tracker.documents import services as documents
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
@@ -335,7 +335,9 @@ def _issue_conditions(actor: Actor, project_id: int, f: IssueFilter) -> list:
         conditions.append(Issue.deadline <= f.deadline_to)
     if f.q.strip():
         like = f"%{f.q.strip()}%"
-        conditions.append(Issue.description.ilike(like) | Issue.location.ilike(like) | Issue.part.ilike(like))
+        # SQLite's LIKE is already case-blind for ASCII and Piccolo warns on its ILIKE.
+        match = (lambda column: column.ilike(like)) if is_postgres() else (lambda column: column.like(like))
+        conditions.append(match(Issue.description) | match(Issue.location) | match(Issue.part))
     return conditions
 
 

@@ -29,6 +29,7 @@ async def test_ledger_filters_and_counts(world, client_for):
     safety = (await inspector.get(f"{API}/projects/{world.project}/issues?kind=safety")).json()
     assert safety["total"] == 1
     assert (await inspector.get(f"{API}/projects/{world.project}/issues?overdue=true")).json()["total"] == 0
+    assert [i["id"] for i in (await inspector.get(f"{API}/projects/{world.project}/issues?q=空鼓")).json()["items"]] == [b["id"]]
     assert (await contractor.get(f"{API}/projects/{world.project}/issues?ball=contractor")).json()["total"] == 2
     page = (await inspector.get(f"{API}/projects/{world.project}/issues?limit=2&offset=2")).json()
     assert page["total"] == 3 and len(page["items"]) == 1

@@ -184,6 +184,11 @@ async def test_photos_too_big_or_not_images_are_refused(world, client_for, monke
     monkeypatch.setattr("inspections.photos.max_photo_bytes", lambda: 1000)
     big = await upload(inspector, issue["id"], png(size=(400, 400), color=(1, 2, 3)) + b"\0" * 2000)
     assert big.status_code == 413 and "limit" in big.json()["detail"]
+    monkeypatch.undo()
+    from tracker.settings import get_settings
+
+    huge = await upload(inspector, issue["id"], b"\xff\xd8\xff" + b"\0" * (get_settings().max_upload_bytes + 1024 * 1024))
+    assert huge.status_code == 413
     ok = await upload(inspector, issue["id"], jpeg())
     assert ok.status_code == 201
     photo = ok.json()
