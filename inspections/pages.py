@@ -16,7 +16,7 @@ from inspections import jobs, ledger, services
 from inspections import photos as photo_store
 from inspections.controllers import INSPECTORS, READERS, UPLOAD_LIMIT, inspection_member
 from inspections.kinds import IssueKind, IssueStatus, RecheckResult, Severity
-from inspections.schemas import IssueIn, NoticeIn, RecheckIn, ReplyIn, ReplyItemIn
+from inspections.schemas import IssueIn, NoticeIn, RecheckIn, ReplyIn, ReplyItemIn, ReportIn
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Organisation
 from tracker.errors import DomainError, Invalid
@@ -256,3 +256,71 @@ class InspectionPages(Controller):
                        severities=list(Severity), filters={"status": status, "severity": severity, "overdue": overdue},
                        query=request.url.query or "")
         return Template("inspections/ledger_page.html", context=context)
+
+    # ------------------------------------------------------------ residents' defect reports
+
+    @get("/projects/{project_id:int}/inspections/reports", guards=[requires_role(INSPECTORS, Role.resident)])
+    async def reports(self, request: Request, project_id: int) -> Template:
+        return await self._reports_page(request, project_id)
+
+    async def _reports_page(self, request: Request, project_id: int, *, error: str | None = None,
+                            status: int = 200) -> Template:
+        """A resident reports a defect and sees the answer; inspectors accept or decline with a reason."""
+        actor = actor_of(request)
+        context = {"project": await register.get_project(project_id), "stop": await services.stop_status(project_id)}
+        context.update(
+            reports=await services.list_reports(actor, project_id), role=actor.role.value, error=error,
+            categories=await services.list_categories() if actor.role in INSPECTORS else [],
+            contractors=await _contractors() if actor.role in INSPECTORS else [], severities=list(Severity),
+            kinds=list(IssueKind), default_deadline=(services.today() + dt.timedelta(days=7)).isoformat(),
+        )
+        return Template("inspections/reports.html", context=context, status_code=status)
+
+    @post("/projects/{project_id:int}/inspections/reports", guards=[requires_role(Role.resident)],
+          request_max_body_size=UPLOAD_LIMIT * 4)
+    async def report_defect(self, request: Request, project_id: int, data: Multipart) -> Template | Redirect:
+        actor = actor_of(request)
+        try:
+            description = _text(data, "description")
+            if not description:
+                raise Invalid("Describe the problem.", field="description")
+            contents = [await upload.read() for upload in _files(data, "photos")]
+            for content in contents:
+                if photo_store.sniff(content) is None:
+                    raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field="file")
+            report = await services.report_defect(actor, project_id, ReportIn(
+                description=description, location=_text(data, "location")))
+            for content in contents:
+                await services.add_report_photo(actor, report.id, content)
+        except DomainError as exc:
+            return await self._reports_page(request, project_id, error=exc.translated(gettext), status=exc.status_code)
+        return Redirect(path=f"/projects/{project_id}/inspections/reports", status_code=303)
+
+    @post("/inspections/reports/{report_id:int}/{decision:str}", guards=[requires_role(INSPECTORS)])
+    async def decide_report(self, request: Request, report_id: int, decision: str, data: Form) -> Template | Redirect:
+        actor = actor_of(request)
+        report = await services.get_report(actor, report_id)
+        try:
+            if decision == "accept":
+                issue = await services.accept_report(actor, report_id, IssueIn(
+                    kind=IssueKind(_text(data, "kind") or "quality"), category=_text(data, "category"),
+                    severity=Severity(_text(data, "severity") or "general"), description=report.description,
+                    responsible_org_id=_int_or_none(data, "responsible_org_id") or 0,
+                    deadline=dt.date.fromisoformat(_text(data, "deadline")), building_id=report.building_id,
+                    dwelling_id=report.dwelling_id, location=report.location,
+                ))
+                return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
+            if decision == "decline":
+                reason = _text(data, "reason")
+                if not reason:
+                    raise Invalid("A reason is required to decline a report.", field="reason")
+                await services.decline_report(actor, report_id, reason)
+            else:
+                raise Invalid("Unknown action {action}.", field="action", action=decision)
+        except DomainError as exc:
+            return await self._reports_page(request, report.project_id, error=exc.translated(gettext),
+                                            status=exc.status_code)
+        except ValueError:
+            return await self._reports_page(request, report.project_id,
+                                            error=gettext("Check the form: a value is missing."), status=422)
+        return Redirect(path=f"/projects/{report.project_id}/inspections/reports", status_code=303)

@@ -94,3 +94,36 @@ async def test_a_stopped_building_shows_as_stopped_on_the_pages(world, client_fo
                  f"/projects/{world.project}/inspections/issues"):
         page = await chief.get(path)
         assert "stop-banner" in page.text and order.json()["number"] in page.text
+
+
+async def test_resident_reports_a_defect_and_sees_the_decline_reason(world, client_for):
+    resident = await client_for("resident")
+    inspector = await client_for("inspector")
+    sent = await resident.post(f"/projects/{world.project}/inspections/reports",
+                               data={"_csrf_token": csrf(resident), "description": "卫生间顶棚渗水",
+                                     "location": "1-101 卫生间"},
+                               files={"photos": ("a.png", png(), "image/png")}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    report = (await resident.get(f"{API}/projects/{world.project}/reports")).json()[0]
+    assert len(report["photos"]) == 1
+    queue = await inspector.get(f"/projects/{world.project}/inspections/reports")
+    assert "卫生间顶棚渗水" in queue.text
+    declined = await inspector.post(f"/inspections/reports/{report['id']}/decline",
+                                    data={"_csrf_token": csrf(inspector), "reason": "属于住户自装部分"},
+                                    follow_redirects=False)
+    assert declined.status_code == 303
+    mine = await resident.get(f"/projects/{world.project}/inspections/reports")
+    assert "属于住户自装部分" in mine.text
+    second = await resident.post(f"/projects/{world.project}/inspections/reports",
+                                 data={"_csrf_token": csrf(resident), "description": "楼道扶手松动"},
+                                 files={"photos": ("", b"", "application/octet-stream")},  # no photo chosen
+                                 follow_redirects=False)
+    assert second.status_code == 303
+    pending = [r for r in (await resident.get(f"{API}/projects/{world.project}/reports")).json()
+               if r["status"] == "pending"][0]
+    accepted = await inspector.post(f"/inspections/reports/{pending['id']}/accept",
+                                    data={"_csrf_token": csrf(inspector), "kind": "safety", "category": "railing",
+                                          "severity": "serious", "responsible_org_id": str(world.orgs["Builder Co"]),
+                                          "deadline": in_days(3)}, follow_redirects=False)
+    assert accepted.status_code == 303, accepted.text
+    assert "/inspections/issues/" in accepted.headers["location"]
