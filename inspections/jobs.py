@@ -2,7 +2,7 @@
 
 Overdue issues are marked; whoever holds the ball gets one digest a day (never one message per issue);
 issues overdue beyond ESCALATE_AFTER_DAYS or rejected twice go to the chief inspector with a suggestion
-to stop work, once per issue.
+to stop work, once per issue; so does an emergency stop whose written report to the owner is overdue.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import os
 from collections import defaultdict
 
 from inspections import workflow
-from inspections.kinds import Ball, InboxKind
+from inspections.kinds import Ball, InboxKind, StopStatus
 from inspections.schemas import InboxOut
 from inspections.services import LOCAL_TZ, RESOLVED
-from inspections.tables import InboxMessage, Issue
+from inspections.tables import InboxMessage, Issue, StopWorkOrder
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Membership, User
@@ -117,13 +117,25 @@ async def run_escalation(now: dt.datetime) -> dict:
     for issue in to_escalate:
         for user in people.get((issue["project"], issue["inspecting_org"], Role.chief_inspector.value), []):
             chiefs[user].append(issue)
+    # Emergency stops whose written report to the owner (§6.2.3) is overdue go to the chief who signed them.
+    late_reports: dict[int, list[str]] = defaultdict(list)
+    for order in await StopWorkOrder.select(
+        StopWorkOrder.number_text, StopWorkOrder.issued_by, StopWorkOrder.report_due_at
+    ).where(StopWorkOrder.emergency.eq(True), StopWorkOrder.report_submitted_at.is_null(),
+            StopWorkOrder.report_due_at < now, StopWorkOrder.status == StopStatus.in_force.value):
+        due = order["report_due_at"].astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        late_reports[order["issued_by"]].append(
+            f"工程暂停令 {order['number_text']} 的书面报告应于 {due} 前报送建设单位，尚未登记。")
     escalated = 0
     async with transaction():
-        for user, items in chiefs.items():
+        for user in sorted(set(chiefs) | set(late_reports)):
+            items = chiefs.get(user, [])
             lines = [_line(i, today) + (f"，已退回 {i['rejections']} 次" if i["rejections"] else "") for i in items]
-            lines.append("建议：评估是否签发工程暂停令（GB/T 50319-2013 第6.2.2条）。")
-            await _deliver(user, today, InboxKind.escalation, f"升级提醒：{len(items)} 项问题需总监处理", lines,
-                           [i["id"] for i in items])
+            if items:
+                lines.append("建议：评估是否签发工程暂停令（GB/T 50319-2013 第6.2.2条）。")
+            lines += late_reports.get(user, [])
+            subject = f"升级提醒：{len(items)} 项问题需总监处理" if items else "提醒：暂停令书面报告逾期"
+            await _deliver(user, today, InboxKind.escalation, subject, lines, [i["id"] for i in items])
         if to_escalate:
             ids = [i["id"] for i in to_escalate]
             await Issue.update({Issue.escalated_at: now}).where(Issue.id.is_in(ids))

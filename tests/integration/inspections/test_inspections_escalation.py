@@ -56,3 +56,16 @@ async def test_rejected_twice_is_escalated(world, client_for):
     assert summary["escalated"] == 1
     escalation = (await chief.get(f"{API}/inbox")).json()[0]
     assert "已退回 2 次" in escalation["body"]
+
+
+async def test_overdue_written_report_of_an_emergency_stop_reaches_the_chief(world, client_for):
+    chief = await client_for("chief")
+    effective = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)
+    order = await chief.post(f"{API}/projects/{world.project}/stop-work", json={
+        "addressed_org_id": world.orgs["Builder Co"], "scope": "project", "cause": "major_hazard",
+        "effective_at": effective.isoformat(), "emergency": True})
+    assert order.status_code == 201
+    await jobs.run_escalation(dt.datetime.now(dt.timezone.utc))
+    message = (await chief.get(f"{API}/inbox")).json()[0]
+    assert message["kind"] == "escalation" and order.json()["number"] in message["body"]
+    assert "书面报告" in message["body"]
