@@ -891,14 +891,17 @@ async def results_for(consultation_id: int, dims: tuple[str, ...] = (), public: 
         return None
     nva = row["non_voters_agree"]
     rule = parse_rule(row["rule_key"], json.loads(row["rule_params"]))
-    totals = await tally.item_totals(consultation_id, nva)
+    rows_by_item: dict[int, list[dict]] = defaultdict(list)
+    if dims:
+        grouped_rows = await tally.grouped(consultation_id, dims, nva)
+        totals = {r.item_id: r.counts for r in grouped_rows if r.level == "total"}
+        for r in grouped_rows:
+            rows_by_item[r.item_id].append({"level": r.level, "labels": dict(r.labels), **figures(r.counts)})
+    else:
+        totals = await tally.item_totals(consultation_id, nva)
     recorded = {
         d["item"]: d for d in await ConsultationDecision.select().where(ConsultationDecision.consultation == consultation_id)
     }
-    rows_by_item: dict[int, list[dict]] = defaultdict(list)
-    if dims:
-        for r in await tally.grouped(consultation_id, dims, nva):
-            rows_by_item[r.item_id].append({"level": r.level, "labels": dict(r.labels), **figures(r.counts)})
     items = []
     for item in await _items(consultation_id):
         counts = totals.get(item["id"])

@@ -1,26 +1,35 @@
 """The tally of a consultation by SQL aggregation: per item, grouped by roll labels, with subtotals.
 
-Each grouping level is one GROUP BY query over the frozen roll × items, left-joined to the counted
-ballots. The inner query folds titles into persons (the head key of `counting`: the owner key, or one
-shared head for all unsold developer parts) so headcount follows the SPC rule exactly as
-`counting.count` does: a person takes part if any of their titles has a (counted) ballot and agrees
-only if every ballot on their titles agrees. Areas are summed as integer hundredths of a m², so the
-totals are exact on every engine. A group's figures are those of `counting.count` over the titles in
-that group; the total row is the whole roll.
+Titles, areas and choices add up across groups, so they are aggregated once, at the finest grouping,
+by two GROUP BY queries (the roll; the counted ballots joined to the roll), and summed up level by
+level. Persons do not add up: an owner of several titles counts once in every group holding any of
+them (SPC 2020, as `counting.count` defines it: they take part if any of their titles has a ballot
+and agree only if every ballot on their titles agrees). Only owners holding several titles on the roll
+("shared heads", a small minority) need that per-person evaluation, so one more GROUP BY per level
+folds just their titles into persons; every other title is its own person. Areas are summed as
+integer hundredths of a m², exact on every engine. A group's figures equal `counting.count` over the
+titles in that group (the property tests check it); the total row is the whole roll.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from tracker.consultations.counting import Counts
 from tracker.consultations.tables import ConsultationRollEntry
 
-# The roll labels a tally may be grouped by (column of consultation_roll_entry).
+# The roll labels a tally may be grouped by (columns of consultation_roll_entry).
 DIMENSIONS = ("kind", "office", "subdistrict", "building", "stairwell")
 # The layout resettlement offices post: kind (work units apart), office (征收事务所), subdistrict (街道).
 DEFAULT_LAYOUT = ("kind", "office", "subdistrict")
+
+_HEAD = "CASE WHEN r.kind = 'developer_unsold' THEN 'D' ELSE 'O' || r.owner_key END"
+_SHARED = (
+    "SELECT " + _HEAD + " AS head FROM consultation_roll_entry r WHERE r.consultation = {c} "
+    "GROUP BY " + _HEAD + " HAVING COUNT(*) > 1"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,119 +42,153 @@ class TallyRow:
     counts: Counts
 
 
-_SQL = """
-SELECT {outer_dims} item_id,
-  SUM(titles) AS roll_titles, SUM(area_centi) AS roll_area_centi, COUNT(*) AS roll_heads,
-  SUM(returned) AS returned_titles, SUM(agree) AS agree_titles, SUM(oppose) AS oppose_titles,
-  SUM(abstain) AS abstain_titles, SUM(invalid) AS invalid_titles,
-  SUM(CASE WHEN counted > 0 THEN 1 ELSE 0 END) AS participating_heads,
-  SUM(CASE WHEN counted > 0 AND agree = counted THEN 1 ELSE 0 END) AS agree_heads,
-  SUM(counted_area_centi) AS participating_area_centi, SUM(agree_area_centi) AS agree_area_centi
-FROM (
-  SELECT {inner_dims} i.id AS item_id,
-    CASE WHEN r.kind = 'developer_unsold' THEN 'D' ELSE 'O' || r.owner_key END AS head,
-    COUNT(*) AS titles,
-    SUM(r.area_centi) AS area_centi,
-    COUNT(b.id) AS returned,
-    SUM(CASE WHEN {choice} IS NOT NULL THEN 1 ELSE 0 END) AS counted,
-    SUM(CASE WHEN {choice} = 'agree' THEN 1 ELSE 0 END) AS agree,
-    SUM(CASE WHEN {choice} = 'oppose' THEN 1 ELSE 0 END) AS oppose,
-    SUM(CASE WHEN {choice} = 'abstain' THEN 1 ELSE 0 END) AS abstain,
-    SUM(CASE WHEN {choice} = 'invalid' THEN 1 ELSE 0 END) AS invalid,
-    SUM(CASE WHEN {choice} IS NOT NULL THEN r.area_centi ELSE 0 END) AS counted_area_centi,
-    SUM(CASE WHEN {choice} = 'agree' THEN r.area_centi ELSE 0 END) AS agree_area_centi
-  FROM consultation_roll_entry r
-  JOIN consultation_item i ON i.consultation = r.consultation
-  LEFT JOIN counted_ballot b ON b.roll_entry = r.id AND b.item = i.id
-  WHERE r.consultation = {consultation_id}
-  GROUP BY {inner_group} i.id, CASE WHEN r.kind = 'developer_unsold' THEN 'D' ELSE 'O' || r.owner_key END
-) heads
-GROUP BY {outer_dims} item_id
-"""
-
-
-def _centi(value: object) -> Decimal:
-    return Decimal(int(value or 0)).scaleb(-2)
-
-
-def _counts(row: dict, non_voters_agree: bool) -> Counts:
-    returned = int(row["returned_titles"] or 0)
-    titles = int(row["roll_titles"] or 0)
-    return Counts(
-        roll_titles=titles,
-        roll_area=_centi(row["roll_area_centi"]),
-        roll_heads=int(row["roll_heads"] or 0),
-        returned_titles=returned,
-        agree_titles=int(row["agree_titles"] or 0),
-        oppose_titles=int(row["oppose_titles"] or 0),
-        abstain_titles=int(row["abstain_titles"] or 0),
-        invalid_titles=int(row["invalid_titles"] or 0),
-        not_voted_titles=titles - returned,
-        participating_heads=int(row["participating_heads"] or 0),
-        participating_area=_centi(row["participating_area_centi"]),
-        agree_heads=int(row["agree_heads"] or 0),
-        agree_area=_centi(row["agree_area_centi"]),
-        non_voters_counted_as_agree=non_voters_agree,
-    )
-
-
-async def _query(consultation_id: int, dims: tuple[str, ...], non_voters_agree: bool) -> list[dict]:
+def _check(dims: tuple[str, ...]) -> None:
     for dim in dims:
         if dim not in DIMENSIONS:
             raise ValueError(f"unknown tally dimension {dim!r} (known: {', '.join(DIMENSIONS)})")
-    # Non-voters counted as agreeing (only when the consultation is configured so) vote AGREE.
-    choice = "COALESCE(b.choice, 'agree')" if non_voters_agree else "b.choice"
-    sql = _SQL.format(
-        outer_dims="".join(f"{d}, " for d in dims),
-        inner_dims="".join(f"r.{d} AS {d}, " for d in dims),
-        inner_group="".join(f"r.{d}, " for d in dims),
-        choice=choice,
-        consultation_id=int(consultation_id),
+
+
+def _cols(dims: tuple[str, ...]) -> str:
+    return "".join(f"r.{d}, " for d in dims)
+
+
+def _select(dims: tuple[str, ...]) -> str:
+    return "".join(f"r.{d} AS {d}, " for d in dims)
+
+
+async def _roll(c: int, dims: tuple[str, ...]) -> list[dict]:
+    return await ConsultationRollEntry.raw(
+        f"SELECT {_select(dims)} COUNT(*) AS titles, SUM(r.area_centi) AS area FROM consultation_roll_entry r "
+        f"WHERE r.consultation = {c}" + (f" GROUP BY {', '.join('r.' + d for d in dims)}" if dims else "")
     )
-    return await ConsultationRollEntry.raw(sql)
+
+
+async def _ballots(c: int, dims: tuple[str, ...]) -> list[dict]:
+    return await ConsultationRollEntry.raw(
+        f"SELECT {_select(dims)} b.item AS item, b.choice AS choice, COUNT(*) AS n, SUM(r.area_centi) AS area "
+        "FROM counted_ballot b JOIN consultation_roll_entry r ON r.id = b.roll_entry "
+        f"WHERE b.consultation = {c} GROUP BY {_cols(dims)} b.item, b.choice"
+    )
+
+
+async def _shared_heads(c: int, dims: tuple[str, ...], nva: bool) -> list[dict]:
+    # Non-voters counted as agreeing (only when the consultation is configured so) vote AGREE.
+    choice = "COALESCE(b.choice, 'agree')" if nva else "b.choice"
+    outer = "".join(f"{d}, " for d in dims)
+    return await ConsultationRollEntry.raw(
+        f"SELECT {outer} item, COUNT(*) AS heads, SUM(titles) AS titles, SUM(counted) AS counted, "
+        "SUM(agree) AS agree, SUM(CASE WHEN counted > 0 THEN 1 ELSE 0 END) AS participating_heads, "
+        "SUM(CASE WHEN counted > 0 AND agree = counted THEN 1 ELSE 0 END) AS agree_heads FROM ("
+        f"  SELECT {_select(dims)} i.id AS item, {_HEAD} AS head, COUNT(*) AS titles,"
+        f"    SUM(CASE WHEN {choice} IS NOT NULL THEN 1 ELSE 0 END) AS counted,"
+        f"    SUM(CASE WHEN {choice} = 'agree' THEN 1 ELSE 0 END) AS agree"
+        "  FROM consultation_roll_entry r"
+        "  JOIN consultation_item i ON i.consultation = r.consultation"
+        "  LEFT JOIN counted_ballot b ON b.consultation = r.consultation AND b.roll_entry = r.id AND b.item = i.id"
+        f"  WHERE r.consultation = {c} AND {_HEAD} IN ({_SHARED.format(c=c)})"
+        f"  GROUP BY {_cols(dims)} i.id, {_HEAD}"
+        f") heads GROUP BY {outer} item"
+    )
+
+
+async def _items(c: int) -> list[int]:
+    rows = await ConsultationRollEntry.raw(f"SELECT id FROM consultation_item WHERE consultation = {c} ORDER BY position")
+    return [int(r["id"]) for r in rows]
+
+
+def _centi(value: int) -> Decimal:
+    return Decimal(int(value)).scaleb(-2)
+
+
+def _zero() -> dict[str, int]:
+    return defaultdict(int)
+
+
+async def _levels(c: int, dims: tuple[str, ...], nva: bool) -> dict[tuple[int, tuple], Counts]:
+    """Counts for every (item, group key) at every level: keys of length len(dims) down to 0."""
+    _check(dims)
+    c = int(c)
+    items = await _items(c)
+    # Additive figures at the finest level, summed into every coarser level.
+    roll: dict[tuple, dict[str, int]] = defaultdict(_zero)
+    roll[()]  # the total row exists even for an empty roll
+    for row in await _roll(c, dims):
+        leaf = tuple(str(row[d]) for d in dims)
+        for depth in range(len(dims) + 1):
+            roll[leaf[:depth]]["titles"] += int(row["titles"])
+            roll[leaf[:depth]]["area"] += int(row["area"] or 0)
+    votes: dict[tuple, dict[str, int]] = defaultdict(_zero)
+    for row in await _ballots(c, dims):
+        leaf = tuple(str(row[d]) for d in dims)
+        for depth in range(len(dims) + 1):
+            v = votes[(int(row["item"]), leaf[:depth])]
+            v[row["choice"]] += int(row["n"])
+            v["returned"] += int(row["n"])
+            v["area"] += int(row["area"] or 0)
+            if row["choice"] == "agree":
+                v["agree_area"] += int(row["area"] or 0)
+    shared: dict[tuple, dict] = {}
+    for depth in range(len(dims) + 1):
+        for row in await _shared_heads(c, dims[:depth], nva):
+            shared[(int(row["item"]), tuple(str(row[d]) for d in dims[:depth]))] = row
+
+    out: dict[tuple[int, tuple], Counts] = {}
+    for key, r in roll.items():
+        for item in items:
+            v = votes.get((item, key), _zero())
+            s = shared.get((item, key))
+            titles, area = r["titles"], r["area"]
+            returned = v["returned"]
+            not_voted = titles - returned
+            agree_titles = v["agree"] + (not_voted if nva else 0)
+            counted_titles = titles if nva else returned
+            agree_area = v["agree_area"] + ((area - v["area"]) if nva else 0)
+            participating_area = area if nva else v["area"]
+            sh = {k: int(s[k] or 0) for k in ("heads", "titles", "counted", "agree", "participating_heads", "agree_heads")} if s else defaultdict(int)
+            out[(item, key)] = Counts(
+                roll_titles=titles,
+                roll_area=_centi(area),
+                roll_heads=titles - sh["titles"] + sh["heads"],
+                returned_titles=returned,
+                agree_titles=agree_titles,
+                oppose_titles=v["oppose"],
+                abstain_titles=v["abstain"],
+                invalid_titles=v["invalid"],
+                not_voted_titles=not_voted,
+                participating_heads=counted_titles - sh["counted"] + sh["participating_heads"],
+                participating_area=_centi(participating_area),
+                agree_heads=agree_titles - sh["agree"] + sh["agree_heads"],
+                agree_area=_centi(agree_area),
+                non_voters_counted_as_agree=nva,
+            )
+    return out
 
 
 async def item_totals(consultation_id: int, non_voters_agree: bool) -> dict[int, Counts]:
-    """The whole roll's counts per item id (one query)."""
-    rows = await _query(consultation_id, (), non_voters_agree)
-    return {int(row["item_id"]): _counts(row, non_voters_agree) for row in rows}
+    """The whole roll's counts per item id."""
+    levels = await _levels(consultation_id, (), non_voters_agree)
+    return {item: counts for (item, key), counts in levels.items() if key == ()}
 
 
-async def grouped(
-    consultation_id: int, dims: tuple[str, ...], non_voters_agree: bool
-) -> list[TallyRow]:
-    """Rows per item in posting order: each group, then its subtotals level by level, then the total.
-
-    One query per level (len(dims) + 1 queries), whatever the size of the roll.
-    """
-    levels: dict[int, list[dict]] = {}
-    for depth in range(len(dims), -1, -1):
-        levels[depth] = await _query(consultation_id, dims[:depth], non_voters_agree)
-    by_key: dict[tuple, dict] = {}
-    for depth, rows in levels.items():
-        for row in rows:
-            key = (int(row["item_id"]), depth, tuple(str(row[d]) for d in dims[:depth]))
-            by_key[key] = row
+async def grouped(consultation_id: int, dims: tuple[str, ...], non_voters_agree: bool) -> list[TallyRow]:
+    """Rows per item in posting order: each group, then its subtotals level by level, then the total."""
+    levels = await _levels(consultation_id, dims, non_voters_agree)
     out: list[TallyRow] = []
-    items = sorted({key[0] for key in by_key})
-    for item_id in items:
-        leaves = sorted(k[2] for k in by_key if k[0] == item_id and k[1] == len(dims))
-        emitted: set[tuple] = set()
+    for item_id in await _items(int(consultation_id)):
+        leaves = sorted(key for (item, key) in levels if item == item_id and len(key) == len(dims))
         for index, leaf in enumerate(leaves):
-            if len(dims) > 0:
-                out.append(_row(item_id, dims, leaf, "group", by_key[(item_id, len(dims), leaf)], non_voters_agree))
+            if dims:
+                out.append(_row(item_id, dims, leaf, "group", levels[(item_id, leaf)]))
             nxt = leaves[index + 1] if index + 1 < len(leaves) else None
             # After the last leaf of a prefix, close that prefix's subtotal (deepest first).
             for depth in range(len(dims) - 1, 0, -1):
                 prefix = leaf[:depth]
-                if (nxt is None or nxt[:depth] != prefix) and (depth, prefix) not in emitted:
-                    emitted.add((depth, prefix))
-                    out.append(
-                        _row(item_id, dims, prefix, "subtotal", by_key[(item_id, depth, prefix)], non_voters_agree)
-                    )
-        out.append(_row(item_id, (), (), "total", by_key[(item_id, 0, ())], non_voters_agree))
+                if nxt is None or nxt[:depth] != prefix:
+                    out.append(_row(item_id, dims, prefix, "subtotal", levels[(item_id, prefix)]))
+        if (item_id, ()) in levels:
+            out.append(_row(item_id, (), (), "total", levels[(item_id, ())]))
     return out
 
 
-def _row(item_id: int, dims: tuple[str, ...], values: tuple, level: str, row: dict, nva: bool) -> TallyRow:
-    return TallyRow(item_id=item_id, labels=tuple(zip(dims, values)), level=level, counts=_counts(row, nva))
+def _row(item_id: int, dims: tuple[str, ...], values: tuple, level: str, counts: Counts) -> TallyRow:
+    return TallyRow(item_id=item_id, labels=tuple(zip(dims, values)), level=level, counts=counts)
