@@ -167,6 +167,20 @@ class ConsultationApiController(Controller):
             headers={"content-disposition": f'attachment; filename="consultation-{consultation_id}-results.xlsx"'},
         )
 
+    @get("/publicity.pdf", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def publicity_pdf(self, consultation_id: int, group_by: str = "default") -> Response:
+        """The publicity sheet (公示) carrying the audit-chain head hash at printing."""
+        body = await exports.publicity_pdf(consultation_id, parse_dims(group_by))
+        return Response(body, media_type="application/pdf", headers={
+            "content-disposition": f'inline; filename="consultation-{consultation_id}-publicity.pdf"'})
+
+    @get("/voting-letters.pdf", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def voting_letters_pdf(self, consultation_id: int) -> Response:
+        """One letter per title with its voting code (codes are derived, never stored)."""
+        body = await exports.letters_pdf(consultation_id)
+        return Response(body, media_type="application/pdf", headers={
+            "content-disposition": f'attachment; filename="consultation-{consultation_id}-letters.pdf"'})
+
     @get("/progress", guards=[requires_role(REGISTER_READERS), consultation_member])
     async def progress(self, consultation_id: int) -> list[dict[str, Any]]:
         """The daily snapshots, oldest first (the progress chart's data)."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import csv
 import io
+
+import segno
 
 from tracker.consultations import services
 
@@ -72,3 +75,55 @@ def _cell(value: str):
 async def results_xlsx(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     header, rows = await result_table(consultation_id, dims)
     return await asyncio.to_thread(_xlsx, header, rows)
+
+
+DIMENSION_NAMES = {"kind": "类别", "office": "征收事务所", "subdistrict": "街道", "building": "楼栋", "stairwell": "单元"}
+KIND_NAMES = {"resident": "居民", "work_unit": "单位", "developer_unsold": "开发建设单位未售部分"}
+RULE_TEXT = {
+    "roll_share": "同意的权证数达到全部权证的 {p} 以上",
+    "art278_major": "民法典第二百七十八条重大事项：参与表决的专有部分面积和人数均占三分之二以上，且同意的面积和人数均占参与表决的四分之三以上",
+    "art278_ordinary": "民法典第二百七十八条一般事项：参与表决的专有部分面积和人数均占三分之二以上，且同意的面积和人数均占参与表决的过半数",
+}
+
+
+async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
+    """The publicity sheet (公示) with the audit-chain head hash at printing."""
+    import datetime as dt
+
+    from tracker.audit.services import head_hash
+    from tracker.documents.render import render_pdf
+    from tracker.register.tables import Project
+
+    consultation = await services.get_consultation(consultation_id)
+    results = await services.results_for(consultation_id, dims)
+    project = (await Project.select(Project.name).where(Project.id == consultation.project_id))[0]["name"]
+    return await render_pdf("consultations/publicity.html", {
+        "c": consultation, "results": results, "project_name": project, "number": f"公示-{consultation_id}",
+        "title": consultation.title, "dim_names": DIMENSION_NAMES, "kind_names": KIND_NAMES,
+        "rule_text": RULE_TEXT[consultation.rule_key].format(**consultation.rule_params),
+        "head_hash": await head_hash(),
+        "printed_at": dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"),
+    })
+
+
+async def letters_pdf(consultation_id: int) -> bytes:
+    """Voting letters for every title on the roll as one PDF, one page each."""
+    from tracker.documents.render import render_pdf
+    from tracker.register.tables import Project
+    from tracker.settings import get_settings
+
+    consultation = await services.get_consultation(consultation_id)
+    letters = await services.voting_letters(consultation_id)
+    project = (await Project.select(Project.name).where(Project.id == consultation.project_id))[0]["name"]
+    vote_url = get_settings().public_base_url.rstrip("/") + "/vote"
+    return await render_pdf("consultations/letters.html", {
+        "c": consultation, "letters": letters, "project_name": project, "number": f"告知书-{consultation_id}",
+        "title": consultation.title, "vote_url": vote_url, "vote_qr_src": _qr_data_uri(vote_url),
+    })
+
+
+def _qr_data_uri(text: str) -> str:
+    # One identical image URL on every page: WeasyPrint decodes it once, not once per letter.
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=4, border=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -1,0 +1,179 @@
+"""Benchmark: 100 concurrent clients cast web ballots against 2 app processes on PostgreSQL.
+
+Run from the checkout: `BENCH_DATABASE_URL=postgresql://… .venv/bin/python bench/vote_storm.py [titles]`.
+BENCH_DATABASE_URL must name a THROWAWAY database (its public schema is dropped and migrated afresh);
+without it the bench says so and exits. Everything listens on 127.0.0.1 only, and the storm stops
+after 60 s whatever happens. Every title votes once with its code; each client sends one ballot at a
+time. Prints `ballots_per_s=<n> lost=<n> double=<n>`: `lost` = ballots answered 201 whose receipt is not
+the title's counted sheet, `double` = titles with more than one counted sheet or more counted rows
+than items. The target is ≥ 300 ballots/s with both 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 100
+PROCESSES = 2
+ITEMS = 3
+TIME_LIMIT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def prepare(count: int) -> tuple[int, list[int], list[str]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import datetime as dt
+    from decimal import Decimal
+
+    from tally import _bulk
+
+    from tests.support import prepare_database
+    from tracker import db
+    from tracker.accounts.actor import SYSTEM
+    from tracker.consultations import services
+    from tracker.consultations.kinds import ConsultationKind, ItemClass
+    from tracker.consultations.schemas import ConsultationIn, ItemIn
+    from tracker.register import services as register
+    from tracker.register.kinds import ProjectKind
+    from tracker.register.schemas import BuildingIn, ProjectIn
+    from tracker.register.tables import Dwelling, Holding, Household
+
+    await db.start()
+    with contextlib.redirect_stdout(io.StringIO()):
+        await prepare_database()
+    project = await register.create_project(SYSTEM, ProjectIn(code="STORM", name="基准", kind=ProjectKind.retrofit))
+    building = await register.add_building(SYSTEM, project.id, BuildingIn(name="1号楼"))
+    await _bulk(Dwelling, ["id", "project", "building", "number", "stairwell", "registered_area"],
+                [(n, project.id, building.id, f"{n}", "1", 60 + n % 40) for n in range(1, count + 1)])
+    await _bulk(Household, ["id", "project", "certificate_no", "holder_names", "owner_key", "kind", "office",
+                            "subdistrict", "phone", "contact_status", "strategy", "created_at"],
+                [(n, project.id, f"C{n:06d}", "某", f"o{n}", "resident", "", "", "", "reachable", "",
+                  "2026-11-23T00:00:00+00:00") for n in range(1, count + 1)])
+    await _bulk(Holding, ["household", "dwelling"], [(n, n) for n in range(1, count + 1)])
+    for table in ("dwelling", "household", "holding"):
+        await Household.raw(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    now = dt.datetime.now(dt.timezone.utc)
+    c = await services.create_consultation(SYSTEM, project.id, ConsultationIn(
+        title="改造菜单", kind=ConsultationKind.retrofit_menu, rule_key="art278_major",
+        opens_at=now - dt.timedelta(minutes=1), closes_at=now + dt.timedelta(hours=1),
+        items=[ItemIn(description=f"事项{n}", item_class=ItemClass.basic, estimated_cost=Decimal("1000")) for n in range(ITEMS)],
+    ))
+    opened = await services.open_consultation(SYSTEM, c.id)
+    codes = [letter["code"] for letter in await services.voting_letters(c.id)]
+    await db.stop()
+    return c.id, [i.id for i in opened.items], codes
+
+
+async def storm(ports: list[int], items: list[int], codes: list[str]) -> tuple[float, dict[str, str], int]:
+    import httpx
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for code in codes:
+        queue.put_nowait(code)
+    receipts: dict[str, str] = {}
+    failures = 0
+    deadline = time.perf_counter() + TIME_LIMIT_S
+
+    async def client(n: int) -> None:
+        nonlocal failures
+        base = f"http://127.0.0.1:{ports[n % len(ports)]}"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            while time.perf_counter() < deadline:
+                try:
+                    code = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                choices = {str(item): ("agree", "oppose", "abstain")[(n + item) % 3] for item in items}
+                answer = await http.post("/api/v1/vote", json={"code": code, "choices": choices})
+                if answer.status_code == 201:
+                    receipts[code] = answer.json()["receipt_no"]
+                else:
+                    failures += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(CLIENTS)))
+    return time.perf_counter() - started, receipts, failures
+
+
+async def check(consultation_id: int, items: int, receipts: dict[str, str]) -> tuple[int, int]:
+    from tracker import db
+    from tracker.consultations.tables import BallotSheet
+
+    await db.start()
+    counted = await BallotSheet.raw(
+        "SELECT s.receipt_no AS receipt_no, s.roll_entry AS roll_entry FROM ballot_sheet s "
+        "WHERE s.consultation = {} AND s.status = 'counted'", consultation_id)
+    counted_receipts = {r["receipt_no"] for r in counted}
+    lost = sum(1 for receipt in receipts.values() if receipt not in counted_receipts)
+    per_title = await BallotSheet.raw(
+        "SELECT roll_entry, COUNT(*) AS n FROM counted_ballot WHERE consultation = {} GROUP BY roll_entry "
+        "HAVING COUNT(*) > {}", consultation_id, items)
+    sheets = await BallotSheet.raw(
+        "SELECT roll_entry, COUNT(*) AS n FROM ballot_sheet WHERE consultation = {} AND status = 'counted' "
+        "GROUP BY roll_entry HAVING COUNT(*) > 1", consultation_id)
+    await db.stop()
+    return lost, len(per_title) + len(sheets)
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        print("vote_storm skipped: set BENCH_DATABASE_URL to a throwaway PostgreSQL database")
+        return
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 6000
+    var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    env = {**os.environ, "TRACKER_VAR_DIR": str(var_dir), "DATABASE_URL": url, "PICCOLO_CONF": "piccolo_conf",
+           "SCHEDULER_ENABLED": "false", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret")}
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    consultation_id, items, codes = asyncio.run(prepare(count))
+    ports = [_free_port() for _ in range(PROCESSES)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "tracker.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env,
+        )
+        for port in ports
+    ]
+    try:
+        import httpx
+
+        for port in ports:
+            for _ in range(200):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError(f"app on port {port} did not start")
+        elapsed, receipts, failures = asyncio.run(storm(ports, items, codes))
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+    lost, double = asyncio.run(check(consultation_id, len(items), receipts))
+    print(f"clients={CLIENTS} processes={PROCESSES} titles={count} accepted={len(receipts)} refused={failures} "
+          f"seconds={elapsed:.1f}")
+    print(f"ballots_per_s={len(receipts) / elapsed:.0f} lost={lost} double={double}")
+
+
+if __name__ == "__main__":
+    main()
