@@ -25,14 +25,11 @@ ROWS_PER_PAGE_GUESS = 22
 
 
 def context(rows: int) -> dict:
-    from inspections.ledger import HEADERS
-
     return {
         "project_name": "梅园新村综合改造",
         "number": "P1-整改台账-2026-11-23",
         "title": "整改台账",
         "date": "2026年11月23日",
-        "headers": HEADERS,
         "rows": [
             [n, f"P1-JLTZ-2026-{n // 3 + 1:03d}", f"{n % 12 + 1}号楼 东立面 {n % 6 + 1}层", "外墙渗漏", "质量",
              ("一般", "较大", "重大")[n % 3], "窗台下墙面渗水，内墙面涂料起皮，需查明原因后修复", "上海某建设工程有限公司",

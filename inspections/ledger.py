@@ -98,7 +98,6 @@ async def export_pdf(actor: Actor, project_id: int, f: services.IssueFilter) -> 
         "number": f"{project['code']}-整改台账-{services.today().isoformat()}",
         "title": "整改台账",
         "date": services._cn_date(services.today()),
-        "headers": HEADERS,
         "rows": [_row(i) for i in items],
         "counts": [{"org": c.responsible_org, "status": STATUS_TEXT[c.status], "count": c.count}
                    for c in await counts(actor, project_id, f)],
