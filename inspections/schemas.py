@@ -280,6 +280,10 @@ class OpinionIn(Struct):
 
 class ResumptionOrderIn(Struct):
     resume_at: dt.datetime
+    # When the contractor has not applied although the cause is removed, the chief may order resumption
+    # with the owner's consent (who, when) instead of an approved application.
+    owner_consent_by: Line = ""
+    owner_consent_at: dt.datetime | None = None
 
 
 class ResumptionOut(msgspec.Struct):

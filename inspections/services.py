@@ -1193,6 +1193,22 @@ async def approve_resumption(actor: Actor, application_id: int, data: OpinionIn)
     return await _decide_application(actor, application_id, data, stage="approve")
 
 
+async def _chief_ordered_application(actor: Actor, order: dict, data: ResumptionOrderIn) -> dict:
+    """The contractor did not apply although the cause is removed: the chief orders resumption on the
+    owner's recorded consent, and the record says so in place of the contractor's form."""
+    at = now()
+    values = {
+        "stop_order": order["id"], "project": order["project"], "proposed_date": data.resume_at.date(),
+        "statement": "施工单位未提出复工申请；停工原因已消除，总监理工程师经建设单位同意指令复工。",
+        "status": ResumptionStatus.approved.value, "applied_by": actor.id, "reviewed_by": actor.id,
+        "reviewed_at": at, "approved_at": data.owner_consent_at,
+        "approval_opinion": f"建设单位 {data.owner_consent_by.strip()} 同意",
+    }
+    inserted = await ResumptionApplication.insert(ResumptionApplication(**values)).returning(
+        *ResumptionApplication.all_columns())
+    return inserted[0]
+
+
 async def issue_resumption_order(actor: Actor, order_id: int, data: ResumptionOrderIn) -> StopWorkOut:
     """工程复工令 (A.0.7), quoting the stop-work order's number; only once the cause is removed and the
     owner has approved."""
@@ -1209,6 +1225,8 @@ async def issue_resumption_order(actor: Actor, order_id: int, data: ResumptionOr
             ResumptionApplication.stop_order == order_id,
             ResumptionApplication.status == ResumptionStatus.approved.value,
         ).order_by(ResumptionApplication.id, ascending=False).limit(1)
+        if not approved and data.owner_consent_by.strip() and data.owner_consent_at:
+            approved = [await _chief_ordered_application(actor, order, data)]
         if not approved:
             raise Conflict("Resumption needs an application approved by the owner.", rule="owner_approval")
         application = approved[0]

@@ -99,3 +99,16 @@ async def test_stop_work_needs_owner_consent_or_the_emergency_flag(world, client
     assert part.status_code == 422 and part.json()["field"] == "part"
     bad_cause = await chief.post(f"{API}/projects/{world.project}/stop-work", json=stop_body(world, [], cause="weather"))
     assert bad_cause.status_code == 400
+
+
+async def test_the_chief_orders_resumption_with_owner_consent_when_the_contractor_does_not_apply(world, client_for):
+    chief = await client_for("chief")
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    order = (await chief.post(f"{API}/projects/{world.project}/stop-work",
+                              json=stop_body(world, [], scope="project", building_id=None))).json()
+    no_consent = await chief.post(f"{API}/stop-work/{order['id']}/resume", json={"resume_at": now})
+    assert no_consent.status_code == 409 and no_consent.json()["rule"] == "owner_approval"
+    resumed = await chief.post(f"{API}/stop-work/{order['id']}/resume",
+                               json={"resume_at": now, "owner_consent_by": "王经理", "owner_consent_at": now})
+    assert resumed.status_code == 201, resumed.text
+    assert resumed.json()["status"] == "resumed" and resumed.json()["applications"][0]["status"] == "ordered"
