@@ -26,10 +26,6 @@ DIMENSIONS = ("kind", "office", "subdistrict", "building", "stairwell")
 DEFAULT_LAYOUT = ("kind", "office", "subdistrict")
 
 _HEAD = "CASE WHEN r.kind = 'developer_unsold' THEN 'D' ELSE 'O' || r.owner_key END"
-_SHARED = (
-    "SELECT " + _HEAD + " AS head FROM consultation_roll_entry r WHERE r.consultation = {c} "
-    "GROUP BY " + _HEAD + " HAVING COUNT(*) > 1"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +71,24 @@ async def _shared_heads(c: int, dims: tuple[str, ...], nva: bool) -> list[dict]:
     # Non-voters counted as agreeing (only when the consultation is configured so) vote AGREE.
     choice = "COALESCE(b.choice, 'agree')" if nva else "b.choice"
     outer = "".join(f"{d}, " for d in dims)
+    labels = ", ".join(f"r.{d}" for d in DIMENSIONS)
+    # The titles of owners holding several titles on the roll, found with a window count per person.
+    shared = (
+        f"SELECT * FROM (SELECT r.id, r.consultation, {labels}, {_HEAD} AS head, "
+        f"COUNT(*) OVER (PARTITION BY {_HEAD}) AS held FROM consultation_roll_entry r WHERE r.consultation = {c}) x "
+        "WHERE held > 1"
+    )
     return await ConsultationRollEntry.raw(
         f"SELECT {outer} item, COUNT(*) AS heads, SUM(titles) AS titles, SUM(counted) AS counted, "
         "SUM(agree) AS agree, SUM(CASE WHEN counted > 0 THEN 1 ELSE 0 END) AS participating_heads, "
         "SUM(CASE WHEN counted > 0 AND agree = counted THEN 1 ELSE 0 END) AS agree_heads FROM ("
-        f"  SELECT {_select(dims)} i.id AS item, {_HEAD} AS head, COUNT(*) AS titles,"
+        f"  SELECT {_select(dims)} i.id AS item, r.head AS head, COUNT(*) AS titles,"
         f"    SUM(CASE WHEN {choice} IS NOT NULL THEN 1 ELSE 0 END) AS counted,"
         f"    SUM(CASE WHEN {choice} = 'agree' THEN 1 ELSE 0 END) AS agree"
-        "  FROM consultation_roll_entry r"
+        f"  FROM ({shared}) r"
         "  JOIN consultation_item i ON i.consultation = r.consultation"
         "  LEFT JOIN counted_ballot b ON b.consultation = r.consultation AND b.roll_entry = r.id AND b.item = i.id"
-        f"  WHERE r.consultation = {c} AND {_HEAD} IN ({_SHARED.format(c=c)})"
-        f"  GROUP BY {_cols(dims)} i.id, {_HEAD}"
+        f"  GROUP BY {_cols(dims)} i.id, r.head"
         f") heads GROUP BY {outer} item"
     )
 
