@@ -38,9 +38,11 @@ def route_handlers() -> list:
 
 def scheduled_jobs() -> list:
     """Every domain's scheduled jobs; run by the one process holding the scheduler lease."""
+    from inspections.jobs import jobs as inspection_jobs
     from tracker.accounts.jobs import jobs as account_jobs
+    from tracker.consultations.jobs import jobs as consultation_jobs
 
-    return [*account_jobs()]
+    return [*account_jobs(), *inspection_jobs(), *consultation_jobs()]
 
 
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):

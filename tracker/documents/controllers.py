@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from urllib.parse import quote
+
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
@@ -12,6 +14,13 @@ from tracker.accounts.roles import Role
 from tracker.documents import services
 from tracker.errors import NotFound
 from tracker.web.guards import actor_of, allow_public, project_member, requires_login, requires_role
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """A header that carries a Chinese file name safely (RFC 6266 / 5987) with an ASCII fallback."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 class VoidIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -56,7 +65,7 @@ class DocumentController(Controller):
         return Response(
             pdf,
             media_type="application/pdf",
-            headers={"content-disposition": f'inline; filename="{document["number_text"]}.pdf"'},
+            headers={"content-disposition": content_disposition(f'{document["number_text"]}.pdf', inline=True)},
         )
 
     @post(

@@ -111,3 +111,12 @@ async def test_rendering_runs_off_the_event_loop():
     task.cancel()
     # A blocked loop would tick about zero times; an unblocked one ticks about every 10 ms.
     assert ticks >= elapsed * 100 * 0.3
+
+
+def test_content_disposition_keeps_a_chinese_file_name():
+    from tracker.documents.controllers import content_disposition
+
+    header = content_disposition("监理通知单-001.pdf")
+    assert header.startswith('attachment; filename="')
+    assert header.encode("latin-1")  # an HTTP header must be encodable
+    assert "filename*=UTF-8''%E7%9B%91" in header

@@ -64,3 +64,12 @@ async def test_purge_removes_expired_sessions_only(clean):
     )
     assert (await purge_expired(NOW))["sessions"] == 1
     assert [r["key"] for r in await WebSession.select(WebSession.key)] == ["live"]
+
+
+def test_every_domain_job_is_scheduled_once_by_a_unique_name():
+    from tracker.plugin import scheduled_jobs
+
+    names = [job.name for job in scheduled_jobs()]
+    assert len(names) == len(set(names))
+    domains = {name.split(".")[0] for name in names}
+    assert {"accounts", "inspections", "consultations"} <= domains, names
