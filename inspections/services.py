@@ -1118,6 +1118,14 @@ async def stop_status(project_id: int) -> StopStatusOut:
     )
 
 
+async def stopped_project_ids() -> set[int]:
+    """Projects with a stop-work order in force (any scope), for lists that mark them in one query."""
+    rows = await StopWorkOrder.select(StopWorkOrder.project).where(
+        StopWorkOrder.status == StopStatus.in_force.value
+    ).distinct()
+    return {r["project"] for r in rows}
+
+
 async def _application_row(application_id: int) -> dict:
     rows = await ResumptionApplication.select().where(ResumptionApplication.id == application_id)
     if not rows:

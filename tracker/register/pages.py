@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
+from inspections.services import stop_status, stopped_project_ids
 from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, REGISTER_WRITERS, Role
 from tracker.errors import DomainError, Invalid
 from tracker.i18n import gettext
@@ -42,22 +43,35 @@ class RegisterPages(Controller):
     @get("/projects", guards=[requires_login])
     async def projects(self, request: Request) -> Template:
         actor = actor_of(request)
-        return Template("register/projects.html", context={"projects": await services.list_projects(actor)})
+        return Template(
+            "register/projects.html",
+            context={"projects": await services.list_projects(actor), "stopped": await stopped_project_ids()},
+        )
 
     @get("/projects/{project_id:int}", guards=[requires_login, project_member])
     async def project(self, request: Request, project_id: int) -> Template:
         actor = actor_of(request)
         project = await services.get_project(project_id)
         buildings = await services.list_buildings(project_id) if actor.role in REGISTER_READERS else []
-        return Template("register/project.html", context={"project": project, "buildings": buildings})
+        return Template(
+            "register/project.html",
+            context={"project": project, "buildings": buildings, "stop": await stop_status(project_id)},
+        )
 
     @get("/buildings/{building_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
     async def building(self, building_id: int) -> Template:
         dwellings = await services.list_dwellings(building_id)
-        project_id = dwellings[0].project_id if dwellings else None
+        project_id = await services.building_project(building_id)
+        stop = await stop_status(project_id)
         return Template(
             "register/building.html",
-            context={"dwellings": dwellings, "building_id": building_id, "project_id": project_id},
+            context={
+                "dwellings": dwellings,
+                "building_id": building_id,
+                "project_id": project_id,
+                # Only orders stopping the whole project or this building concern this page.
+                "stop": stop if stop.project_stopped or building_id in stop.stopped_building_ids else None,
+            },
         )
 
     @get("/projects/{project_id:int}/households", guards=[requires_role(REGISTER_READERS), project_member])

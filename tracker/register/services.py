@@ -183,6 +183,10 @@ def check_area(field: str, value: Decimal | None) -> None:
         raise Invalid("{name} has more than two decimal places.", field=field, name=field)
 
 
+async def building_project(building_id: int) -> int:
+    return (await _building_row(building_id))["project"]
+
+
 async def add_dwelling(actor: Actor, building_id: int, data: DwellingIn) -> DwellingOut:
     for field in ("registered_area", "surveyed_area", "contract_area"):
         check_area(field, getattr(data, field))
