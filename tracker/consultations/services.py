@@ -621,10 +621,14 @@ async def _lock_entry(entry_id: int) -> None:
         ).lock_rows("UPDATE")
 
 
-async def _count_sheet(row: dict, entry_id: int, sheet_id: int, choices: dict[int, Choice]) -> None:
-    """Make `sheet_id` the title's counted ballot; with locked ballots a second one is refused."""
-    already = await CountedBallot.exists().where(CountedBallot.roll_entry == entry_id)
-    if already and row["lock_ballots"]:
+async def _count_sheet(
+    row: dict, entry_id: int, sheet_id: int, choices: dict[int, Choice], *, marked: bool = False
+) -> None:
+    """Make `sheet_id` the title's counted ballot; with locked ballots a second one is refused.
+
+    `marked`: the sheet was inserted already counted (a web ballot), so only earlier ones change.
+    """
+    if row["lock_ballots"] and await CountedBallot.exists().where(CountedBallot.roll_entry == entry_id):
         raise Conflict(
             "This title has already voted and this consultation does not allow changing a ballot.",
             field="code", rule="ballots_locked",
@@ -644,9 +648,10 @@ async def _count_sheet(row: dict, entry_id: int, sheet_id: int, choices: dict[in
         BallotSheet.roll_entry == entry_id, BallotSheet.status == SheetStatus.counted.value,
         BallotSheet.id != sheet_id,
     )
-    await BallotSheet.update({BallotSheet.status: SheetStatus.counted.value, BallotSheet.counted_at: now_utc()}).where(
-        BallotSheet.id == sheet_id
-    )
+    if not marked:
+        await BallotSheet.update(
+            {BallotSheet.status: SheetStatus.counted.value, BallotSheet.counted_at: now_utc()}
+        ).where(BallotSheet.id == sheet_id)
 
 
 def _receipt() -> str:
@@ -681,12 +686,12 @@ async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) ->
             await BallotSheet.insert(
                 BallotSheet(
                     consultation=consultation_id, roll_entry=entry["id"], channel=Channel.web.value,
-                    choices=json.dumps({str(k): v.value for k, v in clean.items()}), status=SheetStatus.pending.value,
-                    receipt_no=receipt,
+                    choices=json.dumps({str(k): v.value for k, v in clean.items()}), status=SheetStatus.counted.value,
+                    receipt_no=receipt, counted_at=now_utc(),
                 )
             ).returning(BallotSheet.id)
         )[0]
-        await _count_sheet(row, entry["id"], sheet["id"], clean)
+        await _count_sheet(row, entry["id"], sheet["id"], clean, marked=True)
         await audit.record(
             VOTER, "ballot.web", "consultation", consultation_id,
             {"roll_entry_id": entry["id"], "sheet_id": sheet["id"], "receipt_no": receipt,

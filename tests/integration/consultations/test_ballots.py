@@ -161,3 +161,17 @@ async def test_fifty_simultaneous_submissions_for_one_title_count_once(world, cl
     )
     assert [r["id"] for r in live] == [counted[0]["sheet"]]
     assert statuses.count(201) == (1 if locked else 50)
+
+
+async def test_lift_vote_per_stairwell_takes_only_that_stairwells_titles(world, client_for):
+    manager = await client_for("manager")
+    titles = [{"cert": f"U{n}", "area": "70", "owner": f"u{n}", "stairwell": "1" if n <= 2 else "2"} for n in range(1, 5)]
+    _, building_id = await make_roll(world.project, titles)
+    created = await manager.post(f"/api/v1/projects/{world.project}/consultations",
+                                 json=draft(scope="stairwell", building_id=building_id, stairwell="2"))
+    assert created.status_code == 201, created.text
+    roll = (await manager.get(f"/api/v1/consultations/{created.json()['id']}/roll")).json()
+    assert [e["certificate_no"] for e in roll] == ["U3", "U4"]
+    missing = await manager.post(f"/api/v1/projects/{world.project}/consultations",
+                                 json=draft(scope="stairwell", building_id=building_id))
+    assert missing.status_code == 422 and missing.json()["field"] == "stairwell"
