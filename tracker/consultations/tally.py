@@ -5,8 +5,9 @@ by two GROUP BY queries (the roll; the counted ballots joined to the roll), and 
 level. Persons do not add up: an owner of several titles counts once in every group holding any of
 them (SPC 2020, as `counting.count` defines it: they take part if any of their titles has a ballot
 and agree only if every ballot on their titles agrees). Only owners holding several titles on the roll
-("shared heads", a small minority) need that per-person evaluation, so one more GROUP BY per level
-folds just their titles into persons; every other title is its own person. Areas are summed as
+("shared heads", a small minority) need that per-person evaluation: one more GROUP BY gives their
+choices per finest group, item and person, folded into persons level by level; every other title is
+its own person. Areas are summed as
 integer hundredths of a m², exact on every engine. A group's figures equal `counting.count` over the
 titles in that group (the property tests check it); the total row is the whole roll.
 """
@@ -68,9 +69,9 @@ async def _ballots(c: int, dims: tuple[str, ...]) -> list[dict]:
 
 
 async def _shared_heads(c: int, dims: tuple[str, ...], nva: bool) -> list[dict]:
+    """Per finest group, item and multi-title owner: their titles and the choices on them."""
     # Non-voters counted as agreeing (only when the consultation is configured so) vote AGREE.
     choice = "COALESCE(b.choice, 'agree')" if nva else "b.choice"
-    outer = "".join(f"{d}, " for d in dims)
     labels = ", ".join(f"r.{d}" for d in DIMENSIONS)
     # The titles of owners holding several titles on the roll, found with a window count per person.
     shared = (
@@ -79,18 +80,42 @@ async def _shared_heads(c: int, dims: tuple[str, ...], nva: bool) -> list[dict]:
         "WHERE held > 1"
     )
     return await ConsultationRollEntry.raw(
-        f"SELECT {outer} item, COUNT(*) AS heads, SUM(titles) AS titles, SUM(counted) AS counted, "
-        "SUM(agree) AS agree, SUM(CASE WHEN counted > 0 THEN 1 ELSE 0 END) AS participating_heads, "
-        "SUM(CASE WHEN counted > 0 AND agree = counted THEN 1 ELSE 0 END) AS agree_heads FROM ("
-        f"  SELECT {_select(dims)} i.id AS item, r.head AS head, COUNT(*) AS titles,"
-        f"    SUM(CASE WHEN {choice} IS NOT NULL THEN 1 ELSE 0 END) AS counted,"
-        f"    SUM(CASE WHEN {choice} = 'agree' THEN 1 ELSE 0 END) AS agree"
-        f"  FROM ({shared}) r"
-        "  JOIN consultation_item i ON i.consultation = r.consultation"
-        "  LEFT JOIN counted_ballot b ON b.consultation = r.consultation AND b.roll_entry = r.id AND b.item = i.id"
-        f"  GROUP BY {_cols(dims)} i.id, r.head"
-        f") heads GROUP BY {outer} item"
+        f"SELECT {_select(dims)} i.id AS item, r.head AS head, COUNT(*) AS titles,"
+        f"  SUM(CASE WHEN {choice} IS NOT NULL THEN 1 ELSE 0 END) AS counted,"
+        f"  SUM(CASE WHEN {choice} = 'agree' THEN 1 ELSE 0 END) AS agree"
+        f" FROM ({shared}) r"
+        " JOIN consultation_item i ON i.consultation = r.consultation"
+        " LEFT JOIN counted_ballot b ON b.consultation = r.consultation AND b.roll_entry = r.id AND b.item = i.id"
+        f" GROUP BY {_cols(dims)} i.id, r.head"
     )
+
+
+def _fold_heads(rows: list[dict], dims: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
+    """Fold the multi-title owners' rows into persons at every level (a person counts once per group)."""
+    persons: dict[tuple, list[int]] = {}
+    for row in rows:
+        leaf = tuple(str(row[d]) for d in dims)
+        for depth in range(len(dims) + 1):
+            key = (int(row["item"]), leaf[:depth], row["head"])
+            p = persons.get(key)
+            if p is None:
+                persons[key] = [int(row["titles"]), int(row["counted"]), int(row["agree"])]
+            else:
+                p[0] += int(row["titles"])
+                p[1] += int(row["counted"])
+                p[2] += int(row["agree"])
+    out: dict[tuple, dict[str, int]] = defaultdict(_zero)
+    for (item, key, _), (titles, counted, agree) in persons.items():
+        s = out[(item, key)]
+        s["heads"] += 1
+        s["titles"] += titles
+        s["counted"] += counted
+        s["agree"] += agree
+        if counted > 0:
+            s["participating_heads"] += 1
+            if agree == counted:
+                s["agree_heads"] += 1
+    return out
 
 
 async def _items(c: int) -> list[int]:
@@ -129,10 +154,7 @@ async def _levels(c: int, dims: tuple[str, ...], nva: bool) -> dict[tuple[int, t
             v["area"] += int(row["area"] or 0)
             if row["choice"] == "agree":
                 v["agree_area"] += int(row["area"] or 0)
-    shared: dict[tuple, dict] = {}
-    for depth in range(len(dims) + 1):
-        for row in await _shared_heads(c, dims[:depth], nva):
-            shared[(int(row["item"]), tuple(str(row[d]) for d in dims[:depth]))] = row
+    shared = _fold_heads(await _shared_heads(c, dims, nva), dims)
 
     out: dict[tuple[int, tuple], Counts] = {}
     for key, r in roll.items():
@@ -146,7 +168,7 @@ async def _levels(c: int, dims: tuple[str, ...], nva: bool) -> dict[tuple[int, t
             counted_titles = titles if nva else returned
             agree_area = v["agree_area"] + ((area - v["area"]) if nva else 0)
             participating_area = area if nva else v["area"]
-            sh = {k: int(s[k] or 0) for k in ("heads", "titles", "counted", "agree", "participating_heads", "agree_heads")} if s else defaultdict(int)
+            sh = s if s is not None else _zero()
             out[(item, key)] = Counts(
                 roll_titles=titles,
                 roll_area=_centi(area),
