@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from collections import defaultdict
@@ -106,10 +105,9 @@ async def export_pdf(actor: Actor, project_id: int, f: services.IssueFilter) -> 
 
 
 async def render_ledger(context: dict) -> bytes:
-    """Render a ledger: a big template is rendered in a thread, WeasyPrint in a worker process, so
-    neither holds the event loop."""
-    html = await asyncio.to_thread(render.render_html, "inspections/ledger.html", context)
-    return await render.html_to_pdf(html)
+    """Render a ledger: template and WeasyPrint both run in a worker process, so neither holds the
+    event loop (a thread still competed with it for the GIL)."""
+    return await render.render_pdf("inspections/ledger.html", context)
 
 
 async def dashboard(actor: Actor, project_id: int) -> DashboardOut:
