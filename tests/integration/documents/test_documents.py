@@ -113,7 +113,7 @@ async def test_rendering_runs_off_the_event_loop():
     assert ticks >= elapsed * 100 * 0.3
 
 
-def test_content_disposition_keeps_a_chinese_file_name():
+async def test_content_disposition_keeps_a_chinese_file_name():
     from tracker.documents.controllers import content_disposition
 
     header = content_disposition("监理通知单-001.pdf")
