@@ -122,6 +122,7 @@ async def create_user(
             raise Conflict("The user name {username} is taken.", field="username", username=username)
         if organisation_id is not None and not await Organisation.exists().where(Organisation.id == organisation_id):
             raise NotFound("No organisation {id}.", field="organisation_id", id=organisation_id)
+        await _check_projects_exist(list(project_ids or []))
         user = User(
             username=username,
             display_name=display_name.strip() or username,
@@ -143,8 +144,20 @@ async def create_user(
     return user_id
 
 
+async def _check_projects_exist(project_ids: list[int]) -> None:
+    from tracker.register.tables import Project
+
+    found = {r["id"] for r in await Project.select(Project.id).where(Project.id.is_in(project_ids))} if project_ids else set()
+    missing = sorted(set(project_ids) - found)
+    if missing:
+        raise NotFound("No project {id}.", field="project_ids", id=missing[0])
+
+
 async def add_membership(actor: Actor, *, user_id: int, project_id: int) -> None:
     async with transaction():
+        if not await User.exists().where(User.id == user_id):
+            raise NotFound("No user {id}.", field="user_id", id=user_id)
+        await _check_projects_exist([project_id])
         if await Membership.exists().where(Membership.user == user_id, Membership.project == project_id):
             raise Conflict("The user is already a member of this project.", field="user_id")
         await Membership.insert(Membership(user=user_id, project=project_id))

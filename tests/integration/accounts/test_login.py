@@ -18,3 +18,19 @@ async def test_wrong_password_is_refused_without_saying_which_part(world, client
     assert bad_password.status_code == unknown_user.status_code == 403
     assert bad_password.json()["detail"] == unknown_user.json()["detail"]
     assert (await client.get("/api/v1/auth/me")).status_code == 401
+
+
+async def test_memberships_and_users_refer_only_to_existing_records(world, client_for):
+    admin = await client_for("admin")
+    unknown_user = await admin.post(f"/api/v1/projects/{world.project}/members", json={"user_id": 999999})
+    assert unknown_user.status_code == 404 and unknown_user.json()["field"] == "user_id"
+    unknown_project = await admin.post("/api/v1/projects/999999/members", json={"user_id": world.users["staff"]})
+    assert unknown_project.status_code == 404 and unknown_project.json()["field"] == "project_ids"
+    again = await admin.post(f"/api/v1/projects/{world.project}/members", json={"user_id": world.users["staff"]})
+    assert again.status_code == 409
+    added = await admin.post(f"/api/v1/projects/{world.other_project}/members", json={"user_id": world.users["staff"]})
+    assert added.status_code == 201
+    user = await admin.post("/api/v1/users", json={
+        "username": "newbie", "display_name": "新人", "password": "long-enough-1", "role": "inspector",
+        "project_ids": [world.project, 999999]})
+    assert user.status_code == 404 and user.json()["field"] == "project_ids"
