@@ -1,11 +1,13 @@
 """Pages of quality supervision for people: the inspector's phone flow, the contractor's inbox,
-the ledger and the project dashboard. They call the same services as the JSON API."""
+the ledger, the project dashboard, and stop-work and resumption orders. They call the same services
+as the JSON API."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -15,11 +17,24 @@ from litestar.response import Redirect, Template
 from inspections import jobs, ledger, services
 from inspections import photos as photo_store
 from inspections.controllers import INSPECTORS, READERS, UPLOAD_LIMIT, inspection_member
-from inspections.kinds import IssueKind, IssueStatus, RecheckResult, Severity
-from inspections.schemas import IssueIn, NoticeIn, RecheckIn, ReplyIn, ReplyItemIn, ReportIn
+from inspections.kinds import IssueKind, IssueStatus, RecheckResult, ResumptionStatus, Severity, StopCause, StopScope
+from inspections.schemas import (
+    IssueIn,
+    NoticeIn,
+    NoticeVoidIn,
+    OpinionIn,
+    RecheckIn,
+    ReplyIn,
+    ReplyItemIn,
+    ReportIn,
+    ResumptionApplyIn,
+    ResumptionOrderIn,
+    StopWorkIn,
+)
+from inspections.tables import ResumptionApplication
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Organisation
-from tracker.errors import DomainError, Invalid
+from tracker.errors import DomainError, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.register import services as register
 from tracker.web.guards import actor_of, requires_login, requires_role
@@ -49,6 +64,24 @@ def _int_or_none(form: dict[str, Any], name: str) -> int | None:
         return int(value)
     except ValueError as exc:
         raise Invalid("Invalid value for {name}.", field=name, name=name) from exc
+
+
+def _ids(form: dict[str, Any], name: str) -> list[int]:
+    raw = form.get(name, [])
+    return [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdigit()]
+
+
+def _moment(form: dict[str, Any], name: str) -> dt.datetime | None:
+    """A `datetime-local` field: the site's wall-clock time (China), without a zone of its own."""
+    value = _text(form, name)
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=services.LOCAL_TZ)
+
+
+def _local_input(moment: dt.datetime) -> str:
+    return moment.astimezone(services.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
 async def _page_context(project_id: int) -> dict:
@@ -210,12 +243,14 @@ class InspectionPages(Controller):
         return await self._notice_page(request, notice_id)
 
     async def _notice_page(self, request: Request, notice_id: int, *, error: str | None = None,
-                           status: int = 200) -> Template:
+                           form: dict | None = None, status: int = 200) -> Template:
         actor = actor_of(request)
         notice = await services.get_notice(actor, notice_id)
         issues = [await services.get_issue(actor, i) for i in notice.issue_ids]
+        successor = await services.get_notice(actor, notice.superseded_by) if notice.superseded_by else None
         context = await _page_context(notice.project_id)
-        context.update(notice=notice, issues=issues, role=actor.role.value, error=error)
+        context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, error=error,
+                       form=form or {}, default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/notice_page.html", context=context, status_code=status)
 
     @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)])
@@ -231,6 +266,35 @@ class InspectionPages(Controller):
                                         ReplyIn(items=items, statement=_text(data, "statement")))
         except DomainError as exc:
             return await self._notice_page(request, notice_id, error=exc.translated(gettext), status=exc.status_code)
+        return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
+
+    @post("/inspections/notices/{notice_id:int}/void", guards=[requires_role(INSPECTORS)])
+    async def void_notice(self, request: Request, notice_id: int, data: Form) -> Template | Redirect:
+        """Void an issued notice with a reason (作废), optionally superseding it by a new notice on the
+        issues ticked; the service decides who may."""
+        actor = actor_of(request)
+        plain = {k: _text(data, k) for k in data if k not in ("replacement_issue_ids", "_csrf_token")}
+        try:
+            replacement = None
+            if _text(data, "supersede"):
+                ids = _ids(data, "replacement_issue_ids")
+                if not ids:
+                    raise Invalid("Choose the issues the notice covers.", field="issue_ids")
+                series = (await services.get_notice(actor, notice_id)).series
+                replacement = msgspec.convert({
+                    "issue_ids": ids, "subject": _text(data, "subject") or gettext("Rectification"),
+                    "content": _text(data, "content") or gettext("See the issues listed."),
+                    "requirements": _text(data, "requirements"),
+                    "deadline": dt.date.fromisoformat(_text(data, "deadline")), "series": series,
+                }, NoticeIn)
+            await services.void_notice(actor, notice_id, NoticeVoidIn(reason=_text(data, "reason"),
+                                                                      replacement=replacement))
+        except DomainError as exc:
+            return await self._notice_page(request, notice_id, error=exc.translated(gettext), form=plain,
+                                           status=exc.status_code)
+        except ValueError:
+            return await self._notice_page(request, notice_id, error=gettext("Check the form: a value is missing."),
+                                           form=plain, status=422)
         return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
 
     @get("/projects/{project_id:int}/inspections/inbox", guards=[requires_role(READERS)])
@@ -256,6 +320,159 @@ class InspectionPages(Controller):
                        severities=list(Severity), filters={"status": status, "severity": severity, "overdue": overdue},
                        query=request.url.query or "")
         return Template("inspections/ledger_page.html", context=context)
+
+    # ------------------------------------------------------------ stop work (工程暂停令) and resumption
+
+    @get("/projects/{project_id:int}/inspections/stop-work", guards=[requires_role(READERS)])
+    async def stop_work_list(self, request: Request, project_id: int) -> Template:
+        """The project's stop-work orders, newest first, with their resumption orders."""
+        actor = actor_of(request)
+        context = await _page_context(project_id)
+        context.update(orders=await services.list_stop_work(actor, project_id), role=actor.role.value,
+                       org_id=actor.organisation_id)
+        return Template("inspections/stop_work_list.html", context=context)
+
+    @get("/projects/{project_id:int}/inspections/stop-work/new", guards=[requires_role(Role.chief_inspector)])
+    async def new_stop_work(self, request: Request, project_id: int) -> Template:
+        return await self._new_stop_work_page(request, project_id)
+
+    async def _new_stop_work_page(self, request: Request, project_id: int, *, error: str | None = None,
+                                  form: dict | None = None, status: int = 200) -> Template:
+        actor = actor_of(request)
+        items, _ = await services.list_issues(actor, project_id, services.IssueFilter(
+            status=[IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted], limit=200))
+        context = await _page_context(project_id)
+        context.update(
+            contractors=await _contractors(), buildings=await register.list_buildings(project_id), items=items,
+            scopes=list(StopScope), causes=list(StopCause), now=_local_input(services.now()), error=error,
+            form=form or {},
+        )
+        return Template("inspections/new_stop_work.html", context=context, status_code=status)
+
+    @post("/projects/{project_id:int}/inspections/stop-work/new", guards=[requires_role(Role.chief_inspector)])
+    async def issue_stop_work(self, request: Request, project_id: int, data: Form) -> Template | Redirect:
+        """工程暂停令 (A.0.5) from the chief's form: owner consent (who, when) or the emergency flag."""
+        actor = actor_of(request)
+        plain = {k: _text(data, k) for k in data if k not in ("issue_ids", "_csrf_token")}
+        plain["issue_ids"] = [str(i) for i in _ids(data, "issue_ids")]
+        try:
+            effective_at = _moment(data, "effective_at")
+            if effective_at is None:
+                raise Invalid("Check the form: a value is missing.", field="effective_at")
+            scope = StopScope(_text(data, "scope"))
+            order = await services.issue_stop_work(actor, project_id, msgspec.convert({
+                "addressed_org_id": _int_or_none(data, "addressed_org_id") or 0, "scope": scope,
+                "cause": _text(data, "cause"), "effective_at": effective_at,
+                "cause_details": _text(data, "cause_details"), "requirements": _text(data, "requirements"),
+                "building_id": None if scope is StopScope.project else _int_or_none(data, "building_id"),
+                "part": _text(data, "part"), "issue_ids": _ids(data, "issue_ids"),
+                "owner_consent_by": _text(data, "owner_consent_by"),
+                "owner_consent_at": _moment(data, "owner_consent_at"), "emergency": bool(_text(data, "emergency")),
+            }, StopWorkIn))  # converted, not constructed, so lengths and the cause are checked as in the API
+        except DomainError as exc:
+            return await self._new_stop_work_page(request, project_id, error=exc.translated(gettext), form=plain,
+                                                  status=exc.status_code)
+        except ValueError:
+            return await self._new_stop_work_page(request, project_id, form=plain, status=422,
+                                                  error=gettext("Check the form: a value is missing."))
+        return Redirect(path=f"/inspections/stop-work/{order.id}", status_code=303)
+
+    @get("/inspections/stop-work/{order_id:int}", guards=[requires_role(READERS)])
+    async def stop_work(self, request: Request, order_id: int) -> Template:
+        return await self._stop_work_page(request, order_id)
+
+    async def _stop_work_page(self, request: Request, order_id: int, *, error: str | None = None,
+                              form: dict | None = None, status: int = 200) -> Template:
+        """The order with its linked issues; each role sees only the step it may take next."""
+        actor = actor_of(request)
+        order = await services.get_stop_work(actor, order_id)
+        issues = []
+        for issue_id in order.issue_ids:
+            try:
+                issues.append((issue_id, await services.get_issue(actor, issue_id)))
+            except DomainError:  # an issue of another contractor: its number and whether it is still open
+                issues.append((issue_id, None))
+        under_way = (ResumptionStatus.applied, ResumptionStatus.reviewed, ResumptionStatus.approved)
+        pending = next((a for a in reversed(order.applications) if a.status in under_way), None)
+        names = {o["id"]: o["name"] for o in await _contractors()}
+        context = await _page_context(order.project_id)
+        context.update(
+            order=order, issues=issues, pending=pending, addressee=names.get(order.addressed_org_id, ""),
+            role=actor.role.value, org_id=actor.organisation_id, error=error, form=form or {},
+            now=_local_input(services.now()), default_date=(services.today() + dt.timedelta(days=1)).isoformat(),
+        )
+        return Template("inspections/stop_work_page.html", context=context, status_code=status)
+
+    @post("/inspections/stop-work/{order_id:int}/apply", guards=[requires_role(Role.contractor)])
+    async def apply_for_resumption(self, request: Request, order_id: int, data: Form) -> Template | Redirect:
+        """工程复工报审表 (B.0.3) from the contractor; refused with the open issues named while any is open."""
+        plain = {k: _text(data, k) for k in data if k != "_csrf_token"}
+        try:
+            statement = _text(data, "statement")
+            if not statement:
+                raise Invalid("Describe how the cause of the stop was removed.", field="statement")
+            await services.apply_for_resumption(actor_of(request), order_id, ResumptionApplyIn(
+                statement=statement, proposed_date=dt.date.fromisoformat(_text(data, "proposed_date"))))
+        except DomainError as exc:
+            return await self._stop_work_page(request, order_id, error=exc.translated(gettext), form=plain,
+                                              status=exc.status_code)
+        except ValueError:
+            return await self._stop_work_page(request, order_id, error=gettext("Check the form: a value is missing."),
+                                              form=plain, status=422)
+        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+
+    @post("/inspections/resumption/{application_id:int}/review", guards=[requires_role(Role.chief_inspector)])
+    async def review_resumption(self, request: Request, application_id: int, data: Form) -> Template | Redirect:
+        """The chief inspector's 审核意见: pass to the owner or send back."""
+        return await self._decide(request, application_id, data, services.review_resumption)
+
+    @post("/inspections/resumption/{application_id:int}/approve", guards=[requires_role(Role.project_manager)])
+    async def approve_resumption(self, request: Request, application_id: int, data: Form) -> Template | Redirect:
+        """The owner's 审批意见."""
+        return await self._decide(request, application_id, data, services.approve_resumption)
+
+    async def _decide(self, request: Request, application_id: int, data: Form, decide) -> Template | Redirect:
+        rows = await ResumptionApplication.select(ResumptionApplication.stop_order).where(
+            ResumptionApplication.id == application_id)
+        if not rows:
+            raise NotFound("No resumption application {id}.", field="application_id", id=application_id)
+        order_id = rows[0]["stop_order"]
+        try:
+            await decide(actor_of(request), application_id,
+                         OpinionIn(opinion=_text(data, "opinion"), approve=_text(data, "approve") != "0"))
+        except DomainError as exc:
+            return await self._stop_work_page(request, order_id, error=exc.translated(gettext),
+                                              status=exc.status_code)
+        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+
+    @post("/inspections/stop-work/{order_id:int}/written-report", guards=[requires_role(Role.chief_inspector)])
+    async def record_written_report(self, request: Request, order_id: int) -> Template | Redirect:
+        """An emergency stop's written report has reached the owner (§6.2.3)."""
+        try:
+            await services.record_written_report(actor_of(request), order_id)
+        except DomainError as exc:
+            return await self._stop_work_page(request, order_id, error=exc.translated(gettext),
+                                              status=exc.status_code)
+        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+
+    @post("/inspections/stop-work/{order_id:int}/resume", guards=[requires_role(Role.chief_inspector)])
+    async def issue_resumption_order(self, request: Request, order_id: int, data: Form) -> Template | Redirect:
+        """工程复工令 (A.0.7): after the owner's approval, or on the owner's consent given here."""
+        plain = {k: _text(data, k) for k in data if k != "_csrf_token"}
+        try:
+            resume_at = _moment(data, "resume_at")
+            if resume_at is None:
+                raise Invalid("Check the form: a value is missing.", field="resume_at")
+            await services.issue_resumption_order(actor_of(request), order_id, ResumptionOrderIn(
+                resume_at=resume_at, owner_consent_by=_text(data, "owner_consent_by"),
+                owner_consent_at=_moment(data, "owner_consent_at")))
+        except DomainError as exc:
+            return await self._stop_work_page(request, order_id, error=exc.translated(gettext), form=plain,
+                                              status=exc.status_code)
+        except ValueError:
+            return await self._stop_work_page(request, order_id, error=gettext("Check the form: a value is missing."),
+                                              form=plain, status=422)
+        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
 
     # ------------------------------------------------------------ residents' defect reports
 
