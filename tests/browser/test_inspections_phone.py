@@ -1,6 +1,7 @@
 """On a phone: an inspector files an issue with a photo and issues a notice, the contractor replies with
-evidence, the inspector verifies and the notice shows as closed; a stop-work order on the issue blocks
-resumption until the issue is verified."""
+evidence, the inspector verifies and the notice shows as closed; a stop-work order the chief issues on the
+issue blocks resumption until the issue is verified, then the resumption runs through the order page to
+the 复工令."""
 
 import datetime as dt
 import io
@@ -10,8 +11,6 @@ from urllib.parse import urlsplit
 from PIL import Image
 
 from tests.support import PASSWORD
-
-API = "/api/v1/inspections"
 
 
 def photo(color) -> dict:
@@ -27,11 +26,6 @@ async def login(page, username: str) -> None:
     await page.fill("input[name=password]", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_load_state("networkidle")
-
-
-async def api_post(page, path: str, body: dict):
-    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
-    return await page.request.post(path, data=body, headers={"x-csrftoken": cookies.get("csrftoken", "")})
 
 
 async def test_issue_notice_reply_verify_and_stop_work_on_a_phone(world, browser_page):
@@ -72,21 +66,31 @@ async def test_issue_notice_reply_verify_and_stop_work_on_a_phone(world, browser
     await page.wait_for_load_state("networkidle")
     assert "待复查" in await page.inner_text("#notice-issues")
 
-    # The chief stops work on the building, linked to this issue; resumption is refused while it is open.
+    # The chief stops work on the building through the form, linked to this issue; resumption is refused
+    # on the order page, naming the issue, while it is open.
     await login(page, "chief")
-    now = dt.datetime.now(dt.timezone.utc).isoformat()
-    order = await api_post(page, f"{API}/projects/{world.project}/stop-work", {
-        "addressed_org_id": world.orgs["Builder Co"], "scope": "building", "building_id": world.building,
-        "cause": "major_hazard", "effective_at": now, "owner_consent_by": "王经理", "owner_consent_at": now,
-        "issue_ids": [issue_id]})
-    assert order.status == 201, await order.text()
-    order_id = (await order.json())["id"]
+    await page.goto(f"/projects/{world.project}/inspections/stop-work")
+    await page.click("#new-stop-work")
+    await page.select_option("select[name=scope]", "building")
+    await page.select_option("#stop-work-form select[name=building_id]", str(world.building))
+    await page.select_option("select[name=cause]", "major_hazard")
+    await page.check(f"#stop-issues input[value='{issue_id}']")
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+    await page.fill("input[name=owner_consent_by]", "王经理")
+    await page.fill("input[name=owner_consent_at]", now)
+    await page.click("#issue-stop-work")
+    await page.wait_for_url(re.compile(r".*/inspections/stop-work/\d+$"))
+    order_path = urlsplit(page.url).path
+    assert "停工中" in await page.inner_text("#order-status")
+
     await login(page, "contractor")
     await page.goto(f"/projects/{world.project}/inspections")
     assert "已停工" in await page.inner_text(".stop-banner")
-    refused = await api_post(page, f"{API}/stop-work/{order_id}/applications",
-                             {"statement": "已整改", "proposed_date": dt.date.today().isoformat()})
-    assert refused.status == 409 and f"#{issue_id}" in (await refused.json())["detail"]
+    await page.goto(order_path)
+    await page.fill("#apply-form textarea[name=statement]", "已整改")
+    await page.click("#apply")
+    await page.wait_for_load_state("networkidle")
+    assert f"#{issue_id}" in await page.inner_text("#order-error")
 
     await login(page, "inspector")
     await page.goto(f"/inspections/issues/{issue_id}")
@@ -97,7 +101,17 @@ async def test_issue_notice_reply_verify_and_stop_work_on_a_phone(world, browser
     await page.goto(notice_path)
     assert "已关闭" in await page.inner_text("#notice-status")
 
+    # Application → chief's review → owner's approval → resumption order, each on the order page.
     await login(page, "contractor")
-    applied = await api_post(page, f"{API}/stop-work/{order_id}/applications",
-                             {"statement": "已整改", "proposed_date": dt.date.today().isoformat()})
-    assert applied.status == 201, await applied.text()
+    await page.goto(order_path)
+    await page.fill("#apply-form textarea[name=statement]", "连墙件已补齐，经自检合格")
+    await page.click("#apply")
+    await page.wait_for_load_state("networkidle")
+    assert "已申请" in await page.inner_text("#applications")
+    for username, button in (("chief", "#review-pass"), ("manager", "#approve"), ("chief", "#resume")):
+        await login(page, username)
+        await page.goto(order_path)
+        await page.click(button)
+        await page.wait_for_load_state("networkidle")
+    assert "已复工" in await page.inner_text("#order-status")
+    assert "-GCFG-" in await page.inner_text("#resumption-number")
