@@ -137,7 +137,8 @@ def register_commands(cli: click.Group) -> None:
     @click.option("--organisation-id", type=int, default=None)
     @click.option("--household-id", type=int, default=None)
     @click.option("--project-id", "project_ids", type=int, multiple=True)
-    def create_user(username, role, display_name, password, organisation_id, household_id, project_ids) -> None:
+    @click.option("--email", default=None, help="Where the daily digest is mailed when SMTP_URL is set.")
+    def create_user(username, role, display_name, password, organisation_id, household_id, project_ids, email) -> None:
         """Create a user (recorded in the audit log as done by the system)."""
         from tracker.accounts.actor import SYSTEM
         from tracker.accounts.roles import Role
@@ -148,7 +149,7 @@ def register_commands(cli: click.Group) -> None:
             user_id = _run(lambda: create(
                 SYSTEM, username=username, display_name=display_name or username, password=password,
                 role=Role(role), organisation_id=organisation_id, household_id=household_id,
-                project_ids=list(project_ids),
+                project_ids=list(project_ids), email=email,
             ))
         except DomainError as exc:
             raise click.ClickException(exc.detail) from exc

@@ -46,6 +46,9 @@ DEMO_USERS: list[tuple[str, str, Role, str]] = [
     ("resident", DEMO_PASSWORD, Role.resident, "resident of 梅园新村 1号楼 1-101, sees only that household"),
 ]
 
+# A reserved-looking domain: with SMTP_URL set, demo digests go to a mail catcher, never to a real person.
+DEMO_MAIL_DOMAIN = "demo.tracker.local"
+
 DISPLAY_NAMES = {
     "admin": "系统管理员",
     "manager": "周建华（指挥部）",
@@ -435,6 +438,7 @@ async def load_demo() -> DemoSummary:
                 organisation_id=organisations[USER_ORGANISATION[role]] if role in USER_ORGANISATION else None,
                 household_id=resident_home if role is Role.resident else None,
                 project_ids=[projects[code] for code in MEMBERS.get(role, ())],
+                email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
         file_entries = await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
 

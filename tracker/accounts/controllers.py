@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from tracker.accounts import services
 from tracker.accounts.roles import Role
-from tracker.accounts.schemas import LoginIn, Me, MembershipIn, OrganisationIn, OrganisationOut, UserIn, UserOut
+from tracker.accounts.schemas import (
+    LoginIn,
+    Me,
+    MembershipIn,
+    OrganisationIn,
+    OrganisationOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from tracker.accounts.tables import Organisation, User
 from tracker.errors import DomainError
 from tracker.i18n import LOCALES, gettext
@@ -32,6 +41,19 @@ def _me(actor) -> Me:
         organisation_id=actor.organisation_id,
         household_id=actor.household_id,
         project_ids=sorted(actor.project_ids),
+    )
+
+
+def _user_out(row: dict) -> UserOut:
+    return UserOut(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        organisation_id=row["organisation"],
+        household_id=row["household"],
+        active=row["active"],
+        email=row["email"],
     )
 
 
@@ -125,18 +147,7 @@ class AdminApiController(Controller):
     @get("/users")
     async def list_users(self) -> list[UserOut]:
         rows = await User.select().order_by(User.id)
-        return [
-            UserOut(
-                id=r["id"],
-                username=r["username"],
-                display_name=r["display_name"],
-                role=r["role"],
-                organisation_id=r["organisation"],
-                household_id=r["household"],
-                active=r["active"],
-            )
-            for r in rows
-        ]
+        return [_user_out(r) for r in rows]
 
     @post("/users")
     async def create_user(self, request: Request, data: UserIn) -> UserOut:
@@ -149,16 +160,15 @@ class AdminApiController(Controller):
             organisation_id=data.organisation_id,
             household_id=data.household_id,
             project_ids=data.project_ids,
+            email=data.email,
         )
-        return UserOut(
-            id=user_id,
-            username=data.username,
-            display_name=data.display_name,
-            role=data.role,
-            organisation_id=data.organisation_id,
-            household_id=data.household_id,
-            active=True,
-        )
+        return _user_out((await User.select().where(User.id == user_id))[0])
+
+    @patch("/users/{user_id:int}")
+    async def update_user(self, request: Request, user_id: int, data: UserPatch) -> UserOut:
+        """Set or remove (`null`) the e-mail address the daily digest is mailed to."""
+        await services.set_email(actor_of(request), user_id=user_id, email=data.email)
+        return _user_out((await User.select().where(User.id == user_id))[0])
 
     @post("/projects/{project_id:int}/members", status_code=201)
     async def add_member(self, request: Request, project_id: int, data: MembershipIn) -> dict[str, int]:

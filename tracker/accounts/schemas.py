@@ -8,6 +8,9 @@ import msgspec
 
 from tracker.accounts.roles import OrganisationKind, Role
 
+# Where the daily digest is mailed; services and a CHECK constraint hold the same rule.
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
+
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
@@ -43,6 +46,13 @@ class UserIn(msgspec.Struct, forbid_unknown_fields=True):
     organisation_id: int | None = None
     household_id: int | None = None
     project_ids: list[int] = []
+    email: Email | None = None
+
+
+class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Changes to an account; only the e-mail address so far (null removes it)."""
+
+    email: Email | None
 
 
 class UserOut(msgspec.Struct):
@@ -53,6 +63,7 @@ class UserOut(msgspec.Struct):
     organisation_id: int | None
     household_id: int | None
     active: bool
+    email: str | None = None
 
 
 class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):

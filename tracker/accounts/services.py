@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from piccolo.query.functions.aggregate import Count
 
@@ -16,6 +17,17 @@ from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 8
+# One "@" with something on both sides, no spaces: enough to catch slips; the mail server judges the rest.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def _clean_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL.match(email):
+        raise Invalid("{email} is not an e-mail address.", field="email", email=email)
+    return email
 
 
 async def load_actor(user_id: int) -> Actor | None:
@@ -105,11 +117,13 @@ async def create_user(
     household_id: int | None = None,
     project_ids: list[int] | None = None,
     password_hash: str | None = None,
+    email: str | None = None,
 ) -> int:
     """Create an account; a contractor needs its organisation, a resident its household."""
     username = username.strip()
     if not username:
         raise Invalid("User name is required.", field="username")
+    email = _clean_email(email)
     if password_hash is None and len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid("The password needs at least {n} characters.", field="password", n=MIN_PASSWORD_LENGTH)
     if role is Role.contractor and organisation_id is None:
@@ -130,6 +144,7 @@ async def create_user(
             role=role.value,
             organisation=organisation_id,
             household=household_id,
+            email=email,
         )
         user_id = (await User.insert(user).returning(User.id))[0]["id"]
         for project_id in project_ids or []:
@@ -139,9 +154,22 @@ async def create_user(
             "user.create",
             "user",
             user_id,
-            {"username": username, "role": role, "organisation_id": organisation_id, "projects": project_ids or []},
+            {"username": username, "role": role, "organisation_id": organisation_id, "projects": project_ids or [],
+             "has_email": email is not None},
         )
     return user_id
+
+
+async def set_email(actor: Actor, *, user_id: int, email: str | None) -> str | None:
+    """Set or remove (None) the address a user's daily digest is mailed to."""
+    email = _clean_email(email)
+    async with transaction():
+        if not await User.exists().where(User.id == user_id):
+            raise NotFound("No user {id}.", field="user_id", id=user_id)
+        await User.update({User.email: email}).where(User.id == user_id)
+        # The log is append-only and never forgets: it says that the address changed, not what it is.
+        await audit.record(actor, "user.set_email", "user", user_id, {"has_email": email is not None})
+    return email
 
 
 async def _check_projects_exist(project_ids: list[int]) -> None:
@@ -164,4 +192,6 @@ async def add_membership(actor: Actor, *, user_id: int, project_id: int) -> None
         await audit.record(actor, "membership.add", "project", project_id, {"user_id": user_id})
 
 
-__all__ = ["SYSTEM", "add_membership", "create_organisation", "create_user", "load_actor", "log_in", "log_out"]
+__all__ = [
+    "SYSTEM", "add_membership", "create_organisation", "create_user", "load_actor", "log_in", "log_out", "set_email",
+]

@@ -19,6 +19,9 @@ from piccolo.table import Table
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.schema import one_of
 
+# Deliberately loose and portable: something before and after an "@"; services check the rest.
+EMAIL_CHECK = "email IS NULL OR email LIKE '_%@_%'"
+
 
 class Organisation(Table):
     """An organisation taking part in projects: owner, supervision company, contractor, …"""
@@ -45,10 +48,13 @@ class User(Table, tablename="app_user"):
         on_delete=OnDelete.restrict,
     )
     locale = Varchar(length=10, null=True)
+    # Where the daily digest is mailed when SMTP is configured; no address, no mail.
+    email = Varchar(length=254, null=True, default=None)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
     role_known = Check(one_of("role", Role))
+    email_looks_like_address = Check(EMAIL_CHECK)
 
 
 class Membership(Table):
