@@ -3,27 +3,40 @@
 Overdue issues are marked; whoever holds the ball gets one digest a day (never one message per issue);
 issues overdue beyond ESCALATE_AFTER_DAYS or rejected twice go to the chief inspector with a suggestion
 to stop work, once per issue; so does an emergency stop whose written report to the owner is overdue.
+When SMTP is configured, each user with an e-mail address also gets the day's inbox by mail, once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import os
+import re
 from collections import defaultdict
 
 from inspections import workflow
 from inspections.kinds import Ball, InboxKind, StopStatus
 from inspections.schemas import InboxOut
 from inspections.services import LOCAL_TZ, RESOLVED
-from inspections.tables import InboxMessage, Issue, StopWorkOrder
+from inspections.tables import InboxMail, InboxMessage, Issue, MailStatus, StopWorkOrder
+from tracker import mail
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Membership, User
 from tracker.db import transaction
 from tracker.errors import NotFound
+from tracker.i18n import current_locale, gettext, pick_locale
 from tracker.jobs import Job
+from tracker.settings import Settings, get_settings
+
+log = logging.getLogger("inspections.jobs")
 
 REJECTIONS_TO_ESCALATE = 2
+# A mail that failed is tried again by later runs until the day after; by then a newer digest
+# replaces it, and an older one would only repeat stale news.
+MAIL_RETRY_DAYS = 1
+_ISSUE_LINE = re.compile(r"^#(\d+) ")  # the lines `_line` writes start with the issue number
 
 
 def escalate_after_days() -> int:
@@ -140,7 +153,118 @@ async def run_escalation(now: dt.datetime) -> dict:
             ids = [i["id"] for i in to_escalate]
             await Issue.update({Issue.escalated_at: now}).where(Issue.id.is_in(ids))
             escalated = len(ids)
-    return {"marked_overdue": len(marked), "digests": sent, "escalated": escalated}
+    mailed = await mail_inboxes(today)
+    return {"marked_overdue": len(marked), "digests": sent, "escalated": escalated, **mailed}
+
+
+def _inbox_mail_text(messages: list[dict], day: dt.date, settings: Settings) -> tuple[str, str]:
+    """Subject and body of one user's mail for one day: the day's inbox messages, each issue linked."""
+    subject = functools.reduce(
+        lambda first, second: gettext("%(first)s; %(second)s", first=first, second=second),
+        [m["subject"] for m in messages],
+    )
+    lines = [gettext("Hello %(name)s,", name=messages[0]["name"]), "",
+             gettext("Your rectification reminders for %(day)s:", day=day.isoformat()), ""]
+    for message in messages:
+        lines.append(message["subject"])
+        issue_ids = {i for i in message["issue_ids"].split(",") if i}
+        for line in message["body"].splitlines():
+            lines.append("  " + line)
+            number = _ISSUE_LINE.match(line)
+            if number and number.group(1) in issue_ids:
+                lines.append(f"    {settings.public_base_url}/inspections/issues/{number.group(1)}")
+        lines.append("")
+    lines += [
+        gettext("Open the tracker: %(url)s", url=settings.public_base_url + "/"),
+        "",
+        gettext("This message is sent automatically, at most once a day; please do not reply."),
+        gettext("To stop these e-mails, ask an administrator to remove your e-mail address."),
+    ]
+    return gettext("[Tracker] %(day)s %(subject)s", day=day.isoformat(), subject=subject), "\n".join(lines) + "\n"
+
+
+async def _claim_mail(user: int, day: dt.date, recipient: str) -> bool:
+    """Take the (user, day) mail for this run: a new row, or a failed one tried again; never a sent one."""
+    now = dt.datetime.now(dt.timezone.utc)
+    async with transaction():
+        inserted = await InboxMail.raw(
+            "INSERT INTO inbox_mail (\"user\", day, recipient, status, attempts, last_attempt_at, error, message_id) "
+            "VALUES ({}, {}, {}, {}, 1, {}, '', '') ON CONFLICT DO NOTHING RETURNING id",
+            user, day, recipient, MailStatus.sending.value, now,
+        )
+        if inserted:
+            return True
+        retried = await InboxMail.update({
+            InboxMail.status: MailStatus.sending.value, InboxMail.attempts: InboxMail.attempts + 1,
+            InboxMail.last_attempt_at: now, InboxMail.recipient: recipient,
+        }).where(InboxMail.user == user, InboxMail.day == day, InboxMail.status == MailStatus.failed.value
+                 ).returning(InboxMail.id)
+    return bool(retried)
+
+
+async def mail_inboxes(today: dt.date) -> dict[str, int]:
+    """E-mail each user with an address the newest day of their inbox not yet mailed.
+
+    The (user, day) row of `inbox_mail` is claimed before sending and marked after, so a day is
+    mailed at most once even when runs overlap; a failure is recorded on the row and the next run
+    claims it again. A process dying between the two leaves `sending`, which is never retried: a
+    lost reminder (still in the inbox) is better than a duplicate. Like the inbox rows, these rows
+    are the job's own bookkeeping, not a business action: the job run's summary counts them, the
+    audit log does not.
+    """
+    settings = get_settings()
+    smtp = settings.smtp
+    if smtp is None:
+        return {"mailed": 0, "mail_failed": 0}
+    since = today - dt.timedelta(days=MAIL_RETRY_DAYS)
+    rows = await InboxMessage.select(
+        InboxMessage.id, InboxMessage.user, InboxMessage.day, InboxMessage.kind, InboxMessage.subject,
+        InboxMessage.body, InboxMessage.issue_ids, InboxMessage.user.email.as_alias("email"),
+        InboxMessage.user.display_name.as_alias("name"), InboxMessage.user.locale.as_alias("locale"),
+    ).where(InboxMessage.day >= since, InboxMessage.day <= today, InboxMessage.user.email.is_not_null(),
+            InboxMessage.user.active.eq(True)).order_by(InboxMessage.id)
+    newest: dict[int, dt.date] = {}
+    for row in rows:
+        newest[row["user"]] = max(row["day"], newest.get(row["user"], row["day"]))
+    taken = {(r["user"], r["day"]) for r in await InboxMail.select(InboxMail.user, InboxMail.day).where(
+        InboxMail.day >= since, InboxMail.status != MailStatus.failed.value)}
+    mailed = failed = 0
+    for user, day in sorted(newest.items()):
+        if (user, day) in taken:
+            continue
+        # Digest before escalation, whatever order the job wrote them in.
+        messages = sorted((r for r in rows if r["user"] == user and r["day"] == day),
+                          key=lambda r: (r["kind"] != InboxKind.digest.value, r["id"]))
+        recipient = messages[0]["email"]
+        token = current_locale.set(pick_locale(messages[0]["locale"], settings.default_locale))
+        try:
+            subject, text = _inbox_mail_text(messages, day, settings)
+        finally:
+            current_locale.reset(token)
+        # Composed before the claim, so that nothing but the sending itself can leave a row `sending`.
+        message = mail.build_message(to=recipient, subject=subject, text=text)
+        if not await _claim_mail(user, day, recipient):
+            continue
+        try:
+            await mail.send(message, smtp)
+        except mail.MailError as exc:
+            log.warning("digest mail to user %s for %s failed: %s", user, day, exc)
+            async with transaction():
+                await InboxMail.update({InboxMail.status: MailStatus.failed.value, InboxMail.error: str(exc)}).where(
+                    InboxMail.user == user, InboxMail.day == day)
+            failed += 1
+            if exc.affects_all:
+                break  # the server is down or refuses us: the others wait for the next run, untried
+            continue
+        async with transaction():
+            await InboxMail.update({
+                InboxMail.status: MailStatus.sent.value, InboxMail.sent_at: dt.datetime.now(dt.timezone.utc),
+                InboxMail.error: "", InboxMail.message_id: message["Message-ID"],
+            }).where(InboxMail.user == user, InboxMail.day == day)
+            await InboxMessage.update({InboxMessage.emailed: True}).where(
+                InboxMessage.id.is_in([m["id"] for m in messages]))
+        mailed += 1
+    return {"mailed": mailed, "mail_failed": failed}
 
 
 def jobs() -> list[Job]:

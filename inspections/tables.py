@@ -3,6 +3,8 @@ notices with replies and rechecks, stop-work and resumption orders, and the in-a
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import (
     Boolean,
     Date,
@@ -317,3 +319,29 @@ class InboxMessage(Table):
 
     inbox_message_unique = Unique([user, day, kind])
     kind_known = Check(one_of("kind", InboxKind))
+
+
+class MailStatus(StrEnum):
+    sending = "sending"  # claimed by a run; left so if the process died mid-send, never sent twice
+    sent = "sent"
+    failed = "failed"  # retried by the next run
+
+
+class InboxMail(Table):
+    """The e-mail carrying a user's inbox of one day: unique per user and day, so at most one is sent."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, null=False, on_delete=OnDelete.restrict)
+    day = Date(null=False)
+    recipient = Varchar(length=254, null=False)
+    status = Varchar(length=20, null=False)
+    attempts = Integer(default=1)
+    last_attempt_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+    error = Text(default="")
+    message_id = Varchar(length=255, default="")
+
+    inbox_mail_unique = Unique([user, day])
+    mail_status_known = Check(one_of("status", MailStatus))
+    sent_has_time = Check("status <> 'sent' OR sent_at IS NOT NULL")
+    attempts_positive = Check("attempts >= 1")

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,46 @@ def _secret_key(var_dir: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Smtp:
+    """Where mail goes, from SMTP_URL: `smtp://user:pass@host:port` (STARTTLS with `?starttls=1`),
+    `smtps://…` for TLS from the first byte; `?timeout=SECONDS` (default 10). User and password are
+    percent-encoded in the URL; the password never appears in a repr or a log line."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    implicit_tls: bool = False
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+def parse_smtp_url(url: str) -> Smtp:
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps"):
+        raise RuntimeError("SMTP_URL must start with smtp:// or smtps:// (got %r)" % parts.scheme)
+    if not parts.hostname:
+        raise RuntimeError("SMTP_URL names no host")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    unknown = set(query) - {"starttls", "timeout"}
+    if unknown:
+        raise RuntimeError("SMTP_URL has unknown options: %s" % ", ".join(sorted(unknown)))
+    implicit_tls = parts.scheme == "smtps"
+    starttls = query.get("starttls", "0").strip().lower() in {"1", "true", "yes", "on"}
+    if implicit_tls and starttls:
+        raise RuntimeError("SMTP_URL: smtps:// is already TLS; starttls applies to smtp:// only")
+    return Smtp(
+        host=parts.hostname,
+        port=parts.port or (465 if implicit_tls else 25),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        implicit_tls=implicit_tls,
+        starttls=starttls,
+        timeout=float(query.get("timeout", "10")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
     var_dir: Path
@@ -53,7 +94,8 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     default_locale: str = "zh_CN"
     scheduler_enabled: bool = True
-    smtp_url: str | None = None
+    smtp_url: str | None = field(default=None, repr=False)  # may carry a password
+    mail_from: str = "Tracker <tracker@localhost>"
     public_base_url: str = "http://127.0.0.1:8000"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -66,6 +108,11 @@ class Settings:
     def sqlite_path(self) -> Path:
         return Path(self.database_url.removeprefix("sqlite:///"))
 
+    @property
+    def smtp(self) -> Smtp | None:
+        """The parsed SMTP_URL; None when mail is not configured (digests stay in the in-app inbox)."""
+        return parse_smtp_url(self.smtp_url) if self.smtp_url else None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
@@ -76,6 +123,9 @@ def get_settings() -> Settings:
         raise RuntimeError(
             "DATABASE_URL must start with sqlite:/// or postgresql:// (got %r)" % database_url.split(":")[0]
         )
+    smtp_url = os.environ.get("SMTP_URL") or None
+    if smtp_url:
+        parse_smtp_url(smtp_url)  # a malformed URL stops the start, not the first mail hours later
     return Settings(
         database_url=database_url,
         var_dir=var_dir,
@@ -90,6 +140,7 @@ def get_settings() -> Settings:
         max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         default_locale=os.environ.get("DEFAULT_LOCALE", "zh_CN"),
         scheduler_enabled=_bool("SCHEDULER_ENABLED", True),
-        smtp_url=os.environ.get("SMTP_URL") or None,
+        smtp_url=smtp_url,
+        mail_from=os.environ.get("MAIL_FROM") or "Tracker <tracker@localhost>",
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
     )
