@@ -24,8 +24,10 @@ from piccolo.table import Table
 
 from tracker import audit
 from tracker.accounts.actor import Actor
+from tracker.consultations.kinds import Status as ConsultationStatus
+from tracker.consultations.tables import Consultation
 from tracker.db import engine, transaction
-from tracker.errors import Invalid, NotFound
+from tracker.errors import Conflict, Invalid, NotFound
 from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.services import owner_key
 from tracker.register.tables import Building, Dwelling, Holding, Household, Project
@@ -549,20 +551,40 @@ async def _insert_many(table: type[Table], columns: Sequence[TableColumn], rows:
     await connection.executemany(f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})', rows)
 
 
+async def _refuse_during_consultation(project_id: int) -> None:
+    """An open consultation votes on a roll frozen from this register; adding titles now would make the
+    two diverge, so an import waits until it closes (the next round takes the roll as it is then)."""
+    rows = await Consultation.select(Consultation.title).where(
+        Consultation.project == project_id, Consultation.status == ConsultationStatus.open.value
+    ).limit(1)
+    if rows:
+        raise Conflict(
+            "Consultation {title} of this project is open and its roll is frozen (rule frozen_when_open): "
+            "an import now would make the register diverge from the roll being voted on. Import after it closes.",
+            field="project_id", rule="frozen_when_open", title=rows[0]["title"],
+        )
+
+
 async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str) -> ImportReport:
     """Add a roll file to a project's register: all of it in one transaction, or nothing.
 
     Buildings and dwellings are matched by building name and dwelling number within the project and
     created when missing; a dwelling already recorded is used as it is, so the areas the file gives
     for it must agree with the recorded ones. Any bad row refuses the whole file with every bad row
-    named (RollRejected). One audit record names the file by its SHA-256.
+    named (RollRejected). One audit record names the file by its SHA-256. While a consultation of the
+    project is open the import is refused (409, rule frozen_when_open).
     """
     if not await Project.exists().where(Project.id == project_id):
         raise NotFound("No project {id}.", field="project_id", id=project_id)
+    # Checked before reading the file so staff hear it at once, and again in the transaction. On
+    # PostgreSQL a consultation opening in the same instant is not locked out: opening takes no lock
+    # this import could share.
+    await _refuse_during_consultation(project_id)
     # Reading and checking is plain CPU work; a thread keeps the event loop serving meanwhile.
     sheet = await anyio.to_thread.run_sync(read_sheet, data, filename)
     rows, problems = await anyio.to_thread.run_sync(check_sheet, sheet)
     async with transaction():
+        await _refuse_during_consultation(project_id)
         recorded = await _Recorded.load(project_id)
         problems += recorded.problems(rows)
         if problems:
