@@ -1,28 +1,36 @@
 """Pages of consultations for people: the resident's phone page, paper entry with the second-person
-check, results, the public results page and the signing board. They call the same services as the API."""
+check and the supervisor's settling of mismatches, results and the progress chart, signing dates, the
+order lottery, the public results page and the signing board. They call the same services as the API."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from tracker.accounts.roles import REGISTER_READERS
-from tracker.consultations import services
-from tracker.consultations.controllers import CONSULTATION_STAFF, client_of, consultation_member
+from tracker.consultations import chart, lottery, services
+from tracker.consultations.controllers import CONSULTATION_STAFF, SUPERVISORS, client_of, consultation_member
 from tracker.consultations.counting import Choice
-from tracker.consultations.kinds import SheetStatus
-from tracker.consultations.schemas import PaperBallotIn
+from tracker.consultations.kinds import ConsultationKind, SheetStatus
+from tracker.consultations.schemas import ConsultationOut, LotteryIn, PaperBallotIn, SigningIn
+from tracker.consultations.tables import ConsultationRollEntry, SigningProgress
 from tracker.consultations.tally import DEFAULT_LAYOUT
-from tracker.errors import DomainError, Invalid
+from tracker.db import is_postgres
+from tracker.errors import DomainError, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.web.guards import actor_of, allow_public, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 CHOICES = [Choice.AGREE, Choice.OPPOSE, Choice.ABSTAIN]
+SIGNING_DATES = ("signed_on", "sealed_on", "moved_on")
+SIGNING_PAGE_SIZE = 100
+LOTTERY_PURPOSES = ("signing", "unit_selection")
 
 
 def _choices_from(form: dict[str, Any], item_ids: list[int]) -> dict[int, Choice]:
@@ -33,6 +41,90 @@ def _choices_from(form: dict[str, Any], item_ids: list[int]) -> dict[int, Choice
             raise Invalid("Choose agree, oppose or abstain for every item.", field=f"item_{item_id}")
         choices[item_id] = Choice(value)
     return choices
+
+
+async def _sheet_consultation(sheet_id: int, data: dict[str, Any]) -> int:
+    """The consultation whose page answers a sheet form. The form names it; it must be of the sheet's
+    project, the one the guard checked, so a page never shows another project's consultation."""
+    try:
+        consultation_id = int(data.get("consultation_id", 0))
+    except (TypeError, ValueError):
+        consultation_id = 0
+    project_id = await services.consultation_project(consultation_id) if consultation_id else None
+    if project_id is None or project_id != await services.sheet_project(sheet_id):
+        raise NotFound("No ballot sheet {id}.", field="sheet_id", id=sheet_id)
+    return consultation_id
+
+
+def _signing_in(data: dict[str, Any]) -> SigningIn:
+    """The dates a signing form gives; an empty field leaves that date as it is."""
+    dates = {}
+    for name in SIGNING_DATES:
+        text = str(data.get(name, "")).strip()
+        if text:
+            try:
+                dates[name] = dt.date.fromisoformat(text)
+            except ValueError:
+                raise Invalid("Invalid value for {name}.", field=name, name=name) from None
+    if not dates:
+        raise Invalid("Enter at least one date.", field="signed_on")
+    return SigningIn(**dates)
+
+
+def _lottery_in(data: dict[str, Any]) -> LotteryIn:
+    fields = {"seed": str(data.get("seed", "")).strip(), "purpose": str(data.get("purpose", ""))}
+    try:
+        return msgspec.convert(fields, LotteryIn)
+    except msgspec.ValidationError as exc:
+        if "$.purpose" in str(exc):
+            raise Invalid("Invalid value for {name}.", field="purpose", name="purpose") from None
+        raise Invalid("The seed is the published text of 8 to 200 characters.", field="seed") from None
+
+
+async def _signing_rows(consultation_id: int, q: str, offset: int, limit: int) -> tuple[list[dict], int]:
+    """One page of the frozen roll with each title's signing dates, and the number of matching titles.
+
+    Read only, for this page: the dates are written by `services.record_signing` alone.
+    """
+    conditions: list = [ConsultationRollEntry.consultation == consultation_id]
+    if q.strip():
+        like = f"%{q.strip()}%"
+        # SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE for the same behaviour.
+        match = (lambda column: column.ilike(like)) if is_postgres() else (lambda column: column.like(like))
+        conditions.append(match(ConsultationRollEntry.certificate_no) | match(ConsultationRollEntry.holder_names))
+    total = await ConsultationRollEntry.count().where(*conditions)
+    rows = await (
+        ConsultationRollEntry.select(
+            ConsultationRollEntry.id, ConsultationRollEntry.certificate_no, ConsultationRollEntry.holder_names,
+            ConsultationRollEntry.building, ConsultationRollEntry.stairwell,
+        ).where(*conditions).order_by(ConsultationRollEntry.certificate_no).offset(offset).limit(limit)
+    )
+    dates = {
+        p["roll_entry"]: p for p in await SigningProgress.select(
+            SigningProgress.roll_entry, *(getattr(SigningProgress, name) for name in SIGNING_DATES)
+        ).where(SigningProgress.roll_entry.is_in([r["id"] for r in rows]))
+    } if rows else {}
+    for r in rows:
+        r.update({name: dates.get(r["id"], {}).get(name) for name in SIGNING_DATES})
+    return rows, total
+
+
+async def _certificate(consultation_id: int, entry_id: int) -> str:
+    rows = await ConsultationRollEntry.select(ConsultationRollEntry.certificate_no).where(
+        ConsultationRollEntry.id == entry_id, ConsultationRollEntry.consultation == consultation_id)
+    return rows[0]["certificate_no"] if rows else str(entry_id)
+
+
+def _chart_context(consultation: ConsultationOut, progress: list[dict], item_id: int | None) -> dict:
+    """The chart of one item, or of every item pooled (a single-item consultation names its item)."""
+    items = {i.id: i for i in consultation.items}
+    if item_id is None and len(items) == 1:
+        item_id = next(iter(items))
+    caption = (f"{items[item_id].position}. {items[item_id].description}" if item_id is not None
+               else gettext("All items (pooled)"))
+    threshold = chart.roll_share_threshold(consultation.rule_key, consultation.rule_params)
+    return {"chart": chart.chart(chart.points(progress, item_id), threshold) if progress else None,
+            "chart_caption": caption}
 
 
 class ConsultationPages(Controller):
@@ -89,11 +181,15 @@ class ConsultationPages(Controller):
         results = await services.results_for(consultation_id, DEFAULT_LAYOUT)
         staff = actor.role in CONSULTATION_STAFF
         sheets = await services.list_sheets(consultation_id) if staff else []
+        progress = await services.progress(consultation_id)
         return Template("consultations/detail.html", status_code=status, context={
             "c": consultation, "results": results, "staff": staff, "actor": actor, "choices": CHOICES,
-            "pending": [s for s in sheets if s.status in (SheetStatus.pending, SheetStatus.mismatch)],
-            "error": error, "notice": notice, "progress": await services.progress(consultation_id),
+            "pending": [s for s in sheets if s.status is SheetStatus.pending],
+            "mismatched": [s for s in sheets if s.status is SheetStatus.mismatch],
+            "supervisor": actor.role in SUPERVISORS,
+            "error": error, "notice": notice, "progress": progress,
             "items": {i.id: i for i in consultation.items},
+            **_chart_context(consultation, progress, None),
         })
 
     @get("/consultations/{consultation_id:int}", guards=[requires_role(REGISTER_READERS), consultation_member])
@@ -121,17 +217,31 @@ class ConsultationPages(Controller):
     @post("/ballot-sheets/{sheet_id:int}/confirm", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
     async def confirm_paper(self, request: Request, sheet_id: int, data: Form) -> Template:
         """The second person's own entry of the same sheet."""
-        consultation_id = int(data.get("consultation_id", 0))
+        consultation_id = await _sheet_consultation(sheet_id, data)
         try:
             consultation = await services.get_consultation(consultation_id)
             choices = _choices_from(data, [i.id for i in consultation.items])
             sheet = await services.confirm_paper_ballot(actor_of(request), sheet_id, choices)
         except DomainError as exc:
-            if not consultation_id:
-                raise
             return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
         message = (gettext("Sheet {receipt} confirmed and counted.") if sheet.status is SheetStatus.counted
                    else gettext("Sheet {receipt} does not match the first entry; a supervisor decides."))
+        return await self._staff_page(request, consultation_id, notice=message.format(receipt=sheet.receipt_no))
+
+    @post("/ballot-sheets/{sheet_id:int}/resolve", guards=[requires_role(SUPERVISORS), consultation_member])
+    async def resolve_paper(self, request: Request, sheet_id: int, data: Form) -> Template:
+        """A supervisor settles a mismatched sheet from the paper original: counts the choices read from
+        it (`decision=count` with a choice per item) or rejects the sheet (`decision=reject`)."""
+        consultation_id = await _sheet_consultation(sheet_id, data)
+        reject = data.get("decision") == "reject"
+        try:
+            consultation = await services.get_consultation(consultation_id)
+            choices = None if reject else _choices_from(data, [i.id for i in consultation.items])
+            sheet = await services.resolve_sheet(actor_of(request), sheet_id, choices, reject)
+        except DomainError as exc:
+            return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
+        message = (gettext("Sheet {receipt} rejected by the supervisor.") if sheet.status is SheetStatus.rejected
+                   else gettext("Sheet {receipt} counted as the supervisor read it from the paper."))
         return await self._staff_page(request, consultation_id, notice=message.format(receipt=sheet.receipt_no))
 
     @post("/consultations/{consultation_id:int}/status/{action:str}",
@@ -147,6 +257,102 @@ class ConsultationPages(Controller):
         except DomainError as exc:
             return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(f"/consultations/{consultation_id}", status_code=303)
+
+    @get("/consultations/{consultation_id:int}/progress", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def progress_page(self, consultation_id: int, item: int | None = None) -> Template:
+        """Participation and agree rate per day from the daily snapshots, per item or all items pooled."""
+        consultation = await services.get_consultation(consultation_id)
+        error, status = None, 200
+        if item is not None and item not in {i.id for i in consultation.items}:
+            error, status, item = gettext("No item {id} in this consultation.").format(id=item), 404, None
+        progress = await services.progress(consultation_id)
+        return Template("consultations/progress.html", status_code=status, context={
+            "c": consultation, "item": item, "error": error, **_chart_context(consultation, progress, item)})
+
+    # ------------------------------------------------------------ signing round
+
+    async def _signing_page(self, request: Request, consultation_id: int, *, q: str = "", page: int = 1,
+                            error: str | None = None, notice: str | None = None, saved: int | None = None,
+                            status: int = 200) -> Template:
+        actor = actor_of(request)
+        consultation = await services.get_consultation(consultation_id)
+        signing = consultation.kind is ConsultationKind.signing
+        if not signing and error is None:
+            error, status = gettext("Signing progress belongs to a signing round."), 409
+        rows, total = await _signing_rows(consultation_id, q, (page - 1) * SIGNING_PAGE_SIZE, SIGNING_PAGE_SIZE) \
+            if signing else ([], 0)
+        board = [b for b in await services.signing_board(actor) if b["consultation_id"] == consultation_id]
+        return Template("consultations/signing.html", status_code=status, context={
+            "c": consultation, "rows": rows, "total": total, "q": q, "page": page,
+            "pages": max(1, -(-total // SIGNING_PAGE_SIZE)), "summary": board[0] if board else None,
+            "staff": actor.role in CONSULTATION_STAFF and signing and consultation.status != "draft",
+            "error": error, "notice": notice, "saved": saved,
+        })
+
+    @get("/consultations/{consultation_id:int}/signing", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def signing(self, request: Request, consultation_id: int, q: str = "",
+                      page: int = Parameter(default=1, ge=1)) -> Template:
+        """Each title's signed (签约), sealed (封房) and moved-out (搬迁) dates, searchable, in pages."""
+        return await self._signing_page(request, consultation_id, q=q, page=page)
+
+    @post("/consultations/{consultation_id:int}/signing/{entry_id:int}",
+          guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def record_signing(self, request: Request, consultation_id: int, entry_id: int, data: Form) -> Template:
+        """Dates of one title; an empty field leaves that date as recorded."""
+        q = str(data.get("q", ""))
+        page = int(data["page"]) if str(data.get("page", "")).isdigit() and int(data["page"]) >= 1 else 1
+        try:
+            recorded = await services.record_signing(actor_of(request), consultation_id, entry_id, _signing_in(data))
+        except DomainError as exc:
+            return await self._signing_page(request, consultation_id, q=q, page=page, saved=entry_id,
+                                            error=exc.translated(gettext), status=exc.status_code)
+        notice = gettext("Dates of title {certificate} saved.").format(
+            certificate=await _certificate(consultation_id, entry_id))
+        if recorded["counts_for_rule"]:
+            notice += " " + gettext("The signature counts towards the signing ratio.")
+        return await self._signing_page(request, consultation_id, q=q, page=page, notice=notice, saved=entry_id)
+
+    # ------------------------------------------------------------ order lottery
+
+    async def _lottery_page(self, request: Request, consultation_id: int, *, error: str | None = None,
+                            form: dict[str, Any] | None = None, status: int = 200) -> Template:
+        actor = actor_of(request)
+        consultation = await services.get_consultation(consultation_id)
+        roll = {e.certificate_no: e for e in await services.list_roll(consultation_id)}
+        draws = {}
+        for purpose in LOTTERY_PURPOSES:
+            try:
+                drawn = await services.get_lottery(consultation_id, purpose)
+            except NotFound:
+                draws[purpose] = None
+                continue
+            # Anyone can redo this; the page does it too, against the roll as it stands now.
+            again = lottery.draw_order(drawn["seed"], list(roll))
+            drawn["reproduced"] = again == drawn["order"] and lottery.result_hash(again) == drawn["result_hash"]
+            draws[purpose] = drawn
+        return Template("consultations/lottery.html", status_code=status, context={
+            "c": consultation, "draws": draws, "roll": roll, "error": error, "form": form or {},
+            "staff": actor.role in CONSULTATION_STAFF,
+        })
+
+    @get("/consultations/{consultation_id:int}/lottery", guards=[requires_role(REGISTER_READERS), consultation_member])
+    async def lottery_page(self, request: Request, consultation_id: int) -> Template:
+        """The signing and unit-selection order lotteries (抽取顺序号): the form, or the drawn order with
+        its seed, hash, algorithm and a recomputation."""
+        return await self._lottery_page(request, consultation_id)
+
+    @post("/consultations/{consultation_id:int}/lottery", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    async def draw_lottery(self, request: Request, consultation_id: int, data: Form) -> Template | Redirect:
+        try:
+            drawn = _lottery_in(data)
+            await services.draw_lottery(actor_of(request), consultation_id, drawn.seed, drawn.purpose)
+        except DomainError as exc:
+            return await self._lottery_page(request, consultation_id, error=exc.translated(gettext), form=data,
+                                            status=exc.status_code)
+        # A draw happens once: after it, reloading the page must not post the form again.
+        return Redirect(f"/consultations/{consultation_id}/lottery#lottery-{drawn.purpose}", status_code=303)
+
+    # ------------------------------------------------------------ across parcels
 
     @get("/signing-board", guards=[requires_role(REGISTER_READERS)])
     async def signing_board(self, request: Request) -> Template:
