@@ -92,8 +92,16 @@ async def build(count: int) -> int:
                 [(v, c, v, "web", "{}", "", "", "", "counted", f"R{v:09d}", "2026-11-23T00:00:00+00:00") for v in voters])
     await _bulk(CountedBallot, ["consultation", "roll_entry", "item", "choice", "sheet"],
                 [(c, v, item, rng.choice(CHOICES), v) for v in voters for item in items])
+    # Ballots bulk-written behind the services' back: derive the roll groups and tally cells from them
+    # (the services keep them in step ballot by ballot; `tally.rebuild` is the same computation at once).
+    from tracker.consultations import tally
+
+    started = time.perf_counter()
+    await tally.rebuild(c)
+    print(f"rebuilt roll groups and tally cells in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        for table in ("household", "consultation_roll_entry", "ballot_sheet", "counted_ballot"):
+        for table in ("household", "consultation_roll_entry", "ballot_sheet", "counted_ballot", "tally_cell",
+                      "consultation_roll_group"):
             await Household.raw(f"ANALYZE {table}")
             await Household.raw(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
     return c

@@ -83,8 +83,43 @@ async def record(actor: Actor, action: str, entity: str, entity_id: object, payl
     )
     digest = chain_hash(**fields)
     await AuditRecord.insert(AuditRecord(**fields, hash=digest))
-    await AuditHead.update({AuditHead.seq: seq, AuditHead.hash: digest}).where(AuditHead.id == 1)
+    await AuditHead.update({AuditHead.seq: seq, AuditHead.hash: digest, AuditHead.prev_hash: head["hash"]}).where(
+        AuditHead.id == 1
+    )
     return seq
+
+
+def _pg_text(value: str) -> str:
+    """A PostgreSQL string literal (standard_conforming_strings, on since 9.1: only quotes double)."""
+    if "\x00" in value:
+        raise ValueError("NUL cannot be stored in a PostgreSQL text value")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def pg_append_sql(actor: Actor, action: str, entity: str, entity_id: object, payload: dict[str, Any]) -> str:
+    """One PostgreSQL statement appending a record, for a caller that must hold the head briefly.
+
+    The head row is locked, advanced and hashed by a single UPDATE (its SET sees the old row, so
+    `prev_hash = hash` keeps the link), and the record inserted from what it returns: the lock is
+    taken and released inside the server, with no client round trip in between. The hash is the
+    same `chain_hash` as `record` computes (PostgreSQL's sha256 over the same canonical JSON);
+    `verify` checks every record whichever way it was written, and the tests do that for this path.
+    Literals are inlined so the caller may send the statement and COMMIT in one simple query.
+    """
+    at = dt.datetime.now(dt.timezone.utc)
+    text = canonical_json(payload)
+    # canonical_json([seq, *middle, prev_hash]) == "[" + seq + "," + middle + ',"' + prev_hash + '"]'
+    middle = canonical_json([_utc_text(at), actor.id, actor.username, action, entity, str(entity_id), text])[1:-1]
+    actor_id = "NULL" if actor.id is None else str(int(actor.id))
+    before_prev = _pg_text("," + middle + ',"')
+    material = f"'[' || (seq + 1)::text || {before_prev} || hash || '\"]'"
+    return (
+        "WITH head AS (UPDATE audit_head SET seq = seq + 1, prev_hash = hash, "
+        f"hash = encode(sha256(convert_to({material}, 'UTF8')), 'hex') WHERE id = 1 RETURNING seq, prev_hash, hash) "
+        "INSERT INTO audit_record (seq, at, actor_id, actor_name, action, entity, entity_id, payload, prev_hash, hash) "
+        f"SELECT seq, {_pg_text(_utc_text(at))}::timestamptz, {actor_id}, {_pg_text(actor.username)}, "
+        f"{_pg_text(action)}, {_pg_text(entity)}, {_pg_text(str(entity_id))}, {_pg_text(text)}, prev_hash, hash FROM head"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,5 +31,7 @@ class AuditHead(Table):
     id = Serial(primary_key=True)
     seq = BigInt(null=False, default=0)
     hash = Varchar(length=64, null=False)
+    # The hash before the last append, so one UPDATE … RETURNING hands a writer both ends of its link.
+    prev_hash = Varchar(length=64, null=False, default="")
 
     single_row = Check("id = 1")

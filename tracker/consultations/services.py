@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections import defaultdict
 from dataclasses import asdict
@@ -18,6 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from tracker import audit
@@ -60,12 +62,14 @@ from tracker.consultations.tables import (
     SigningProgress,
     VoteAttempt,
 )
-from tracker.db import is_postgres, transaction
+from tracker.db import engine, integrity_conflict, is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.register.kinds import ContactStatus
 from tracker.register.services import effective_area
 from tracker.register.tables import Building, Dwelling, Holding, Household, Project
 from tracker.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 # Failed voting-code attempts allowed per client within the window, counted in the database.
 CODE_MAX_FAILURES = 10
@@ -365,6 +369,7 @@ async def _build_roll(consultation_id: int) -> int:
         )
     for start in range(0, len(entries), 500):
         await ConsultationRollEntry.insert(*entries[start : start + 500])
+    await tally.rebuild(consultation_id)
     return len(entries)
 
 
@@ -413,6 +418,7 @@ async def edit_roll_entry(actor: Actor, consultation_id: int, entry_id: int, dat
             changes["area"] = Decimal(changes["area"]).quantize(Decimal("0.01"))
             changes["area_centi"] = int(changes["area"] * 100)
         await ConsultationRollEntry.update(changes).where(ConsultationRollEntry.id == entry_id)
+        await tally.rebuild(consultation_id)
         await audit.record(
             actor, "consultation.roll_edit", "consultation", consultation_id,
             {"entry_id": entry_id, "changes": changes, "before": {k: rows[0][k] for k in changes}},
@@ -470,6 +476,7 @@ async def open_consultation(actor: Actor, consultation_id: int) -> ConsultationO
         ).where(ConsultationRollEntry.consultation == consultation_id)
         if not entries:
             raise Conflict("The roll is empty: there is nobody to consult.", field="roll", rule="roll_empty")
+        await tally.rebuild(consultation_id)
         salt = secrets.token_hex(16)
         for entry in entries:
             await ConsultationRollEntry.update(
@@ -541,6 +548,12 @@ async def decide_consultation(actor: Actor, consultation_id: int) -> Consultatio
         row = await _consultation_row(consultation_id)
         target = _transition(row, "decide")
         rule = parse_rule(row["rule_key"], json.loads(row["rule_params"]))
+        # The decision stands on the counted ballots themselves: cells out of step are recomputed
+        # first, and the audit record says so.
+        drift = await tally.cells_drift(consultation_id)
+        if drift:
+            logger.error("consultation %s: %d tally cells out of step with counted ballots; rebuilt", consultation_id, len(drift))
+            await tally.rebuild(consultation_id)
         totals = await tally.item_totals(consultation_id, row["non_voters_agree"])
         recorded = []
         for item in await _items(consultation_id):
@@ -558,7 +571,10 @@ async def decide_consultation(actor: Actor, consultation_id: int) -> Consultatio
         await Consultation.update({Consultation.status: target.value, Consultation.decided_at: now_utc()}).where(
             Consultation.id == consultation_id
         )
-        await audit.record(actor, "consultation.decide", "consultation", consultation_id, {"decisions": recorded})
+        await audit.record(
+            actor, "consultation.decide", "consultation", consultation_id,
+            {"decisions": recorded, "tally_cells_rebuilt": len(drift)},
+        )
     return await get_consultation(consultation_id)
 
 
@@ -614,11 +630,20 @@ async def _check_choices(consultation_id: int, choices: dict[int, Choice]) -> di
 
 
 async def _lock_entry(entry_id: int) -> None:
-    # Sheets of one title queue here, so "which sheet is counted" is decided one at a time.
+    # Sheets of one title queue here, so "which sheet is counted" is decided one at a time. An owner
+    # of several titles is one person in the tally: all their titles are locked (in id order), so
+    # their person figures are recomputed by one ballot at a time.
     if is_postgres():
-        await ConsultationRollEntry.select(ConsultationRollEntry.id).where(
-            ConsultationRollEntry.id == entry_id
-        ).lock_rows("UPDATE")
+        entry = (await ConsultationRollEntry.select().where(ConsultationRollEntry.id == entry_id))[0]
+        query = ConsultationRollEntry.select(ConsultationRollEntry.id).where(ConsultationRollEntry.id == entry_id)
+        if entry["shared_head"]:
+            head = ConsultationRollEntry.kind == entry["kind"] if entry["kind"] == "developer_unsold" else (
+                (ConsultationRollEntry.owner_key == entry["owner_key"]) & (ConsultationRollEntry.kind != "developer_unsold")
+            )
+            query = ConsultationRollEntry.select(ConsultationRollEntry.id).where(
+                ConsultationRollEntry.consultation == entry["consultation"], head
+            )
+        await query.order_by(ConsultationRollEntry.id).lock_rows("UPDATE")
 
 
 async def _count_sheet(
@@ -626,9 +651,16 @@ async def _count_sheet(
 ) -> None:
     """Make `sheet_id` the title's counted ballot; with locked ballots a second one is refused.
 
-    `marked`: the sheet was inserted already counted (a web ballot), so only earlier ones change.
+    Call with the title locked (`_lock_entry`). `marked`: the sheet was inserted already counted (a
+    web ballot), so only earlier ones change. The tally cells move with the counted choices.
     """
-    if row["lock_ballots"] and await CountedBallot.exists().where(CountedBallot.roll_entry == entry_id):
+    before = {
+        int(r["item"]): r["choice"]
+        for r in await CountedBallot.select(CountedBallot.item, CountedBallot.choice).where(
+            CountedBallot.roll_entry == entry_id
+        )
+    }
+    if row["lock_ballots"] and before:
         raise Conflict(
             "This title has already voted and this consultation does not allow changing a ballot.",
             field="code", rule="ballots_locked",
@@ -637,13 +669,13 @@ async def _count_sheet(
         f"({int(row['id'])}, {int(entry_id)}, {int(item_id)}, '{Choice(choice).value}', {int(sheet_id)})"
         for item_id, choice in sorted(choices.items())
     )
-    conflict = (
-        "DO NOTHING" if row["lock_ballots"] else "DO UPDATE SET choice = excluded.choice, sheet = excluded.sheet"
-    )
     await CountedBallot.raw(
         f"INSERT INTO counted_ballot (consultation, roll_entry, item, choice, sheet) VALUES {values} "
-        f"ON CONFLICT (consultation, roll_entry, item) {conflict}"
+        "ON CONFLICT (consultation, roll_entry, item) DO UPDATE SET choice = excluded.choice, sheet = excluded.sheet"
     )
+    entry = (await ConsultationRollEntry.select().where(ConsultationRollEntry.id == entry_id))[0]
+    after = {**before, **{int(k): Choice(v).value for k, v in choices.items()}}
+    await tally.apply_counted_change(row["id"], entry, before, after)
     await BallotSheet.update({BallotSheet.status: SheetStatus.superseded.value}).where(
         BallotSheet.roll_entry == entry_id, BallotSheet.status == SheetStatus.counted.value,
         BallotSheet.id != sheet_id,
@@ -674,6 +706,10 @@ async def _entry_by_code(code: str, client: str) -> dict:
 
 async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut:
     """A resident's ballot with the code from their letter; counted at once."""
+    if is_postgres():
+        receipt = await _cast_web_ballot_pg(code, choices, client)
+        if receipt is not None:
+            return receipt
     entry = await _entry_by_code(code, client)
     consultation_id = entry["consultation"]
     async with transaction():
@@ -692,11 +728,102 @@ async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) ->
             ).returning(BallotSheet.id)
         )[0]
         await _count_sheet(row, entry["id"], sheet["id"], clean, marked=True)
-        await audit.record(
-            VOTER, "ballot.web", "consultation", consultation_id,
-            {"roll_entry_id": entry["id"], "sheet_id": sheet["id"], "receipt_no": receipt,
-             "choices": {str(k): v.value for k, v in clean.items()}},
+        await audit.record(VOTER, "ballot.web", "consultation", consultation_id, _web_payload(entry["id"], sheet["id"], receipt, clean))
+    return ReceiptOut(receipt_no=receipt, status=SheetStatus.counted, choices=clean)
+
+
+def _web_payload(entry_id: int, sheet_id: int, receipt: str, clean: dict[int, Choice]) -> dict[str, Any]:
+    return {"roll_entry_id": entry_id, "sheet_id": sheet_id, "receipt_no": receipt,
+            "choices": {str(k): v.value for k, v in clean.items()}}
+
+
+async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut | None:
+    """The same web ballot on PostgreSQL in four round trips, holding the shared locks only server-side.
+
+    Every web ballot appends to the one audit chain and adds to shared tally cells, so those rows
+    are a queue all voters pass through. Here the lookup, BEGIN and the title's lock come first;
+    then the sheet, the counted choices, the cell deltas, the audit record and COMMIT go as one
+    simple query, so the chain head and the cells stay locked only while the server runs it, never
+    while the reply waits for the app's event loop. Same checks and effects as the general path
+    (the tests run both); returns None when that path must run instead (ballots locked once cast, or a
+    title whose owner holds others: their person figures are recomputed there).
+    """
+    db = engine()
+    since = now_utc() - CODE_WINDOW
+    key = f"client:{client}"
+    conn = await (db.pool.acquire() if db.pool is not None else db.get_new_connection())
+    try:
+        ctx = await conn.fetchrow(
+            "SELECT (SELECT COUNT(*) FROM vote_attempt a WHERE a.key = $1 AND a.at > $2) AS failures, "
+            "e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, c.closes_at, c.lock_ballots, "
+            "(SELECT string_agg(i.id::text, ',') FROM consultation_item i WHERE i.consultation = c.id) AS items "
+            "FROM (SELECT 1) one LEFT JOIN consultation_roll_entry e ON e.code_hash = $3 "
+            "LEFT JOIN consultation c ON c.id = e.consultation",
+            key, since, code_hash(code),
         )
+        if ctx["failures"] >= CODE_MAX_FAILURES:
+            raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
+        if ctx["id"] is None or not _normal_code(code):
+            await conn.execute("INSERT INTO vote_attempt (key, at) VALUES ($1, $2)", key, now_utc())
+            raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
+        if ctx["lock_ballots"] or ctx["shared_head"]:
+            return None  # a second ballot refused / the owner's other titles to weigh: the general path
+        c, e = int(ctx["consultation"]), int(ctx["id"])
+        _check_window(dict(ctx), now_utc())
+        item_ids = {int(i) for i in (ctx["items"] or "").split(",") if i}
+        if set(choices) != item_ids:
+            raise Invalid(
+                "A ballot gives one choice for every item of the consultation (items {items}).",
+                field="choices", items=", ".join(str(i) for i in sorted(item_ids)),
+            )
+        clean = {int(k): Choice(v) for k, v in sorted(choices.items())}
+        await conn.execute("BEGIN")
+        try:
+            state = await conn.fetchrow(
+                "SELECT nextval(pg_get_serial_sequence('ballot_sheet', 'id')) AS sheet_id, c.status, c.opens_at, "
+                "c.closes_at FROM consultation_roll_entry e JOIN consultation c ON c.id = e.consultation "
+                "WHERE e.id = $1 FOR UPDATE OF e FOR SHARE OF c",
+                e,
+            )
+            # Re-checked under the consultation's share lock: closing waits for this ballot or refuses it.
+            _check_window(dict(state), now_utc())
+            sheet_id, receipt = int(state["sheet_id"]), _receipt()
+            quoted = "'" + json.dumps({str(k): v.value for k, v in clean.items()}).replace("'", "''") + "'"
+            new_rows = ", ".join(f"({c}, {e}, {item}, '{choice.value}', {sheet_id})" for item, choice in clean.items())
+            new_delta = ", ".join(f"({item}, '{choice.value}', 1)" for item, choice in clean.items())
+            group, area = int(ctx["roll_group"]), int(ctx["area_centi"])
+            ballot = (
+                f"WITH prev AS (SELECT item, choice FROM counted_ballot WHERE consultation = {c} AND roll_entry = {e}), "
+                "sheet AS (INSERT INTO ballot_sheet (id, consultation, roll_entry, channel, choices, invalid_reason, "
+                "proxy_name, proxy_reference, status, receipt_no, created_at, counted_at) "
+                f"VALUES ({sheet_id}, {c}, {e}, 'web', {quoted}, '', '', '', 'counted', '{receipt}', now(), now())), "
+                "superseded AS (UPDATE ballot_sheet SET status = 'superseded' "
+                f"WHERE roll_entry = {e} AND status = 'counted' AND id <> {sheet_id}), "
+                f"counted AS (INSERT INTO counted_ballot (consultation, roll_entry, item, choice, sheet) VALUES {new_rows} "
+                "ON CONFLICT (consultation, roll_entry, item) DO UPDATE SET choice = excluded.choice, sheet = excluded.sheet), "
+                "delta AS (SELECT item, choice, SUM(d) AS d FROM (SELECT item, choice::text, -1 AS d FROM prev "
+                f"UNION ALL SELECT * FROM (VALUES {new_delta}) AS n (item, choice, d)) x "
+                "GROUP BY item, choice HAVING SUM(d) <> 0) "
+                "INSERT INTO tally_cell (consultation, item, roll_group, choice, titles, area_centi) "
+                f"SELECT {c}, item, {group}, choice, d, d * {area} FROM delta ORDER BY item, choice "
+                "ON CONFLICT (consultation, item, roll_group, choice) DO UPDATE SET "
+                "titles = tally_cell.titles + excluded.titles, area_centi = tally_cell.area_centi + excluded.area_centi"
+            )
+            record = audit.pg_append_sql(VOTER, "ballot.web", "consultation", c, _web_payload(e, sheet_id, receipt, clean))
+            await conn.execute(f"{ballot}; {record}; COMMIT")
+        except BaseException:
+            try:
+                await conn.execute("ROLLBACK")
+            except Exception:  # the connection is unusable (e.g. cancelled mid-query): drop it
+                conn.terminate()
+            raise
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise integrity_conflict(exc) from exc
+    finally:
+        if db.pool is not None:
+            await db.pool.release(conn)
+        else:
+            await conn.close()
     return ReceiptOut(receipt_no=receipt, status=SheetStatus.counted, choices=clean)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     Date,
     ForeignKey,
@@ -97,6 +98,25 @@ class ConsultationItem(Table):
     )
 
 
+class ConsultationRollGroup(Table):
+    """Roll titles sharing the posting layout's labels (kind, office, subdistrict: `tally.STORED`).
+
+    Titles and area are summed here when the roll is built, so a tally grouped by these labels reads
+    groups and `TallyCell`s instead of every title (see `tally.py`).
+    """
+
+    id = Serial(primary_key=True)
+    consultation = ForeignKey(references=Consultation, null=False, on_delete=OnDelete.restrict)
+    kind = Varchar(length=20, null=False)
+    office = Varchar(length=80, default="")
+    subdistrict = Varchar(length=80, default="")
+    titles = Integer(null=False)
+    area_centi = BigInt(null=False)
+
+    roll_group_labels_unique = Unique([consultation, kind, office, subdistrict])
+    roll_group_not_empty = Check('"titles" > 0 AND "area_centi" > 0')
+
+
 class ConsultationRollEntry(Table):
     """One title certificate (权证) on a consultation's roll, copied from the register and frozen."""
 
@@ -116,6 +136,12 @@ class ConsultationRollEntry(Table):
     building = Varchar(length=80, default="")
     stairwell = Varchar(length=20, default="")
     code_hash = Varchar(length=64, null=True, default=None, unique=True)  # sha256 of the voting code
+    roll_group = ForeignKey(
+        references=ConsultationRollGroup, null=True, default=None, index=True, on_delete=OnDelete.restrict
+    )
+    # The owner holds other titles on this roll (or this is one of several unsold developer parts): the
+    # headcount needs this title's choices person by person, not only summed.
+    shared_head = Boolean(default=False)
 
     consultation_roll_entry_title_unique = Unique([consultation, household])
     roll_area_positive = Check('"area_centi" > 0')
@@ -163,6 +189,53 @@ class CountedBallot(Table):
 
     counted_ballot_one_per_title_item = Unique([consultation, roll_entry, item])
     counted_choice_known = Check(one_of("choice", Choice))
+
+
+class TallyCell(Table):
+    """Counted ballots summed per item, roll group and choice, kept in step by every counting write.
+
+    A derived figure, maintained in the same transaction as `CountedBallot` and rebuildable from it
+    (`tally.rebuild`); the tests check both ways agree.
+    """
+
+    id = Serial(primary_key=True)
+    consultation = ForeignKey(references=Consultation, null=False, on_delete=OnDelete.restrict)
+    item = ForeignKey(references=ConsultationItem, null=False, on_delete=OnDelete.restrict)
+    roll_group = ForeignKey(references=ConsultationRollGroup, null=False, on_delete=OnDelete.restrict)
+    choice = Varchar(length=10, null=False)
+    titles = Integer(null=False)
+    area_centi = BigInt(null=False)
+
+    tally_cell_unique = Unique([consultation, item, roll_group, choice])
+    tally_cell_choice_known = Check(one_of("choice", Choice))
+    # No CHECK (titles >= 0): both engines check an upsert's proposed row before resolving the conflict,
+    # so a signed delta could not be applied in one sorted statement (which keeps writers deadlock-free).
+    # Deciding compares the cells with `counted_ballot` instead (`tally.cells_drift`).
+
+
+class PersonCell(Table):
+    """Owners of several titles (shared heads) summed per item and layout group at each level.
+
+    `depth` is how many of the layout's labels name the group (0 = the whole roll); the labels
+    beyond it are empty. Kept in step with `CountedBallot` like `TallyCell`; see `tally.py`.
+    """
+
+    id = Serial(primary_key=True)
+    consultation = ForeignKey(references=Consultation, null=False, on_delete=OnDelete.restrict)
+    item = ForeignKey(references=ConsultationItem, null=False, on_delete=OnDelete.restrict)
+    depth = Integer(null=False)
+    kind = Varchar(length=20, default="")
+    office = Varchar(length=80, default="")
+    subdistrict = Varchar(length=80, default="")
+    heads = Integer(null=False)
+    titles = Integer(null=False)
+    counted = Integer(null=False)
+    agree = Integer(null=False)
+    participating_heads = Integer(null=False)
+    agree_heads = Integer(null=False)
+
+    person_cell_unique = Unique([consultation, item, depth, kind, office, subdistrict])
+    person_cell_depth_known = Check('"depth" BETWEEN 0 AND 3')
 
 
 class VoteAttempt(Table):
