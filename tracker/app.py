@@ -9,14 +9,13 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from tracker import db
-from tracker.accounts.sessions import DatabaseSessionStore
+from tracker.accounts.sessions import DatabaseSessionStore, SessionConfig
 from tracker.documents import render
 from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
@@ -45,7 +44,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    session_config = ServerSideSessionConfig(
+    session_config = SessionConfig(
         store="sessions",
         key="tracker_session",
         max_age=settings.session_max_age,

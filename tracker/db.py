@@ -82,11 +82,22 @@ def integrity_conflict(exc: Exception) -> Conflict:
     return Conflict("The database refused the change: {constraint}", rule=rule or "integrity", constraint=rule or message)
 
 
+async def _release(connection: asyncpg.Connection) -> None:
+    """What a connection needs on its way back to the pool: no transaction left open.
+
+    asyncpg's default reset also runs UNLISTEN, advisory-unlock and RESET ALL, one more round trip
+    per pooled query (Piccolo takes a pooled connection per query outside a transaction); nothing
+    here listens, takes advisory locks or SETs session state, so that trip would buy nothing.
+    """
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 async def start(db: Engine | None = None) -> None:
     db = db or engine()
     if isinstance(db, PostgresEngine):
         if db.pool is None:
-            await db.start_connection_pool(min_size=2, max_size=20)
+            await db.start_connection_pool(min_size=2, max_size=20, reset=_release)
     else:
         # WAL lets readers go on while one writer commits; it persists in the file.
         await db.run_ddl("PRAGMA journal_mode=WAL")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
+from litestar.types import Empty, EmptyType, Message, ScopeSession
 
 from tracker.accounts.tables import WebSession
 
@@ -59,3 +65,23 @@ class DatabaseSessionStore(Store):
             WebSession.id
         )
         return len(gone)
+
+
+class SessionBackend(ServerSideSessionBackend):
+    """Litestar's server-side sessions, minus a row and a cookie for every anonymous request.
+
+    Litestar stores the empty session of a visitor who has none, so each anonymous request (a
+    resident's ballot, /health, a public page) would write a session row and set a cookie. A
+    session is kept once it holds something, or once its cookie exists (so logging out still ends it).
+    """
+
+    async def store_in_message(self, scope_session: ScopeSession | EmptyType, message: Message,
+                               connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+        if not scope_session and scope_session is not Empty and not connection.cookies.get(self.config.key):
+            return
+        await super().store_in_message(scope_session, message, connection)
+
+
+@dataclass
+class SessionConfig(ServerSideSessionConfig):
+    _backend_class = SessionBackend

@@ -738,10 +738,10 @@ def _web_payload(entry_id: int, sheet_id: int, receipt: str, clean: dict[int, Ch
 
 
 async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut | None:
-    """The same web ballot on PostgreSQL in four round trips, holding the shared locks only server-side.
+    """The same web ballot on PostgreSQL in three round trips, holding the shared locks only server-side.
 
     Every web ballot appends to the one audit chain and adds to shared tally cells, so those rows
-    are a queue all voters pass through. Here the lookup, BEGIN and the title's lock come first;
+    are a queue all voters pass through. Here BEGIN and the title's lookup with its lock come first;
     then the sheet, the counted choices, the cell deltas, the audit record and COMMIT go as one
     simple query, so the chain head and the cells stay locked only while the server runs it, never
     while the reply waits for the app's event loop. Same checks and effects as the general path
@@ -753,45 +753,47 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str
     key = f"client:{client}"
     conn = await (db.pool.acquire() if db.pool is not None else db.get_new_connection())
     try:
-        ctx = await conn.fetchrow(
-            "SELECT (SELECT COUNT(*) FROM vote_attempt a WHERE a.key = $1 AND a.at > $2) AS failures, "
-            "e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, c.closes_at, c.lock_ballots, "
-            "(SELECT string_agg(i.id::text, ',') FROM consultation_item i WHERE i.consultation = c.id) AS items "
-            "FROM (SELECT 1) one LEFT JOIN consultation_roll_entry e ON e.code_hash = $3 "
-            "LEFT JOIN consultation c ON c.id = e.consultation",
-            key, since, code_hash(code),
-        )
-        if ctx["failures"] >= CODE_MAX_FAILURES:
-            raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
-        if ctx["id"] is None or not _normal_code(code):
-            await conn.execute("INSERT INTO vote_attempt (key, at) VALUES ($1, $2)", key, now_utc())
-            raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
-        if ctx["lock_ballots"] or ctx["shared_head"]:
-            return None  # a second ballot refused / the owner's other titles to weigh: the general path
-        c, e = int(ctx["consultation"]), int(ctx["id"])
-        _check_window(dict(ctx), now_utc())
-        item_ids = {int(i) for i in (ctx["items"] or "").split(",") if i}
-        if set(choices) != item_ids:
-            raise Invalid(
-                "A ballot gives one choice for every item of the consultation (items {items}).",
-                field="choices", items=", ".join(str(i) for i in sorted(item_ids)),
-            )
-        clean = {int(k): Choice(v) for k, v in sorted(choices.items())}
         await conn.execute("BEGIN")
         try:
+            # The title, locked (its sheets are decided one at a time), and its consultation share-locked
+            # (closing waits for this ballot or refuses it); the window is checked on what the locks saw.
             state = await conn.fetchrow(
-                "SELECT nextval(pg_get_serial_sequence('ballot_sheet', 'id')) AS sheet_id, c.status, c.opens_at, "
-                "c.closes_at FROM consultation_roll_entry e JOIN consultation c ON c.id = e.consultation "
-                "WHERE e.id = $1 FOR UPDATE OF e FOR SHARE OF c",
-                e,
+                "SELECT (SELECT COUNT(*) FROM vote_attempt a WHERE a.key = $1 AND a.at > $2) AS failures, "
+                "e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, "
+                "c.closes_at, c.lock_ballots, "
+                "(SELECT string_agg(i.id::text, ',') FROM consultation_item i WHERE i.consultation = c.id) AS items, "
+                "nextval(pg_get_serial_sequence('ballot_sheet', 'id')) AS sheet_id "
+                "FROM consultation_roll_entry e JOIN consultation c ON c.id = e.consultation "
+                "WHERE e.code_hash = $3 FOR UPDATE OF e FOR SHARE OF c",
+                key, since, code_hash(code),
             )
-            # Re-checked under the consultation's share lock: closing waits for this ballot or refuses it.
+            failures = state["failures"] if state is not None else await conn.fetchval(
+                "SELECT COUNT(*) FROM vote_attempt WHERE key = $1 AND at > $2", key, since
+            )
+            if failures >= CODE_MAX_FAILURES:
+                raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.",
+                              rule="code_rate_limit")
+            if state is None or not _normal_code(code):
+                await conn.execute("INSERT INTO vote_attempt (key, at) VALUES ($1, $2)", key, now_utc())
+                await conn.execute("COMMIT")
+                raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
+            if state["lock_ballots"] or state["shared_head"]:
+                await conn.execute("ROLLBACK")
+                return None  # a second ballot refused / the owner's other titles to weigh: the general path
+            c, e = int(state["consultation"]), int(state["id"])
             _check_window(dict(state), now_utc())
+            item_ids = {int(i) for i in (state["items"] or "").split(",") if i}
+            if set(choices) != item_ids:
+                raise Invalid(
+                    "A ballot gives one choice for every item of the consultation (items {items}).",
+                    field="choices", items=", ".join(str(i) for i in sorted(item_ids)),
+                )
+            clean = {int(k): Choice(v) for k, v in sorted(choices.items())}
             sheet_id, receipt = int(state["sheet_id"]), _receipt()
             quoted = "'" + json.dumps({str(k): v.value for k, v in clean.items()}).replace("'", "''") + "'"
             new_rows = ", ".join(f"({c}, {e}, {item}, '{choice.value}', {sheet_id})" for item, choice in clean.items())
             new_delta = ", ".join(f"({item}, '{choice.value}', 1)" for item, choice in clean.items())
-            group, area = int(ctx["roll_group"]), int(ctx["area_centi"])
+            group, area = int(state["roll_group"]), int(state["area_centi"])
             ballot = (
                 f"WITH prev AS (SELECT item, choice FROM counted_ballot WHERE consultation = {c} AND roll_entry = {e}), "
                 "sheet AS (INSERT INTO ballot_sheet (id, consultation, roll_entry, channel, choices, invalid_reason, "

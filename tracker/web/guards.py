@@ -24,11 +24,11 @@ def actor_of(connection: ASGIConnection) -> Actor:
     return actor
 
 
-def allow_public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def allow_public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Open to anyone, logged in or not (login page, health, public verification)."""
 
 
-def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     actor_of(connection)
 
 
@@ -38,7 +38,7 @@ def requires_role(*roles: Role | Iterable[Role]):
         allowed.update([role] if isinstance(role, Role) else role)
     names = ", ".join(sorted(r.value for r in allowed))
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         actor = actor_of(connection)
         if actor.role not in allowed:
             raise PermissionDeniedException(f"This needs one of the roles: {names}.")
