@@ -24,6 +24,7 @@ from inspections.kinds import (
 
 Text = Annotated[str, msgspec.Meta(max_length=4000)]
 Line = Annotated[str, msgspec.Meta(max_length=255)]
+PersonName = Annotated[str, msgspec.Meta(max_length=120)]  # as long as the columns holding a name
 Required = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 
 
@@ -262,7 +263,7 @@ class StopWorkIn(Struct):
     building_id: int | None = None
     part: Line = ""
     issue_ids: list[int] = []
-    owner_consent_by: Line = ""
+    owner_consent_by: PersonName = ""
     owner_consent_at: dt.datetime | None = None
     emergency: bool = False
     report_due_at: dt.datetime | None = None
@@ -282,7 +283,7 @@ class ResumptionOrderIn(Struct):
     resume_at: dt.datetime
     # When the contractor has not applied although the cause is removed, the chief may order resumption
     # with the owner's consent (who, when) instead of an approved application.
-    owner_consent_by: Line = ""
+    owner_consent_by: PersonName = ""
     owner_consent_at: dt.datetime | None = None
 
 

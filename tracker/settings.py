@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,6 +94,7 @@ class Settings:
     login_window_seconds: int = 15 * 60
     max_upload_bytes: int = 10 * 1024 * 1024
     default_locale: str = "zh_CN"
+    time_zone: str = "Asia/Shanghai"  # times on pages are shown in it (stored in UTC)
     scheduler_enabled: bool = True
     smtp_url: str | None = field(default=None, repr=False)  # may carry a password
     mail_from: str = "Tracker <tracker@localhost>"
@@ -112,6 +114,14 @@ class Settings:
     def smtp(self) -> Smtp | None:
         """The parsed SMTP_URL; None when mail is not configured (digests stay in the in-app inbox)."""
         return parse_smtp_url(self.smtp_url) if self.smtp_url else None
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"TIME_ZONE {name!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+    return name
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +149,7 @@ def get_settings() -> Settings:
         login_window_seconds=int(os.environ.get("LOGIN_WINDOW_SECONDS", str(15 * 60))),
         max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         default_locale=os.environ.get("DEFAULT_LOCALE", "zh_CN"),
+        time_zone=_time_zone(os.environ.get("TIME_ZONE", "Asia/Shanghai")),
         scheduler_enabled=_bool("SCHEDULER_ENABLED", True),
         smtp_url=smtp_url,
         mail_from=os.environ.get("MAIL_FROM") or "Tracker <tracker@localhost>",

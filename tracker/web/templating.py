@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
 
@@ -23,7 +24,7 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(ZoneInfo(get_settings().time_zone)).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
 
 

@@ -112,3 +112,14 @@ async def test_the_chief_orders_resumption_with_owner_consent_when_the_contracto
                                json={"resume_at": now, "owner_consent_by": "王经理", "owner_consent_at": now})
     assert resumed.status_code == 201, resumed.text
     assert resumed.json()["status"] == "resumed" and resumed.json()["applications"][0]["status"] == "ordered"
+
+
+async def test_an_owner_name_longer_than_its_column_is_refused_naming_the_field(world, client_for):
+    # The column holds 120 characters: the request is refused naming the field, not failed by the database.
+    chief = await client_for("chief")
+    too_long = await chief.post(f"{API}/projects/{world.project}/stop-work",
+                                json=stop_body(world, [], owner_consent_by="王" * 121))
+    assert too_long.status_code == 400, too_long.text
+    assert too_long.json()["field"] == "owner_consent_by"
+    fits = await chief.post(f"{API}/projects/{world.project}/stop-work", json=stop_body(world, [], owner_consent_by="王" * 120))
+    assert fits.status_code == 201, fits.text
