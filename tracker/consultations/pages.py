@@ -19,16 +19,14 @@ from tracker.consultations.controllers import CONSULTATION_STAFF, SUPERVISORS, c
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import ConsultationKind, SheetStatus
 from tracker.consultations.schemas import ConsultationOut, LotteryIn, PaperBallotIn, SigningIn
-from tracker.consultations.tables import ConsultationRollEntry, SigningProgress
 from tracker.consultations.tally import DEFAULT_LAYOUT
-from tracker.db import is_postgres
 from tracker.errors import DomainError, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.web.guards import actor_of, allow_public, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 CHOICES = [Choice.AGREE, Choice.OPPOSE, Choice.ABSTAIN]
-SIGNING_DATES = ("signed_on", "sealed_on", "moved_on")
+SIGNING_DATES = services.SIGNING_DATES
 SIGNING_PAGE_SIZE = 100
 LOTTERY_PURPOSES = ("signing", "unit_selection")
 
@@ -79,40 +77,6 @@ def _lottery_in(data: dict[str, Any]) -> LotteryIn:
         if "$.purpose" in str(exc):
             raise Invalid("Invalid value for {name}.", field="purpose", name="purpose") from None
         raise Invalid("The seed is the published text of 8 to 200 characters.", field="seed") from None
-
-
-async def _signing_rows(consultation_id: int, q: str, offset: int, limit: int) -> tuple[list[dict], int]:
-    """One page of the frozen roll with each title's signing dates, and the number of matching titles.
-
-    Read only, for this page: the dates are written by `services.record_signing` alone.
-    """
-    conditions: list = [ConsultationRollEntry.consultation == consultation_id]
-    if q.strip():
-        like = f"%{q.strip()}%"
-        # SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE for the same behaviour.
-        match = (lambda column: column.ilike(like)) if is_postgres() else (lambda column: column.like(like))
-        conditions.append(match(ConsultationRollEntry.certificate_no) | match(ConsultationRollEntry.holder_names))
-    total = await ConsultationRollEntry.count().where(*conditions)
-    rows = await (
-        ConsultationRollEntry.select(
-            ConsultationRollEntry.id, ConsultationRollEntry.certificate_no, ConsultationRollEntry.holder_names,
-            ConsultationRollEntry.building, ConsultationRollEntry.stairwell,
-        ).where(*conditions).order_by(ConsultationRollEntry.certificate_no).offset(offset).limit(limit)
-    )
-    dates = {
-        p["roll_entry"]: p for p in await SigningProgress.select(
-            SigningProgress.roll_entry, *(getattr(SigningProgress, name) for name in SIGNING_DATES)
-        ).where(SigningProgress.roll_entry.is_in([r["id"] for r in rows]))
-    } if rows else {}
-    for r in rows:
-        r.update({name: dates.get(r["id"], {}).get(name) for name in SIGNING_DATES})
-    return rows, total
-
-
-async def _certificate(consultation_id: int, entry_id: int) -> str:
-    rows = await ConsultationRollEntry.select(ConsultationRollEntry.certificate_no).where(
-        ConsultationRollEntry.id == entry_id, ConsultationRollEntry.consultation == consultation_id)
-    return rows[0]["certificate_no"] if rows else str(entry_id)
 
 
 def _chart_context(consultation: ConsultationOut, progress: list[dict], item_id: int | None) -> dict:
@@ -279,7 +243,7 @@ class ConsultationPages(Controller):
         signing = consultation.kind is ConsultationKind.signing
         if not signing and error is None:
             error, status = gettext("Signing progress belongs to a signing round."), 409
-        rows, total = await _signing_rows(consultation_id, q, (page - 1) * SIGNING_PAGE_SIZE, SIGNING_PAGE_SIZE) \
+        rows, total = await services.signing_list(consultation_id, q, (page - 1) * SIGNING_PAGE_SIZE, SIGNING_PAGE_SIZE) \
             if signing else ([], 0)
         board = [b for b in await services.signing_board(actor) if b["consultation_id"] == consultation_id]
         return Template("consultations/signing.html", status_code=status, context={
@@ -307,7 +271,7 @@ class ConsultationPages(Controller):
             return await self._signing_page(request, consultation_id, q=q, page=page, saved=entry_id,
                                             error=exc.translated(gettext), status=exc.status_code)
         notice = gettext("Dates of title {certificate} saved.").format(
-            certificate=await _certificate(consultation_id, entry_id))
+            certificate=await services.certificate_of(consultation_id, entry_id))
         if recorded["counts_for_rule"]:
             notice += " " + gettext("The signature counts towards the signing ratio.")
         return await self._signing_page(request, consultation_id, q=q, page=page, notice=notice, saved=entry_id)

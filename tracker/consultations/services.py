@@ -65,8 +65,8 @@ from tracker.consultations.tables import (
 from tracker.db import engine, integrity_conflict, is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.register.kinds import ContactStatus
-from tracker.register.services import effective_area
-from tracker.register.tables import Building, Dwelling, Holding, Household, Project
+from tracker.register.services import effective_area, lock_project
+from tracker.register.tables import Building, Holding, Household, Project
 from tracker.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -468,6 +468,8 @@ async def open_consultation(actor: Actor, consultation_id: int) -> ConsultationO
     """Freeze the roll and the rule and give every title its voting code (only hashes are kept)."""
     async with transaction():
         row = await _consultation_row(consultation_id)
+        # A roll import on the project waits for this (or this for it): the frozen roll is what it sees.
+        await lock_project(row["project"])
         target = _transition(row, "open")
         entries = await ConsultationRollEntry.select(
             ConsultationRollEntry.id, ConsultationRollEntry.certificate_no, ConsultationRollEntry.area_centi,
@@ -1149,6 +1151,44 @@ async def record_signing(actor: Actor, consultation_id: int, entry_id: int, data
             {"roll_entry_id": entry_id, **merged, "counts_for_rule": counts},
         )
     return {"roll_entry_id": entry_id, **merged, "counts_for_rule": counts}
+
+
+# The signing round's dates per title (签约 / 封房 / 搬迁), in order.
+SIGNING_DATES = ("signed_on", "sealed_on", "moved_on")
+
+
+async def signing_list(consultation_id: int, q: str, offset: int, limit: int) -> tuple[list[dict], int]:
+    """One page of the frozen roll with each title's signing dates, and the number of matching titles.
+
+    The dates are written by `record_signing` alone.
+    """
+    conditions: list = [ConsultationRollEntry.consultation == consultation_id]
+    if q.strip():
+        like = f"%{q.strip()}%"
+        # SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE for the same behaviour.
+        match = (lambda column: column.ilike(like)) if is_postgres() else (lambda column: column.like(like))
+        conditions.append(match(ConsultationRollEntry.certificate_no) | match(ConsultationRollEntry.holder_names))
+    total = await ConsultationRollEntry.count().where(*conditions)
+    rows = await (
+        ConsultationRollEntry.select(
+            ConsultationRollEntry.id, ConsultationRollEntry.certificate_no, ConsultationRollEntry.holder_names,
+            ConsultationRollEntry.building, ConsultationRollEntry.stairwell,
+        ).where(*conditions).order_by(ConsultationRollEntry.certificate_no).offset(offset).limit(limit)
+    )
+    dates = {
+        p["roll_entry"]: p for p in await SigningProgress.select(
+            SigningProgress.roll_entry, *(getattr(SigningProgress, name) for name in SIGNING_DATES)
+        ).where(SigningProgress.roll_entry.is_in([r["id"] for r in rows]))
+    } if rows else {}
+    for r in rows:
+        r.update({name: dates.get(r["id"], {}).get(name) for name in SIGNING_DATES})
+    return rows, total
+
+
+async def certificate_of(consultation_id: int, entry_id: int) -> str:
+    rows = await ConsultationRollEntry.select(ConsultationRollEntry.certificate_no).where(
+        ConsultationRollEntry.id == entry_id, ConsultationRollEntry.consultation == consultation_id)
+    return rows[0]["certificate_no"] if rows else str(entry_id)
 
 
 async def draw_lottery(actor: Actor, consultation_id: int, seed: str, purpose: str) -> dict:

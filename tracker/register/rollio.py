@@ -29,7 +29,7 @@ from tracker.consultations.tables import Consultation
 from tracker.db import engine, transaction
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.register.kinds import ContactStatus, HouseholdKind
-from tracker.register.services import owner_key
+from tracker.register.services import lock_project, owner_key
 from tracker.register.tables import Building, Dwelling, Holding, Household, Project
 
 MAX_ROWS = 200_000
@@ -576,14 +576,14 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
     """
     if not await Project.exists().where(Project.id == project_id):
         raise NotFound("No project {id}.", field="project_id", id=project_id)
-    # Checked before reading the file so staff hear it at once, and again in the transaction. On
-    # PostgreSQL a consultation opening in the same instant is not locked out: opening takes no lock
-    # this import could share.
+    # Checked before reading the file so staff hear it at once, and again in the transaction with the
+    # project row locked, which opening a consultation locks too: one waits for the other.
     await _refuse_during_consultation(project_id)
     # Reading and checking is plain CPU work; a thread keeps the event loop serving meanwhile.
     sheet = await anyio.to_thread.run_sync(read_sheet, data, filename)
     rows, problems = await anyio.to_thread.run_sync(check_sheet, sheet)
     async with transaction():
+        await lock_project(project_id)
         await _refuse_during_consultation(project_id)
         recorded = await _Recorded.load(project_id)
         problems += recorded.problems(rows)

@@ -478,3 +478,10 @@ async def resident_household_id(actor: Actor) -> int:
 
 
 
+
+
+async def lock_project(project_id: int) -> None:
+    """Serialise actions that must not interleave on one project (a roll import and opening a
+    consultation on it). PostgreSQL locks the row; SQLite's IMMEDIATE transaction already serialises."""
+    if is_postgres():
+        await Project.select(Project.id).where(Project.id == project_id).lock_rows("UPDATE")
