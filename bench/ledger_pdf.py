@@ -3,6 +3,8 @@
 Run from the checkout: `.venv/bin/python bench/ledger_pdf.py`. Prints `ledger_pdf_pages=`,
 `ledger_pdf_20_pages_s=` (target ≤ 2 s) and `loop_max_stall_ms=` (the longest the event loop went
 without running a 10 ms ticker while 20 ledgers rendered: rendering happens in worker processes).
+The timed PDF is checked (A4 landscape, Noto CJK only, number and 第 x 页 / 共 y 页 on every page) and the
+load average is printed: the figures are only as quiet as the machine.
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ def context(rows: int) -> dict:
     }
 
 
+def check(pdf: bytes, number: str) -> None:
+    """The ledger as printed: fail the bench rather than time a PDF that lost its content."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    for n, page in enumerate(reader.pages, 1):
+        assert [round(float(x)) for x in page.mediabox[2:]] == [842, 595], "A4 landscape"
+        fonts = [f.get_object()["/BaseFont"] for f in page["/Resources"]["/Font"].values()]
+        assert fonts and all("Noto-S" in f and "CJK" in f for f in fonts), fonts
+        text = page.extract_text().replace("\n", "")
+        assert number in text and f"第 {n} 页 / 共 {len(reader.pages)} 页" in text, text
+
+
 def pages_of(pdf: bytes) -> int:
     from pypdf import PdfReader
 
@@ -65,7 +80,8 @@ async def main() -> None:
         start = time.perf_counter()
         pdf = await render_ledger(context(rows))
         times.append(time.perf_counter() - start)
-    print(f"ledger_pdf_pages={pages_of(pdf)} rows={rows}")
+    check(pdf, context(rows)["number"])
+    print(f"ledger_pdf_pages={pages_of(pdf)} rows={rows} load={' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     print(f"ledger_pdf_20_pages_s={statistics.median(times):.2f}")
 
     stalls: list[float] = []
