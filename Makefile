@@ -24,8 +24,10 @@ help:
 	@echo 'make run    Install what is needed, then serve the demo at http://$(HOST):$(PORT) (prints the demo logins).'
 	@echo 'make test   Install what is needed, then run the tests (SQLite; again on PostgreSQL if TEST_DATABASE_URL is set).'
 
+FONT    := build/fonts/NotoSerifCJKsc-GB2312.otf
+
 # os-deps first (serial make builds prerequisites left to right).
-setup: os-deps $(STAMP)
+setup: os-deps $(STAMP) $(FONT)
 
 os-deps:
 	@sh scripts/os-deps.sh
@@ -40,6 +42,11 @@ $(STAMP): pyproject.toml $(VENV)/pyvenv.cfg
 	@echo 'Installing Python dependencies into $(VENV) ...'
 	@$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $@
+
+# The documents' CJK face cut down to GB 2312, made once from the installed Noto font (tracker/documents/fonts.py).
+$(FONT): $(STAMP)
+	@echo 'Building the document font subset (once) ...'
+	@$(VENV)/bin/tracker fonts build
 
 run: setup
 	$(VENV)/bin/tracker serve --host '$(HOST)' --port '$(PORT)'

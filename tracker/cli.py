@@ -192,6 +192,21 @@ def register_commands(cli: click.Group) -> None:
         summary = _run(lambda: run_job(jobs[name]))
         click.echo("Already ran for this period." if summary is None else f"Done: {summary}")
 
+    @cli.group(name="fonts")
+    def fonts_group() -> None:
+        """The documents' fonts."""
+
+    @fonts_group.command(name="build")
+    @click.option("--force", is_flag=True, help="Rebuild even if the subset exists.")
+    def fonts_build(force: bool) -> None:
+        """Cut the CJK document face down to GB 2312 (once; PDFs then embed it much faster)."""
+        from tracker.documents import fonts
+
+        if fonts.SUBSET.exists() and not force:
+            click.echo(f"Present: {fonts.SUBSET}")
+            return
+        click.echo(f"Wrote {fonts.build()}")
+
     @cli.command(name="serve")
     @click.option("--host", default=None)
     @click.option("--port", type=int, default=None)

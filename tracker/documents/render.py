@@ -18,6 +18,7 @@ from typing import Any
 import segno
 from markupsafe import Markup
 
+from tracker.documents.fonts import font_face_css
 from tracker.settings import ROOT
 from tracker.web.templating import document_environment
 
@@ -92,7 +93,7 @@ def qr_svg(text: str) -> Markup:
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
-    return document_environment().get_template(template).render(qr_svg=qr_svg, **context)
+    return document_environment().get_template(template).render(qr_svg=qr_svg, font_face_css=font_face_css, **context)
 
 
 async def html_to_pdf(html: str) -> bytes:
