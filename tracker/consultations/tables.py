@@ -129,7 +129,7 @@ class ConsultationRollEntry(Table):
     # The same area in hundredths of a m²: SQL sums it exactly on every engine (SQLite keeps NUMERIC
     # as floating point).
     area_centi = Integer(null=False)
-    owner_key = Varchar(length=128, null=False)
+    owner_key = Varchar(length=128, null=False, index=True)  # a person's titles, found together
     kind = Varchar(length=20, null=False)
     office = Varchar(length=80, default="")
     subdistrict = Varchar(length=80, default="")

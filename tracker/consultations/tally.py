@@ -68,11 +68,6 @@ def _select(dims: tuple[str, ...]) -> str:
     return "".join(f"r.{d} AS {d}, " for d in dims)
 
 
-def head_key(kind: str, owner_key: str) -> str:
-    """The person a title belongs to, as `_HEAD` computes it in SQL."""
-    return "D" if kind == "developer_unsold" else "O" + owner_key
-
-
 # ------------------------------------------------------------------ persons
 
 
@@ -115,9 +110,16 @@ def fold_heads(rows: Iterable[dict], dims: tuple[str, ...], nva: bool) -> dict[t
     return out
 
 
-async def _shared_rows(c: int, head: str | None = None) -> list[dict]:
-    """The shared heads' titles × items with their counted choice (all heads, or one)."""
-    only = "" if head is None else " AND " + _HEAD + " = '" + head.replace("'", "''") + "'"
+def _head_condition(kind: str, owner_key: str) -> str:
+    """SQL selecting one person's titles (by the indexed owner key; all unsold developer parts together)."""
+    if kind == "developer_unsold":
+        return "r.kind = 'developer_unsold'"
+    return "r.owner_key = '" + owner_key.replace("'", "''") + "' AND r.kind <> 'developer_unsold'"
+
+
+async def _shared_rows(c: int, head: tuple[str, str] | None = None) -> list[dict]:
+    """The shared heads' titles × items with their counted choice (all heads, or one: (kind, owner_key))."""
+    only = "" if head is None else " AND " + _head_condition(*head)
     return await ConsultationRollEntry.raw(
         f"SELECT r.id AS id, {_select(DIMENSIONS)} {_HEAD} AS head, i.id AS item, b.choice AS choice"
         " FROM consultation_roll_entry r"
@@ -233,8 +235,7 @@ async def apply_counted_change(
     if not entry["shared_head"]:
         return
     # The person's figures with this title's choices as they are now, and as they were.
-    head = head_key(entry["kind"], entry["owner_key"])
-    now_rows = await _shared_rows(c, head)
+    now_rows = await _shared_rows(c, (entry["kind"], entry["owner_key"]))
     then_rows = [
         {**r, "choice": before.get(int(r["item"]))} if int(r["id"]) == int(entry["id"]) else r for r in now_rows
     ]

@@ -22,6 +22,7 @@ STATEMENTS = {'sqlite': ['CREATE TABLE "consultation_roll_group" ("id" INTEGER P
             'ALTER TABLE "consultation_roll_entry" ADD COLUMN "shared_head" BOOLEAN NOT NULL '
             'DEFAULT false',
             'CREATE INDEX consultation_roll_entry_roll_group ON "consultation_roll_entry" ("roll_group")',
+            'CREATE INDEX consultation_roll_entry_owner_key ON "consultation_roll_entry" ("owner_key")',
             'CREATE TABLE "tally_cell" ("id" INTEGER PRIMARY KEY NOT NULL, "consultation" INTEGER '
             'NOT NULL REFERENCES "consultation" ("id") ON DELETE RESTRICT ON UPDATE CASCADE '
             'DEFAULT null, "item" INTEGER NOT NULL REFERENCES "consultation_item" ("id") ON DELETE '
@@ -58,6 +59,7 @@ STATEMENTS = {'sqlite': ['CREATE TABLE "consultation_roll_group" ("id" INTEGER P
               'ALTER TABLE "consultation_roll_entry" ADD COLUMN "shared_head" BOOLEAN NOT NULL '
               'DEFAULT false',
               'CREATE INDEX consultation_roll_entry_roll_group ON "consultation_roll_entry" ("roll_group")',
+              'CREATE INDEX consultation_roll_entry_owner_key ON "consultation_roll_entry" ("owner_key")',
               'CREATE TABLE "tally_cell" ("id" SERIAL PRIMARY KEY NOT NULL, "consultation" INTEGER '
               'NOT NULL REFERENCES "consultation" ("id") ON DELETE RESTRICT ON UPDATE CASCADE '
               'DEFAULT null, "item" INTEGER NOT NULL REFERENCES "consultation_item" ("id") ON '
