@@ -246,7 +246,8 @@ class InspectionPages(Controller):
                            form: dict | None = None, status: int = 200) -> Template:
         actor = actor_of(request)
         notice = await services.get_notice(actor, notice_id)
-        issues = [await services.get_issue(actor, i) for i in notice.issue_ids]
+        found = await services.get_issues(actor, notice.issue_ids)
+        issues = [found[i] for i in notice.issue_ids if found.get(i) is not None]
         successor = await services.get_notice(actor, notice.superseded_by) if notice.superseded_by else None
         context = await _page_context(notice.project_id)
         context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, error=error,
@@ -386,12 +387,9 @@ class InspectionPages(Controller):
         """The order with its linked issues; each role sees only the step it may take next."""
         actor = actor_of(request)
         order = await services.get_stop_work(actor, order_id)
-        issues = []
-        for issue_id in order.issue_ids:
-            try:
-                issues.append((issue_id, await services.get_issue(actor, issue_id)))
-            except DomainError:  # an issue of another contractor: its number and whether it is still open
-                issues.append((issue_id, None))
+        # None for an issue of another contractor: its number and whether it is still open.
+        found = await services.get_issues(actor, order.issue_ids)
+        issues = [(issue_id, found.get(issue_id)) for issue_id in order.issue_ids]
         under_way = (ResumptionStatus.applied, ResumptionStatus.reviewed, ResumptionStatus.approved)
         pending = next((a for a in reversed(order.applications) if a.status in under_way), None)
         names = {o["id"]: o["name"] for o in await _contractors()}

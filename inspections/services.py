@@ -71,11 +71,11 @@ from inspections.tables import (
 from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import OrganisationKind, Role
-from tracker.accounts.tables import Organisation, User
+from tracker.accounts.tables import Organisation
 from tracker.db import is_postgres, transaction
 from tracker.documents import numbering
 from tracker.documents import services as documents
-from tracker.errors import Conflict, Forbidden, Invalid, NotFound
+from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tracker.register.tables import Building, Dwelling, Project
 
 CATALOGUE_FILE = Path(__file__).parent / "catalogue.json"
@@ -273,17 +273,41 @@ def _issue_out(row: dict, stops: StopIndex, photos: list[PhotoOut] | None = None
 async def get_issue(actor: Actor, issue_id: int) -> IssueOut:
     row = await _issue_row(issue_id)
     _check_issue_visible(actor, row)
-    photos = [_photo_out(p) for p in await Photo.select().where(Photo.issue == issue_id).order_by(Photo.id)]
-    events = [
-        EventOut(
+    return (await _issues_out([row]))[0]
+
+
+async def get_issues(actor: Actor, issue_ids: list[int]) -> dict[int, IssueOut | None]:
+    """Several issues in four queries (a notice's or an order's): None for one the actor may not see."""
+    rows = await _issue_select().where(Issue.id.is_in(list(issue_ids))) if issue_ids else []
+    visible = []
+    for row in rows:
+        try:
+            _check_issue_visible(actor, row)
+            visible.append(row)
+        except DomainError:
+            pass
+    out: dict[int, IssueOut | None] = {row["id"]: None for row in rows}
+    out.update({issue.id: issue for issue in await _issues_out(visible)})
+    return out
+
+
+async def _issues_out(rows: list[dict]) -> list[IssueOut]:
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    photos: dict[int, list[PhotoOut]] = defaultdict(list)
+    for p in await Photo.select().where(Photo.issue.is_in(ids)).order_by(Photo.id):
+        photos[p["issue"]].append(_photo_out(p))
+    events: dict[int, list[EventOut]] = defaultdict(list)
+    for e in await IssueEvent.select(
+        *IssueEvent.all_columns(), IssueEvent.actor.display_name.as_alias("actor_name")
+    ).where(IssueEvent.issue.is_in(ids)).order_by(IssueEvent.id):
+        events[e["issue"]].append(EventOut(
             action=e["action"], from_status=e["from_status"], to_status=e["to_status"], actor=e["actor_name"],
             at=e["at"], note=e["note"], deadline=e["deadline"], round=e["round"],
-        )
-        for e in await IssueEvent.select(
-            *IssueEvent.all_columns(), IssueEvent.actor.display_name.as_alias("actor_name")
-        ).where(IssueEvent.issue == issue_id).order_by(IssueEvent.id)
-    ]
-    return _issue_out(row, await StopIndex.load([row["project"]]), photos, events)
+        ))
+    stops = await StopIndex.load(sorted({row["project"] for row in rows}))
+    return [_issue_out(row, stops, photos[row["id"]], events[row["id"]]) for row in rows]
 
 
 class IssueFilter(msgspec.Struct, forbid_unknown_fields=True):

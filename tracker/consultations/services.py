@@ -631,12 +631,12 @@ async def _check_choices(consultation_id: int, choices: dict[int, Choice]) -> di
     return {int(k): Choice(v) for k, v in choices.items()}
 
 
-async def _lock_entry(entry_id: int) -> None:
-    # Sheets of one title queue here, so "which sheet is counted" is decided one at a time. An owner
-    # of several titles is one person in the tally: all their titles are locked (in id order), so
-    # their person figures are recomputed by one ballot at a time.
+async def _lock_entry(entry_id: int) -> dict:
+    """The title's roll entry, locked: sheets of one title queue here, so "which sheet is counted" is
+    decided one at a time. An owner of several titles is one person in the tally: all their titles
+    are locked (in id order), so their person figures are recomputed by one ballot at a time."""
+    entry = (await ConsultationRollEntry.select().where(ConsultationRollEntry.id == entry_id))[0]
     if is_postgres():
-        entry = (await ConsultationRollEntry.select().where(ConsultationRollEntry.id == entry_id))[0]
         query = ConsultationRollEntry.select(ConsultationRollEntry.id).where(ConsultationRollEntry.id == entry_id)
         if entry["shared_head"]:
             head = ConsultationRollEntry.kind == entry["kind"] if entry["kind"] == "developer_unsold" else (
@@ -646,16 +646,19 @@ async def _lock_entry(entry_id: int) -> None:
                 ConsultationRollEntry.consultation == entry["consultation"], head
             )
         await query.order_by(ConsultationRollEntry.id).lock_rows("UPDATE")
+    return entry
 
 
 async def _count_sheet(
-    row: dict, entry_id: int, sheet_id: int, choices: dict[int, Choice], *, marked: bool = False
+    row: dict, entry: dict, sheet_id: int, choices: dict[int, Choice], *, marked: bool = False
 ) -> None:
     """Make `sheet_id` the title's counted ballot; with locked ballots a second one is refused.
 
-    Call with the title locked (`_lock_entry`). `marked`: the sheet was inserted already counted (a
-    web ballot), so only earlier ones change. The tally cells move with the counted choices.
+    `entry` is the title's roll entry as `_lock_entry` locked and returned it. `marked`: the sheet was
+    inserted already counted (a web ballot), so only earlier ones change. The tally cells move with
+    the counted choices.
     """
+    entry_id = entry["id"]
     before = {
         int(r["item"]): r["choice"]
         for r in await CountedBallot.select(CountedBallot.item, CountedBallot.choice).where(
@@ -675,7 +678,6 @@ async def _count_sheet(
         f"INSERT INTO counted_ballot (consultation, roll_entry, item, choice, sheet) VALUES {values} "
         "ON CONFLICT (consultation, roll_entry, item) DO UPDATE SET choice = excluded.choice, sheet = excluded.sheet"
     )
-    entry = (await ConsultationRollEntry.select().where(ConsultationRollEntry.id == entry_id))[0]
     after = {**before, **{int(k): Choice(v).value for k, v in choices.items()}}
     await tally.apply_counted_change(row["id"], entry, before, after)
     await BallotSheet.update({BallotSheet.status: SheetStatus.superseded.value}).where(
@@ -718,7 +720,7 @@ async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) ->
         row = await _consultation_row(consultation_id)
         _check_window(row, now_utc())
         clean = await _check_choices(consultation_id, choices)
-        await _lock_entry(entry["id"])
+        locked = await _lock_entry(entry["id"])
         receipt = _receipt()
         sheet = (
             await BallotSheet.insert(
@@ -729,7 +731,7 @@ async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) ->
                 )
             ).returning(BallotSheet.id)
         )[0]
-        await _count_sheet(row, entry["id"], sheet["id"], clean, marked=True)
+        await _count_sheet(row, locked, sheet["id"], clean, marked=True)
         await audit.record(VOTER, "ballot.web", "consultation", consultation_id, _web_payload(entry["id"], sheet["id"], receipt, clean))
     return ReceiptOut(receipt_no=receipt, status=SheetStatus.counted, choices=clean)
 
@@ -942,8 +944,7 @@ async def confirm_paper_ballot(actor: Actor, sheet_id: int, choices: dict[int, C
             BallotSheet.id == sheet_id
         )
         if clean == first:
-            await _lock_entry(sheet["roll_entry"])
-            await _count_sheet(row, sheet["roll_entry"], sheet_id, clean)
+            await _count_sheet(row, await _lock_entry(sheet["roll_entry"]), sheet_id, clean)
             outcome = SheetStatus.counted
         else:
             await BallotSheet.update({BallotSheet.status: SheetStatus.mismatch.value}).where(BallotSheet.id == sheet_id)
@@ -976,8 +977,7 @@ async def resolve_sheet(actor: Actor, sheet_id: int, choices: dict[int, Choice] 
             await BallotSheet.update({BallotSheet.choices: json.dumps({str(k): v.value for k, v in clean.items()})}).where(
                 BallotSheet.id == sheet_id
             )
-            await _lock_entry(sheet["roll_entry"])
-            await _count_sheet(row, sheet["roll_entry"], sheet_id, clean)
+            await _count_sheet(row, await _lock_entry(sheet["roll_entry"]), sheet_id, clean)
             payload = {"sheet_id": sheet_id, "outcome": "counted", "choices": {str(k): v.value for k, v in clean.items()}}
         await audit.record(actor, "ballot.resolve", "consultation", sheet["consultation"], payload)
     return _sheet_out(await _sheet_row(sheet_id))
@@ -1134,7 +1134,7 @@ async def record_signing(actor: Actor, consultation_id: int, entry_id: int, data
             deadline = row["closes_at"].astimezone(dt.timezone(dt.timedelta(hours=8))).date()
             if row["status"] == Status.open.value and merged["signed_on"] <= deadline:
                 items = await _items(consultation_id)
-                await _lock_entry(entry_id)
+                locked = await _lock_entry(entry_id)
                 sheet = (
                     await BallotSheet.insert(
                         BallotSheet(
@@ -1144,7 +1144,7 @@ async def record_signing(actor: Actor, consultation_id: int, entry_id: int, data
                         )
                     ).returning(BallotSheet.id)
                 )[0]
-                await _count_sheet(row, entry_id, sheet["id"], {items[0]["id"]: Choice.AGREE})
+                await _count_sheet(row, locked, sheet["id"], {items[0]["id"]: Choice.AGREE})
                 counts = True
         await audit.record(
             actor, "signing.record", "consultation", consultation_id,
