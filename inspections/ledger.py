@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import asyncio
 from collections import defaultdict
 
 from piccolo.query.functions.aggregate import Count
@@ -12,6 +11,7 @@ from inspections import services
 from inspections.kinds import IssueStatus, Severity
 from inspections.schemas import DashboardOut, DashboardRow, LedgerCount, LedgerOut
 from inspections.tables import Issue
+from tracker import spreadsheets
 from tracker.accounts.actor import Actor
 from tracker.documents import render
 
@@ -64,29 +64,18 @@ def _row(i) -> list:
 
 
 async def export_csv(actor: Actor, project_id: int, f: services.IssueFilter) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for item in await _all(actor, project_id, f):
-        writer.writerow(_row(item))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+    return spreadsheets.write_csv(HEADERS, [_row(item) for item in await _all(actor, project_id, f)])
 
 
 async def export_xlsx(actor: Actor, project_id: int, f: services.IssueFilter) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("整改台账")
-    sheet.append(HEADERS)
-    for item in await _all(actor, project_id, f):
-        sheet.append(_row(item))
-    summary = book.create_sheet("统计")
-    summary.append(["责任单位", "状态", "数量"])
-    for c in await counts(actor, project_id, f):
-        summary.append([c.responsible_org, STATUS_TEXT[c.status], c.count])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = [_row(item) for item in await _all(actor, project_id, f)]
+    summary = [[c.responsible_org, STATUS_TEXT[c.status], c.count] for c in await counts(actor, project_id, f)]
+    # Building the workbook is plain CPU work; a thread keeps the event loop serving meanwhile.
+    return await asyncio.to_thread(
+        spreadsheets.write_xlsx,
+        spreadsheets.Sheet("整改台账", HEADERS, rows),
+        spreadsheets.Sheet("统计", ["责任单位", "状态", "数量"], summary),
+    )
 
 
 async def export_pdf(actor: Actor, project_id: int, f: services.IssueFilter) -> bytes:

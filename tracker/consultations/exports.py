@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import csv
 import io
+from decimal import Decimal
 
 import segno
 
+from tracker import spreadsheets
 from tracker.consultations import services
 
 COLUMNS = [
@@ -23,10 +24,20 @@ COLUMNS = [
 LEVELS = {"group": "", "subtotal": "小计", "total": "合计"}
 
 
-async def result_table(consultation_id: int, dims: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
+AREA_KEYS = {"roll_area", "participating_area", "agree_area"}
+
+
+def _figure(key: str, value: object) -> object:
+    # Counts and areas are numbers in the sheet (areas come as exact decimal text); rates stay text.
+    if key in AREA_KEYS and isinstance(value, str):
+        return Decimal(value)
+    return value
+
+
+async def result_table(consultation_id: int, dims: tuple[str, ...]) -> tuple[list[str], list[list[object]]]:
     result = await services.results_for(consultation_id, dims)
     header = ["事项", "结果", "行", *dims, *(zh for _, zh in COLUMNS)]
-    rows: list[list[str]] = []
+    rows: list[list[object]] = []
     for item in result["items"]:
         name = f"{item['item']['position']}. {item['item']['description']}"
         verdict = "通过" if item["passed"] else "未通过"
@@ -34,7 +45,7 @@ async def result_table(consultation_id: int, dims: tuple[str, ...]) -> tuple[lis
         for line in lines:
             rows.append([
                 name, verdict, LEVELS[line["level"]], *(line["labels"].get(d, "") for d in dims),
-                *(str(line[key]) for key, _ in COLUMNS),
+                *(_figure(key, line[key]) for key, _ in COLUMNS),
             ])
     if result["non_voters_notice"]:
         rows.append([result["non_voters_notice"]])
@@ -43,38 +54,12 @@ async def result_table(consultation_id: int, dims: tuple[str, ...]) -> tuple[lis
 
 async def results_csv(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     header, rows = await result_table(consultation_id, dims)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
-
-
-def _xlsx(header: list[str], rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "表决结果"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _cell(value: str):
-    # Counts and areas go in as numbers text-exactly; rates and labels stay text.
-    try:
-        return int(value)
-    except ValueError:
-        return value
+    return spreadsheets.write_csv(header, rows)
 
 
 async def results_xlsx(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     header, rows = await result_table(consultation_id, dims)
-    return await asyncio.to_thread(_xlsx, header, rows)
+    return await asyncio.to_thread(spreadsheets.write_xlsx, spreadsheets.Sheet("表决结果", header, rows))
 
 
 DIMENSION_NAMES = {"kind": "类别", "office": "征收事务所", "subdistrict": "街道", "building": "楼栋", "stairwell": "单元"}

@@ -17,12 +17,10 @@ from pathlib import PurePath
 import anyio.to_thread
 import msgspec
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 from piccolo.columns import Column as TableColumn
 from piccolo.table import Table
 
-from tracker import audit
+from tracker import audit, spreadsheets
 from tracker.accounts.actor import Actor
 from tracker.consultations.kinds import Status as ConsultationStatus
 from tracker.consultations.tables import Consultation
@@ -38,8 +36,8 @@ AREA_LIMIT = Decimal(100000)  # as the Area schema accepts it
 FLOOR_RANGE = (-10, 200)  # as DwellingIn accepts it
 CENT = Decimal("0.01")
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = spreadsheets.CSV_TYPE
+XLSX_TYPE = spreadsheets.XLSX_TYPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -706,7 +704,10 @@ def _plain(value: object) -> object:
 
 
 def roll_csv(records: Iterable[Mapping[str, object]]) -> bytes:
-    """Records (keyed by column key, owner_id included) as an importable CSV roll with Chinese headers."""
+    """Records (keyed by column key, owner_id included) as an importable CSV roll with Chinese headers.
+
+    Input for an import (the demo, the bench), not an export: the text is written as it is, unquoted.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.header for c in COLUMNS])
@@ -771,41 +772,13 @@ async def _export_rows(project_id: int) -> list[list[object]]:
     return rows
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _write_csv(rows: list[list[object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in EXPORT_COLUMNS])
-    for row in rows:
-        # Excel runs a text cell starting like a formula; the quote keeps names and numbers inert.
-        writer.writerow(
-            ["" if v is None else ("'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v) for v in row]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.write_csv([c.header for c in EXPORT_COLUMNS], rows)
 
 
 def _write_xlsx(rows: list[list[object]]) -> bytes:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("权证清单")
-    for i, column in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = 24 if column.text_limit and column.text_limit > 40 else 12
-    sheet.append([c.header for c in EXPORT_COLUMNS])
-    for row in rows:
-        cells: list[object] = []
-        for v in row:
-            if isinstance(v, str) and v.startswith("="):
-                # openpyxl would store it as a formula; keep it the text it is.
-                cell = WriteOnlyCell(sheet, value=v)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(v)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    widths = [24 if c.text_limit and c.text_limit > 40 else 12 for c in EXPORT_COLUMNS]
+    return spreadsheets.write_xlsx(spreadsheets.Sheet("权证清单", [c.header for c in EXPORT_COLUMNS], rows, widths))
 
 
 async def export_roll(project_id: int, fmt: str) -> bytes:
