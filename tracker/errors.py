@@ -44,6 +44,11 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class TooLarge(DomainError):
+    status_code = 413
+    title = "Content too large"
+
+
 class TooMany(DomainError):
     status_code = 429
     title = "Too many requests"

@@ -93,6 +93,13 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Roll imports are bounded in work, not only in upload size: rows (blank ones included), and for an
+    # XLSX (a zip) what it unpacks to, checked before openpyxl reads it.
+    import_max_rows: int = 200_000
+    import_max_uncompressed_bytes: int = 256 * 1024 * 1024
+    import_max_part_bytes: int = 64 * 1024 * 1024  # any part but a worksheet: openpyxl holds those whole
+    import_max_compression_ratio: int = 100
+    import_max_zip_entries: int = 1000
     default_locale: str = "zh_CN"
     time_zone: str = "Asia/Shanghai"  # times on pages are shown in it (stored in UTC)
     scheduler_enabled: bool = True
@@ -148,6 +155,11 @@ def get_settings() -> Settings:
         login_max_failures=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         login_window_seconds=int(os.environ.get("LOGIN_WINDOW_SECONDS", str(15 * 60))),
         max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        import_max_rows=int(os.environ.get("IMPORT_MAX_ROWS", "200000")),
+        import_max_uncompressed_bytes=int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(256 * 1024 * 1024))),
+        import_max_part_bytes=int(os.environ.get("IMPORT_MAX_PART_BYTES", str(64 * 1024 * 1024))),
+        import_max_compression_ratio=int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100")),
+        import_max_zip_entries=int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", "1000")),
         default_locale=os.environ.get("DEFAULT_LOCALE", "zh_CN"),
         time_zone=_time_zone(os.environ.get("TIME_ZONE", "Asia/Shanghai")),
         scheduler_enabled=_bool("SCHEDULER_ENABLED", True),

@@ -19,6 +19,7 @@ from tracker.register import rollio, services
 from tracker.register.controllers import Upload, uploaded_file
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind
 from tracker.register.schemas import FileEntryIn
+from tracker.settings import get_settings
 from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -200,7 +201,7 @@ class RegisterPages(Controller):
                 "project": await services.get_project(project_id),
                 "columns": rollio.COLUMNS,
                 "headers": {c.key: c.header for c in rollio.COLUMNS},
-                "max_rows": rollio.MAX_ROWS,
+                "max_rows": get_settings().import_max_rows,
                 "report": report,
                 "error": error,
                 "row_errors": row_errors[:SHOWN_ROW_ERRORS],

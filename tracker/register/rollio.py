@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,25 +21,24 @@ import openpyxl
 from piccolo.columns import Column as TableColumn
 from piccolo.table import Table
 
-from tracker import audit, spreadsheets
+from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.consultations.kinds import Status as ConsultationStatus
 from tracker.consultations.tables import Consultation
 from tracker.db import engine, transaction
-from tracker.errors import Conflict, Invalid, NotFound
+from tracker.errors import Conflict, Invalid, NotFound, TooLarge
 from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.services import lock_project, owner_key
 from tracker.register.tables import Building, Dwelling, Holding, Household, Project
+from tracker.settings import get_settings
+from tracker.spreadsheets import CSV_TYPE, XLSX_TYPE, write_csv, write_xlsx
+from tracker.spreadsheets import Sheet as ExportSheet
 
-MAX_ROWS = 200_000
+MAX_COLUMNS = 100  # read from a file; a roll has 15, and other columns (序号, 备注, …) are ignored anyway
 OWNER_ID_LENGTH = 64  # as HouseholdIn accepts it
 AREA_LIMIT = Decimal(100000)  # as the Area schema accepts it
 FLOOR_RANGE = (-10, 200)  # as DwellingIn accepts it
 CENT = Decimal("0.01")
-
-CSV_TYPE = spreadsheets.CSV_TYPE
-XLSX_TYPE = spreadsheets.XLSX_TYPE
-
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -234,33 +234,154 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _too_many_rows() -> Invalid:
+def _too_many_rows(limit: int) -> Invalid:
     return Invalid(
-        "The file has more than {limit} rows; split it into smaller files.",
+        "The file has more than {limit} rows (blank rows included); split it into smaller files.",
         field="file",
         rule="too_many_rows",
-        limit=f"{MAX_ROWS:,}",
+        limit=f"{limit:,}",
     )
 
 
 def _collect(rows: Iterable[Sequence[object]], fmt: str) -> Sheet:
+    max_rows = get_settings().import_max_rows
     header: list[str] | None = None
+    width = MAX_COLUMNS  # then the header's: a cell under no column name is never read
     kept: list[tuple[int, list[str]]] = []
     for number, cells in enumerate(rows, start=1):
+        # Blank rows count too: skipping them uncounted would let millions of them be read for nothing.
+        if number > max_rows + 1:
+            raise _too_many_rows(max_rows)
+        cells = cells[:width]
+        if header is not None and cells.count(None) + cells.count("") == len(cells):
+            continue  # blank, told cheaply: openpyxl hands over the rows of a gap as tuples of None
         texts = [_cell_text(c) for c in cells] if fmt == "xlsx" else [c.strip() for c in cells]
         if header is None:
-            header = texts
+            while texts and not texts[-1]:
+                texts.pop()  # openpyxl pads a row to the columns asked for
+            header, width = texts, len(texts)
             continue
         if not any(texts):
             continue  # blank lines, typically trailing ones in a spreadsheet
-        if len(kept) == MAX_ROWS:
-            raise _too_many_rows()
         kept.append((number, texts))
     if header is None or not any(header):
         raise Invalid("The file is empty.", field="file", rule="empty_file")
     if not kept:
         raise Invalid("The file has a header row but no data rows.", field="file", rule="empty_file")
     return Sheet(format=fmt, header=header, rows=kept)
+
+
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_RATIO_FLOOR = 1024 * 1024  # smaller parts cannot cost much whatever their ratio
+_CHUNK = 1024 * 1024
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """The entry count the zip's end record declares, read before zipfile parses the whole directory."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 12 > len(data):
+        return None
+    return int.from_bytes(data[end + 10 : end + 12], "little")
+
+
+def _streamed_parts(archive: zipfile.ZipFile, limit: int) -> set[str]:
+    """The worksheets, which openpyxl reads row by row; every other part (shared strings, styles, the
+    workbook, [Content_Types].xml itself) it holds in memory whole. Taken from the content types as
+    openpyxl takes them, and only under xl/worksheets/, so a relabelled part gains nothing."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()
+    if info.file_size > limit:
+        return set()  # refused below as a part too large
+    manifest = Manifest.from_tree(fromstring(archive.read(info)))
+    return {
+        o.PartName.lstrip("/")
+        for o in manifest.Override
+        if o.ContentType == _WORKSHEET_TYPE and o.PartName.startswith("/xl/worksheets/")
+    }
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse an XLSX that would make openpyxl do unbounded work, before openpyxl opens it.
+
+    The zip's directory is checked first: entry count, total unpacked size, each part's size (a part
+    openpyxl holds whole, such as sharedStrings.xml, has a lower limit than a worksheet) and the
+    compression ratio. The sizes there are only claims, so every part is then inflated in chunks and
+    counted against the same limits; zipfile stops at the claimed size and a longer stream fails its
+    CRC, so no more is ever inflated than was checked. Limits come from the settings (IMPORT_MAX_*).
+    """
+    settings = get_settings()
+    declared = _declared_entries(data)
+    if declared is not None and declared > settings.import_max_zip_entries:
+        raise _zip_entries(declared, settings.import_max_zip_entries)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > settings.import_max_zip_entries:
+                raise _zip_entries(len(members), settings.import_max_zip_entries)
+            streamed = _streamed_parts(archive, settings.import_max_part_bytes)
+            total = 0
+            for member in members:
+                total += member.file_size
+                _check_part(member, member.file_size, total, member.filename in streamed)
+            total = 0
+            for member in members:
+                inflated = 0
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        inflated += len(chunk)
+                        total += len(chunk)
+                        _check_part(member, inflated, total, member.filename in streamed)
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, SyntaxError, NotImplementedError,
+            RuntimeError, EOFError, TypeError):
+        # A damaged zip, a CRC that does not match, an encrypted or unsupported part, a broken manifest.
+        raise _unreadable_workbook() from None
+
+
+def _check_part(member: zipfile.ZipInfo, size: int, total: int, streamed: bool) -> None:
+    settings = get_settings()
+    if total > settings.import_max_uncompressed_bytes:
+        raise TooLarge(
+            "The workbook unpacks to more than {limit} MB (rule uncompressed_size); nothing was imported.",
+            field="file",
+            rule="uncompressed_size",
+            limit=settings.import_max_uncompressed_bytes // (1024 * 1024),
+        )
+    if not streamed and size > settings.import_max_part_bytes:
+        raise TooLarge(
+            "Part {part} of the workbook unpacks to more than {limit} MB (rule part_size); nothing was imported.",
+            field="file",
+            rule="part_size",
+            part=member.filename,
+            limit=settings.import_max_part_bytes // (1024 * 1024),
+        )
+    if size > _RATIO_FLOOR and size > settings.import_max_compression_ratio * max(member.compress_size, 1):
+        raise TooLarge(
+            "Part {part} of the workbook is compressed more than {limit} times (rule compression_ratio), as in a "
+            "zip bomb; nothing was imported.",
+            field="file",
+            rule="compression_ratio",
+            part=member.filename,
+            limit=settings.import_max_compression_ratio,
+        )
+
+
+def _zip_entries(count: int, limit: int) -> TooLarge:
+    return TooLarge(
+        "The workbook holds {count} files, more than {limit} (rule zip_entries); nothing was imported.",
+        field="file",
+        rule="zip_entries",
+        count=count,
+        limit=limit,
+    )
+
+
+def _unreadable_workbook() -> Invalid:
+    return Invalid("The file is named .xlsx but cannot be read as an Excel workbook.", field="file", rule="file_type")
 
 
 def read_sheet(data: bytes, filename: str) -> Sheet:
@@ -277,20 +398,20 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
                 rule="file_type",
                 line=reader.line_num,
             ) from None
+    check_workbook(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
             # Some programs write a wrong used range; without it openpyxl reads every row there is.
             sheet.reset_dimensions()
-            return _collect(sheet.iter_rows(values_only=True), fmt)
+            # Columns capped: a cell far right (XFD1) would otherwise widen every row to 16,384 cells.
+            return _collect(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), fmt)
         finally:
             workbook.close()
     except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, SyntaxError):
         # Not a workbook inside (another zip, a damaged file); SyntaxError covers broken XML.
-        raise Invalid(
-            "The file is named .xlsx but cannot be read as an Excel workbook.", field="file", rule="file_type"
-        ) from None
+        raise _unreadable_workbook() from None
 
 
 # ---------------------------------------------------------------- checking rows
@@ -773,12 +894,12 @@ async def _export_rows(project_id: int) -> list[list[object]]:
 
 
 def _write_csv(rows: list[list[object]]) -> bytes:
-    return spreadsheets.write_csv([c.header for c in EXPORT_COLUMNS], rows)
+    return write_csv([c.header for c in EXPORT_COLUMNS], rows)
 
 
 def _write_xlsx(rows: list[list[object]]) -> bytes:
     widths = [24 if c.text_limit and c.text_limit > 40 else 12 for c in EXPORT_COLUMNS]
-    return spreadsheets.write_xlsx(spreadsheets.Sheet("权证清单", [c.header for c in EXPORT_COLUMNS], rows, widths))
+    return write_xlsx(ExportSheet("权证清单", [c.header for c in EXPORT_COLUMNS], rows, widths))
 
 
 async def export_roll(project_id: int, fmt: str) -> bytes:

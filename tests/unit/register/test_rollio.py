@@ -10,6 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from tests.zipbombs import import_limits  # noqa: F401  (a fixture)
 from tracker.accounts.actor import SYSTEM
 from tracker.audit.tables import AuditRecord
 from tracker.errors import Invalid, NotFound
@@ -132,8 +133,8 @@ def test_refuses_files_that_are_not_a_roll(data, filename, rule):
     assert caught.value.rule == rule and caught.value.field == "file"
 
 
-def test_refuses_more_rows_than_the_limit(monkeypatch):
-    monkeypatch.setattr(rollio, "MAX_ROWS", 2)
+def test_refuses_more_rows_than_the_limit(import_limits):
+    import_limits(IMPORT_MAX_ROWS=2)
     with pytest.raises(Invalid) as caught:
         rollio.parse_roll(csv_bytes(*GOOD), "roll.csv")
     assert caught.value.rule == "too_many_rows"
