@@ -43,6 +43,17 @@ def workbook(rows: list[list[object]] | None = None) -> bytes:
     return out.getvalue()
 
 
+def far_row(row: int = 1_048_576) -> bytes:
+    """A roll workbook with one more cell in the sheet's last row: openpyxl yields every row between."""
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(["B-1", "张三", "310104196001010011", "5号楼", "101", 80.5])
+    book.active.cell(row=row, column=1, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def repeated(pattern: bytes, size: int, head: bytes = b"", tail: bytes = b"") -> Iterator[bytes]:
     """`head`, then `pattern` repeated to about `size` bytes, then `tail`, in chunks of about 1 MB."""
     yield head

@@ -344,13 +344,6 @@ def check_workbook(data: bytes) -> None:
 
 def _check_part(member: zipfile.ZipInfo, size: int, total: int, streamed: bool) -> None:
     settings = get_settings()
-    if total > settings.import_max_uncompressed_bytes:
-        raise TooLarge(
-            "The workbook unpacks to more than {limit} MB (rule uncompressed_size); nothing was imported.",
-            field="file",
-            rule="uncompressed_size",
-            limit=settings.import_max_uncompressed_bytes // (1024 * 1024),
-        )
     if not streamed and size > settings.import_max_part_bytes:
         raise TooLarge(
             "Part {part} of the workbook unpacks to more than {limit} MB (rule part_size); nothing was imported.",
@@ -367,6 +360,13 @@ def _check_part(member: zipfile.ZipInfo, size: int, total: int, streamed: bool) 
             rule="compression_ratio",
             part=member.filename,
             limit=settings.import_max_compression_ratio,
+        )
+    if total > settings.import_max_uncompressed_bytes:
+        raise TooLarge(
+            "The workbook unpacks to more than {limit} MB (rule uncompressed_size); nothing was imported.",
+            field="file",
+            rule="uncompressed_size",
+            limit=settings.import_max_uncompressed_bytes // (1024 * 1024),
         )
 
 
