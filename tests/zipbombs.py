@@ -19,15 +19,17 @@ CHUNK = 1024 * 1024
 
 
 @pytest.fixture
-def import_limits(monkeypatch):
-    """Set IMPORT_MAX_* limits for one test (import it into a test module to use it)."""
+def import_limits():
+    """Set IMPORT_MAX_* limits for one test (import it into a test module to use it); the environment
+    is restored and the settings cache emptied before any other fixture is torn down."""
+    with pytest.MonkeyPatch.context() as patch:
 
-    def apply(**values: int) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(name, str(value))
-        get_settings.cache_clear()
+        def apply(**values: int) -> None:
+            for name, value in values.items():
+                patch.setenv(name, str(value))
+            get_settings.cache_clear()
 
-    yield apply
+        yield apply
     get_settings.cache_clear()
 
 
