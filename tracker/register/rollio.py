@@ -18,6 +18,8 @@ from pathlib import PurePath
 import anyio.to_thread
 import msgspec
 import openpyxl
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.xml.functions import fromstring
 from piccolo.columns import Column as TableColumn
 from piccolo.table import Table
 
@@ -288,9 +290,6 @@ def _streamed_parts(archive: zipfile.ZipFile, limit: int) -> set[str]:
     """The worksheets, which openpyxl reads row by row; every other part (shared strings, styles, the
     workbook, [Content_Types].xml itself) it holds in memory whole. Taken from the content types as
     openpyxl takes them, and only under xl/worksheets/, so a relabelled part gains nothing."""
-    from openpyxl.packaging.manifest import Manifest
-    from openpyxl.xml.functions import fromstring
-
     try:
         info = archive.getinfo("[Content_Types].xml")
     except KeyError:
