@@ -9,15 +9,12 @@ again) and one at the end; what the warm-up loaded is frozen out of the collecto
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import gc
 import logging
 import multiprocessing
-import os
-import signal
 import threading
-import time
 from collections.abc import Callable
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -25,6 +22,7 @@ import segno
 from markupsafe import Markup
 
 from tracker.documents.fonts import font_face_css
+from tracker.documents.lifeline import die_with_parent
 from tracker.settings import ROOT
 from tracker.web.templating import document_environment
 
@@ -34,7 +32,6 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _pool: _Pool | None = None
 WORKERS = 2
 STOP_SECONDS = 2  # a worker asked to stop (SIGTERM) is killed if still there after this
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _font_config = None
 # The first template rendered by a fresh worker, with text in the documents' CJK face.
 _WARM_UP = ("documents/base.html", {"title": "预热", "number": "预热-0", "project_name": "预热",
@@ -80,33 +77,12 @@ def _warm_worker() -> None:
     gc.freeze()
 
 
-def _die_with_parent() -> None:
-    """End this worker when its parent ends, even by kill -9.
-
-    A worker's parent is the forkserver, which exits when the server's end of its "alive" pipe
-    closes, i.e. when the server exits or dies. On Linux the kernel then sends SIGTERM
-    (PR_SET_PDEATHSIG), even in the middle of a layout; elsewhere a thread watches the parent id.
-    """
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux
-        armed = False
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(0)
-    if not armed:
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1)
-            os._exit(0)
-
-        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def _serve(conn: Connection) -> None:
-    """A worker's life: warm up, then one job at a time from the pipe until it closes."""
-    _die_with_parent()
+    """A worker's life: warm up, then one job at a time from the pipe until it closes.
+
+    Its parent is the forkserver, which ends with the server, so a worker busy with a layout gets
+    SIGTERM then; an idle one sees the server's end of its pipe close."""
+    die_with_parent()
     _warm_worker()
     while True:
         try:
@@ -264,6 +240,10 @@ class _Pool:
 def pool() -> _Pool:
     global _pool
     if _pool is None:
+        # The forkserver ties itself to the thread that starts it: this one, the event loop's, which
+        # lives as long as the server, rather than a worker thread of the loop's executor.
+        _CONTEXT.set_forkserver_preload(["tracker.documents.forkserver_preload"])
+        forkserver.ensure_running()
         _pool = _Pool(WORKERS)
     return _pool
 

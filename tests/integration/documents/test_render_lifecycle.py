@@ -20,7 +20,7 @@ from tests.integration.inspections.helpers import API, file_issue
 from tests.support import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
-LONG_LEDGER_ISSUES = 2048  # about 150 pages: several seconds of layout
+LONG_LEDGER_ISSUES = 1024  # about 75 pages: seconds of layout
 
 
 def _stat(pid: int) -> tuple[str, int] | None:
@@ -133,8 +133,33 @@ async def test_workers_and_forkserver_end_with_the_server(world, client_for, ser
 
     os.kill(server.process.pid, how)
     server.process.wait(timeout=20)
-    assert wait_until(lambda: not any(alive(p) for p in {forkserver, *workers}), 5), [
+    assert await asyncio.to_thread(wait_until, lambda: not any(alive(p) for p in {forkserver, *workers}), 5), [
         (p, _stat(p), cmdline(p)[:80]) for p in {forkserver, *workers} if alive(p)]
+
+
+async def test_a_worker_busy_with_a_long_document_ends_with_a_killed_server(world, client_for, server):
+    await _many_issues(world, client_for)
+    client = await server.login("inspector")
+    await small_pdf(client, world.project)
+    await client.aclose()
+    forkserver, [worker] = pdf_processes(server.process.pid)
+    connection = await long_ledger(server, world.project)
+    assert await asyncio.to_thread(wait_until, lambda: _busy(worker), 30)
+
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=20)
+    assert await asyncio.to_thread(wait_until, lambda: not alive(worker) and not alive(forkserver), 5)
+    connection.close()
+
+
+async def long_ledger(server: Server, project: int) -> asyncio.StreamWriter:
+    """Ask for the long ledger on a raw connection, which the caller may close at any moment."""
+    _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    cookie = "; ".join(f"{k}={v}" for k, v in server.cookies.items())
+    writer.write(f"GET {API}/projects/{project}/ledger.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 f"Cookie: {cookie}\r\n\r\n".encode())
+    await writer.drain()
+    return writer
 
 
 async def _many_issues(world, client_for) -> None:
@@ -158,13 +183,9 @@ async def test_a_pdf_request_whose_client_leaves_frees_its_worker(world, client_
     await small_pdf(client, world.project)
     _, [first] = pdf_processes(server.process.pid)
 
-    # A long ledger, asked for on a raw connection that is closed while the worker lays it out.
-    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-    cookie = "; ".join(f"{k}={v}" for k, v in server.cookies.items())
-    writer.write(f"GET {API}/projects/{world.project}/ledger.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                 f"Cookie: {cookie}\r\n\r\n".encode())
-    await writer.drain()
-    assert await asyncio.to_thread(wait_until, lambda: cpu_ticks(first) > 0 and _busy(first), 30)
+    # A long ledger, whose connection is closed while the worker lays it out.
+    writer = await long_ledger(server, world.project)
+    assert await asyncio.to_thread(wait_until, lambda: _busy(first), 30)
     writer.close()
     await writer.wait_closed()
 
