@@ -26,7 +26,13 @@ def cancel_on_disconnect(app: ASGIApp) -> ASGIApp:
                 started = True
             await send(message)
 
-        handler = asyncio.ensure_future(app(scope, inbox.get, tracked_send))
+        async def app_receive() -> Message:
+            message = await inbox.get()
+            if message["type"] == "http.disconnect":
+                inbox.put_nowait(message)  # as from the server: every later call answers it again
+            return message
+
+        handler = asyncio.ensure_future(app(scope, app_receive, tracked_send))
 
         async def watch() -> None:
             nonlocal gone
