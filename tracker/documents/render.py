@@ -4,6 +4,9 @@ Each worker keeps one FontConfiguration and is warmed up at start (WeasyPrint im
 face loaded by Pango), so a request pays for its own layout only. The cyclic garbage collector runs
 no full collection while a document is laid out (it would re-scan the growing box tree again and
 again) and one at the end; what the warm-up loaded is frozen out of the collector's sight.
+
+Workers end with the server (its lifespan, or the parent-death signal after a crash) and with the
+request they work for: a cancelled render kills its worker, and a fresh one takes its place.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ def _serve(conn: Connection) -> None:
             reply = (False, exc)
         try:
             conn.send(reply)
+        except OSError:  # the server is gone, or gave up on this job
+            return
         except Exception as exc:  # an exception that does not pickle
             conn.send((False, RuntimeError(f"PDF rendering failed: {reply[1]!r} ({exc!r})")))
 
