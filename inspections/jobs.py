@@ -18,8 +18,9 @@ from collections import defaultdict
 from inspections import workflow
 from inspections.kinds import Ball, InboxKind, StopStatus
 from inspections.schemas import InboxOut
-from inspections.services import LOCAL_TZ, RESOLVED
+from inspections.services import RESOLVED
 from inspections.tables import InboxMail, InboxMessage, Issue, MailStatus, StopWorkOrder
+from tracker import clock
 from tracker import mail
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
@@ -72,13 +73,13 @@ async def _deliver(user_id: int, day: dt.date, kind: InboxKind, subject: str, li
         "INSERT INTO inbox_message (\"user\", day, kind, subject, body, issue_ids, created_at, emailed) "
         "VALUES ({}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT DO NOTHING RETURNING id",
         user_id, day, kind.value, subject, "\n".join(lines), ",".join(str(i) for i in sorted(issue_ids)),
-        dt.datetime.now(dt.timezone.utc), False,
+        clock.now(), False,
     )
     return bool(inserted)
 
 
 async def run_escalation(now: dt.datetime) -> dict:
-    today = now.astimezone(LOCAL_TZ).date()
+    today = clock.day_of(now)
     async with transaction():
         marked = await Issue.update({Issue.overdue: True}).where(
             Issue.status.not_in(list(RESOLVED)), Issue.deadline < today, Issue.overdue.eq(False)
@@ -136,7 +137,7 @@ async def run_escalation(now: dt.datetime) -> dict:
         StopWorkOrder.number_text, StopWorkOrder.issued_by, StopWorkOrder.report_due_at
     ).where(StopWorkOrder.emergency.eq(True), StopWorkOrder.report_submitted_at.is_null(),
             StopWorkOrder.report_due_at < now, StopWorkOrder.status == StopStatus.in_force.value):
-        due = order["report_due_at"].astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        due = clock.local(order["report_due_at"]).strftime("%Y-%m-%d %H:%M")
         late_reports[order["issued_by"]].append(
             f"工程暂停令 {order['number_text']} 的书面报告应于 {due} 前报送建设单位，尚未登记。")
     escalated = 0
@@ -185,7 +186,7 @@ def _inbox_mail_text(messages: list[dict], day: dt.date, settings: Settings) -> 
 
 async def _claim_mail(user: int, day: dt.date, recipient: str) -> bool:
     """Take the (user, day) mail for this run: a new row, or a failed one tried again; never a sent one."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     async with transaction():
         inserted = await InboxMail.raw(
             "INSERT INTO inbox_mail (\"user\", day, recipient, status, attempts, last_attempt_at, error, message_id) "
@@ -258,7 +259,7 @@ async def mail_inboxes(today: dt.date) -> dict[str, int]:
             continue
         async with transaction():
             await InboxMail.update({
-                InboxMail.status: MailStatus.sent.value, InboxMail.sent_at: dt.datetime.now(dt.timezone.utc),
+                InboxMail.status: MailStatus.sent.value, InboxMail.sent_at: clock.now(),
                 InboxMail.error: "", InboxMail.message_id: message["Message-ID"],
             }).where(InboxMail.user == user, InboxMail.day == day)
             await InboxMessage.update({InboxMessage.emailed: True}).where(
@@ -268,6 +269,7 @@ async def mail_inboxes(today: dt.date) -> dict[str, int]:
 
 
 def jobs() -> list[Job]:
+    # 07:00 in TIME_ZONE: the day's reminders are there when the site's working day starts.
     return [Job(name="inspections.escalation", func=run_escalation, cron={"hour": 7, "minute": 0})]
 
 
@@ -290,6 +292,6 @@ async def mark_read(actor: Actor, message_id: int) -> InboxOut:
     rows = await InboxMessage.select().where(InboxMessage.id == message_id, InboxMessage.user == actor.id)
     if not rows:
         raise NotFound("No message {id}.", field="message_id", id=message_id)
-    await InboxMessage.update({InboxMessage.read_at: dt.datetime.now(dt.timezone.utc)}).where(
+    await InboxMessage.update({InboxMessage.read_at: clock.now()}).where(
         InboxMessage.id == message_id, InboxMessage.read_at.is_null())
     return _inbox_out((await InboxMessage.select().where(InboxMessage.id == message_id))[0])

@@ -32,6 +32,7 @@ from inspections.schemas import (
     StopWorkIn,
 )
 from inspections.tables import ResumptionApplication
+from tracker import clock
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Organisation
 from tracker.errors import DomainError, Invalid, NotFound
@@ -72,16 +73,16 @@ def _ids(form: dict[str, Any], name: str) -> list[int]:
 
 
 def _moment(form: dict[str, Any], name: str) -> dt.datetime | None:
-    """A `datetime-local` field: the site's wall-clock time (China), without a zone of its own."""
+    """A `datetime-local` field: the site's wall-clock time (TIME_ZONE), without a zone of its own."""
     value = _text(form, name)
     if not value:
         return None
     moment = dt.datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=services.LOCAL_TZ)
+    return clock.from_local(moment)
 
 
 def _local_input(moment: dt.datetime) -> str:
-    return moment.astimezone(services.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+    return clock.local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 async def _page_context(project_id: int) -> dict:

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -69,6 +68,7 @@ from inspections.tables import (
     StopWorkOrder,
 )
 from tracker import audit
+from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.tables import Organisation
@@ -79,21 +79,13 @@ from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tracker.register.tables import Building, Dwelling, Project
 
 CATALOGUE_FILE = Path(__file__).parent / "catalogue.json"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 RESOLVED = (IssueStatus.verified.value, IssueStatus.void.value)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def today() -> dt.date:
-    """Deadlines are site dates, in China's time zone."""
-    return dt.datetime.now(LOCAL_TZ).date()
+now = clock.now
+today = clock.today  # deadlines are site dates: the date in TIME_ZONE
 
 
 def _local(at: dt.datetime | None) -> str:
-    return at.astimezone(LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M") if at else ""
+    return clock.local(at).strftime("%Y年%m月%d日 %H:%M") if at else ""
 
 
 def _cn_date(day: dt.date | None) -> str:
@@ -350,10 +342,10 @@ def _issue_conditions(actor: Actor, project_id: int, f: IssueFilter) -> list:
         states = [s.value for s, b in workflow.BALL.items() if b.value == f.ball]
         conditions.append(Issue.status.is_in(states or ["-"]))
     if f.created_from:
-        conditions.append(Issue.created_at >= dt.datetime.combine(f.created_from, dt.time(), LOCAL_TZ))
+        conditions.append(Issue.created_at >= clock.day_start(f.created_from))
     if f.created_to:
         conditions.append(
-            Issue.created_at < dt.datetime.combine(f.created_to + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
+            Issue.created_at < clock.day_start(f.created_to + dt.timedelta(days=1))
         )
     if f.deadline_to:
         conditions.append(Issue.deadline <= f.deadline_to)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import msgspec
 
+from tracker import clock
 from tracker.accounts.actor import SYSTEM
 from tracker.accounts.passwords import hash_password
 from tracker.accounts.roles import OrganisationKind, Role
@@ -311,7 +312,7 @@ async def _file_and_strategies(rng: random.Random, staff_id: int, project_id: in
     lost = [h for h in households if h["contact_status"] == ContactStatus.lost.value]
     chosen = rng.sample([h for h in households if h not in lost], 12) + lost[:4]
     # Dated back from today, so the files look recent whenever the demo is loaded.
-    today = dt.date.today()
+    today = clock.today()
     entries = 0
     for h in chosen:
         details = await register.get_household(h["id"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 import smtplib
@@ -12,6 +11,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 import anyio.to_thread
 
+from tracker import clock
 from tracker.settings import Smtp, get_settings
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -41,7 +41,7 @@ def build_message(*, to: str, subject: str, text: str, sender: str | None = None
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain=domain)  # given a domain, so no slow FQDN lookup
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
     # base64 keeps the Chinese text 7-bit clean for servers without 8BITMIME.

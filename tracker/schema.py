@@ -7,7 +7,6 @@ frozen SQL per engine, generated once from the table classes by `tracker db new-
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import pprint
 from collections.abc import Iterable, Sequence
@@ -18,6 +17,8 @@ from piccolo.constraints import Check, Unique
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
+
+from tracker import clock
 
 ENGINES = ("sqlite", "postgres")
 
@@ -108,7 +109,7 @@ def write_migration(app_name: str, description: str, table_paths: Sequence[str],
             tables.append(getattr(importlib.import_module(module), name))
         statements = tables_ddl(tables)
     app = importlib.import_module(f"{app_name}.piccolo_app").APP_CONFIG
-    now = dt.datetime.now()
+    now = clock.now()
     migration_id = now.strftime("%Y-%m-%dT%H:%M:%S:%f")
     folder = Path(app.migrations_folder_path)
     path = folder / f"{app_name}_{now.strftime('%Y_%m_%dt%H_%M_%S_%f')}.py"

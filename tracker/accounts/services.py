@@ -8,6 +8,7 @@ import re
 from piccolo.query.functions.aggregate import Count
 
 from tracker import audit
+from tracker import clock
 from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts.passwords import hash_password, verify_password
 from tracker.accounts.roles import OrganisationKind, Role
@@ -53,7 +54,7 @@ async def load_actor(user_id: int) -> Actor | None:
 async def _recent_failures(keys: list[str]) -> int:
     """The most recent failures recorded against any one of the keys (user name, client address)."""
     window = dt.timedelta(seconds=get_settings().login_window_seconds)
-    since = dt.datetime.now(dt.timezone.utc) - window
+    since = clock.now() - window
     rows = await (
         LoginAttempt.select(LoginAttempt.key, Count(alias="failures"))
         .where(LoginAttempt.key.is_in(keys), LoginAttempt.at > since)

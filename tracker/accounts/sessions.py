@@ -12,6 +12,7 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.stores.base import Store
 from litestar.types import Empty, EmptyType, Message, ScopeSession
 
+from tracker import clock
 from tracker.accounts.tables import WebSession
 
 
@@ -19,7 +20,7 @@ def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, dt.timedelta) else expires_in
-    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+    return clock.now() + dt.timedelta(seconds=seconds)
 
 
 class DatabaseSessionStore(Store):
@@ -37,7 +38,7 @@ class DatabaseSessionStore(Store):
         if not rows:
             return None
         row = rows[0]
-        if row["expires_at"] is not None and row["expires_at"] <= dt.datetime.now(dt.timezone.utc):
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for is not None:
@@ -58,10 +59,10 @@ class DatabaseSessionStore(Store):
         rows = await WebSession.select(WebSession.expires_at).where(WebSession.key == key)
         if not rows or rows[0]["expires_at"] is None:
             return None
-        return int((rows[0]["expires_at"] - dt.datetime.now(dt.timezone.utc)).total_seconds())
+        return int((rows[0]["expires_at"] - clock.now()).total_seconds())
 
     async def delete_expired(self) -> int:
-        gone = await WebSession.delete().where(WebSession.expires_at < dt.datetime.now(dt.timezone.utc)).returning(
+        gone = await WebSession.delete().where(WebSession.expires_at < clock.now()).returning(
             WebSession.id
         )
         return len(gone)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.audit.tables import AuditHead, AuditRecord
 from tracker.db import engine, is_postgres
@@ -68,7 +69,7 @@ async def record(actor: Actor, action: str, entity: str, entity_id: object, payl
         query = query.lock_rows("UPDATE")
     head = (await query)[0]
     seq = int(head["seq"]) + 1
-    at = dt.datetime.now(dt.timezone.utc)
+    at = clock.now()
     text = canonical_json(payload)
     fields = dict(
         seq=seq,
@@ -106,7 +107,7 @@ def pg_append_sql(actor: Actor, action: str, entity: str, entity_id: object, pay
     `verify` checks every record whichever way it was written, and the tests do that for this path.
     Literals are inlined so the caller may send the statement and COMMIT in one simple query.
     """
-    at = dt.datetime.now(dt.timezone.utc)
+    at = clock.now()
     text = canonical_json(payload)
     # canonical_json([seq, *middle, prev_hash]) == "[" + seq + "," + middle + ',"' + prev_hash + '"]'
     middle = canonical_json([_utc_text(at), actor.id, actor.username, action, entity, str(entity_id), text])[1:-1]

@@ -73,8 +73,7 @@ RULE_TEXT = {
 
 async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     """The publicity sheet (公示) with the audit-chain head hash at printing."""
-    import datetime as dt
-
+    from tracker import clock
     from tracker.audit.services import head_hash
     from tracker.documents.render import render_pdf
     from tracker.register.tables import Project
@@ -87,7 +86,7 @@ async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
         "title": consultation.title, "dim_names": DIMENSION_NAMES, "kind_names": KIND_NAMES,
         "rule_text": RULE_TEXT[consultation.rule_key].format(**consultation.rule_params),
         "head_hash": await head_hash(),
-        "printed_at": dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"),
+        "printed_at": clock.local(clock.now()).strftime("%Y-%m-%d %H:%M"),
     })
 
 

@@ -7,15 +7,9 @@ import datetime as dt
 from tracker.consultations import services
 from tracker.jobs import Job
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
-
 
 def minute_key(now: dt.datetime) -> str:
     return now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M")
-
-
-def china_day_key(now: dt.datetime) -> str:
-    return now.astimezone(CHINA).date().isoformat()
 
 
 def jobs() -> list[Job]:
@@ -23,7 +17,6 @@ def jobs() -> list[Job]:
         # Every minute: a consultation closes within a minute of its closing time. Closing is a status
         # transition, so a second runner or a rerun changes nothing.
         Job(name="consultations.close_due", func=services.close_due, cron={"minute": "*"}, run_key=minute_key),
-        # Late evening China time, so the day's snapshot holds the day's ballots.
-        Job(name="consultations.daily_snapshot", func=services.snapshot_open, cron={"hour": 15, "minute": 55},
-            run_key=china_day_key),
+        # Late evening in TIME_ZONE, so the day's snapshot holds the day's ballots; keyed by that date.
+        Job(name="consultations.daily_snapshot", func=services.snapshot_open, cron={"hour": 23, "minute": 55}),
     ]

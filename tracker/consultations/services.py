@@ -23,6 +23,7 @@ import asyncpg
 import msgspec
 
 from tracker import audit
+from tracker import clock
 from tracker.audit.services import canonical_json
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
@@ -80,8 +81,7 @@ SUPERVISORS = frozenset({Role.admin, Role.project_manager})
 VOTER = Actor(id=None, username="voter", name="voter", role=Role.resident)
 
 
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+now_utc = clock.now
 
 
 # ---------------------------------------------------------------- reading
@@ -1131,7 +1131,7 @@ async def record_signing(actor: Actor, consultation_id: int, entry_id: int, data
             await SigningProgress.insert(SigningProgress(consultation=consultation_id, roll_entry=entry_id, **merged))
         counts = False
         if data.signed_on is not None and current["signed_on"] is None:
-            deadline = row["closes_at"].astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+            deadline = clock.day_of(row["closes_at"])
             if row["status"] == Status.open.value and merged["signed_on"] <= deadline:
                 items = await _items(consultation_id)
                 locked = await _lock_entry(entry_id)
@@ -1329,7 +1329,7 @@ async def snapshot_open(now: dt.datetime) -> dict:
     """Take today's snapshot of every open consultation (once a day each)."""
     from tracker.accounts.actor import SYSTEM
 
-    day = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    day = clock.day_of(now)
     taken = []
     for row in await Consultation.select(Consultation.id).where(Consultation.status == Status.open.value):
         if await take_snapshot(SYSTEM, row["id"], day):

@@ -4,6 +4,9 @@ Each worker keeps one FontConfiguration and is warmed up at start (WeasyPrint im
 face loaded by Pango), so a request pays for its own layout only. The cyclic garbage collector runs
 no full collection while a document is laid out (it would re-scan the growing box tree again and
 again) and one at the end; what the warm-up loaded is frozen out of the collector's sight.
+
+Workers end with the server (its lifespan, or the parent-death signal after a crash) and with the
+request they work for: a cancelled render kills its worker, and a fresh one takes its place.
 """
 
 from __future__ import annotations
@@ -12,20 +15,26 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from collections.abc import Callable
+from multiprocessing import forkserver
+from multiprocessing.connection import Connection
 from typing import Any
 
 import segno
 from markupsafe import Markup
 
 from tracker.documents.fonts import font_face_css
+from tracker.documents.lifeline import die_with_parent
 from tracker.settings import ROOT
 from tracker.web.templating import document_environment
 
 log = logging.getLogger(__name__)
 
-_pool: ProcessPoolExecutor | None = None
+_CONTEXT = multiprocessing.get_context("forkserver")
+_pool: _Pool | None = None
 WORKERS = 2
+STOP_SECONDS = 2  # a worker asked to stop (SIGTERM) is killed if still there after this
 _font_config = None
 # The first template rendered by a fresh worker, with text in the documents' CJK face.
 _WARM_UP = ("documents/base.html", {"title": "预热", "number": "预热-0", "project_name": "预热",
@@ -62,7 +71,7 @@ def _template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 
 def _warm_worker() -> None:
-    """Pool initializer: pay for imports, fonts and the first layout before any request does."""
+    """Pay for imports, fonts and the first layout before any request does."""
     try:
         _template_to_pdf(*_WARM_UP)
     except Exception:  # the worker still serves; a real document would then report the error
@@ -71,20 +80,195 @@ def _warm_worker() -> None:
     gc.freeze()
 
 
-def pool() -> ProcessPoolExecutor:
+def _serve(conn: Connection) -> None:
+    """A worker's life: warm up, then one job at a time from the pipe until it closes.
+
+    Its parent is the forkserver, which ends with the server, so a worker busy with a layout gets
+    SIGTERM then; an idle one sees the server's end of its pipe close."""
+    die_with_parent()
+    _warm_worker()
+    while True:
+        try:
+            func, args = conn.recv()
+        except EOFError:  # the server closed its end or died
+            return
+        try:
+            reply = (True, func(*args))
+        except Exception as exc:
+            reply = (False, exc)
+        try:
+            conn.send(reply)
+        except OSError:  # the server is gone, or gave up on this job
+            return
+        except Exception as exc:  # an exception that does not pickle
+            conn.send((False, RuntimeError(f"PDF rendering failed: {reply[1]!r} ({exc!r})")))
+
+
+class _Worker:
+    """One warm worker process and the server's end of its pipe."""
+
+    def __init__(self) -> None:
+        ours, theirs = _CONTEXT.Pipe()
+        # forkserver: workers start from a clean process, not a copy of one holding DB connections.
+        self.process = _CONTEXT.Process(target=_serve, args=(theirs,), name="tracker-pdf", daemon=True)
+        self.process.start()
+        theirs.close()
+        self.conn = ours
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join(STOP_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class WorkerLost(RuntimeError):
+    """The worker ended before answering: killed because its job was abandoned, or crashed."""
+
+
+class _Job:
+    def __init__(self, func: Callable[..., bytes], args: tuple) -> None:
+        self.func, self.args = func, args
+        self.worker: _Worker | None = None
+        self.abandoned = False
+
+
+class _Pool:
+    """At most `size` warm workers, each doing one job at a time.
+
+    Unlike a ProcessPoolExecutor, the pool knows which worker runs which job, so a job whose request
+    went away is stopped by killing that one worker (a fresh one takes its place and warms up) while
+    the other jobs go on; an executor's running job cannot be cancelled, and killing one of its
+    workers breaks the whole pool. Jobs are handed over and awaited from threads, so a large context
+    never blocks the event loop while it goes down the pipe.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Condition()
+        self.idle: list[_Worker] = []
+        self.workers: set[_Worker] = set()
+        self.starting = 0
+        self.closed = False
+
+    def _take(self) -> _Worker:
+        with self.lock:
+            while True:
+                if self.closed:
+                    raise WorkerLost("the PDF workers are shut down")
+                if self.idle:
+                    return self.idle.pop()
+                if len(self.workers) + self.starting < self.size:
+                    self.starting += 1
+                    break
+                self.lock.wait()
+        try:
+            worker = _Worker()
+        finally:
+            with self.lock:
+                self.starting -= 1
+                self.lock.notify()
+        with self.lock:
+            self.workers.add(worker)
+        return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self.lock:
+            if not self.closed:
+                self.idle.append(worker)
+                self.lock.notify()
+                return
+        worker.stop()
+
+    def _drop(self, worker: _Worker) -> None:
+        """Stop a worker that is gone or must go, and start its replacement now, so that it warms up
+        before the next request rather than on its time."""
+        worker.stop()
+        with self.lock:
+            self.workers.discard(worker)
+            if self.closed:
+                return
+            self.starting += 1
+        try:
+            fresh = _Worker()
+        except Exception:  # the next request tries again
+            log.exception("could not start a PDF worker")
+            return
+        finally:
+            with self.lock:
+                self.starting -= 1
+                self.lock.notify()
+        with self.lock:
+            self.workers.add(fresh)
+        self._give_back(fresh)
+
+    def run(self, job: _Job) -> bytes:
+        """Blocking (in a thread): the job's result from a worker."""
+        worker = self._take()
+        with self.lock:
+            if job.abandoned:
+                self.idle.append(worker)
+                self.lock.notify()
+                raise WorkerLost("the job was abandoned before it started")
+            job.worker = worker
+        try:
+            worker.conn.send((job.func, job.args))
+            ok, value = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._drop(worker)
+            raise WorkerLost("the PDF worker ended before answering") from exc
+        self._give_back(worker)
+        if not ok:
+            raise value
+        return value
+
+    def abandon(self, job: _Job) -> None:
+        """The awaiting request went away: free the worker running the job, if it started."""
+        with self.lock:
+            job.abandoned = True
+            worker = job.worker
+        if worker is not None:
+            worker.process.kill()  # its thread sees the pipe close and puts a fresh worker in its place
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            workers = list(self.workers)
+            self.idle.clear()
+            self.lock.notify_all()
+        for worker in workers:
+            worker.stop()
+
+
+def pool() -> _Pool:
     global _pool
     if _pool is None:
-        # forkserver: workers start from a clean process, not a copy of one holding DB connections.
-        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("forkserver"),
-                                    initializer=_warm_worker)
+        # The forkserver ties itself to the thread that starts it: this one, the event loop's, which
+        # lives as long as the server, rather than a worker thread of the loop's executor.
+        _CONTEXT.set_forkserver_preload(["tracker.documents.forkserver_preload"])
+        forkserver.ensure_running()
+        _pool = _Pool(WORKERS)
     return _pool
 
 
 def shutdown() -> None:
+    """Stop every worker now (the app's lifespan end), busy or not; a later render starts a new pool."""
     global _pool
     if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool.close()
         _pool = None
+
+
+async def _run(func: Callable[..., bytes], *args: Any) -> bytes:
+    target = pool()
+    job = _Job(func, args)
+    try:
+        return await asyncio.to_thread(target.run, job)
+    except asyncio.CancelledError:
+        target.abandon(job)
+        raise
 
 
 def qr_svg(text: str) -> Markup:
@@ -97,8 +281,7 @@ def render_html(template: str, context: dict[str, Any]) -> str:
 
 
 async def html_to_pdf(html: str) -> bytes:
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(pool(), _html_to_pdf, html, str(ROOT / "templates"))
+    return await _run(_html_to_pdf, html, str(ROOT / "templates"))
 
 
 async def render_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -107,5 +290,4 @@ async def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     Filling a long template is CPU work too (a 20-page ledger stalled the loop ~140 ms when it was
     done here), so the context travels to the worker, which must therefore be picklable.
     """
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(pool(), _template_to_pdf, template, context)
+    return await _run(_template_to_pdf, template, context)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import secrets
 from typing import Any
 
 from tracker import audit
+from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.audit.services import canonical_json
 from tracker.db import engine, transaction
@@ -84,7 +84,7 @@ async def void_document(actor: Actor, document_id: int, reason: str, superseded_
             {
                 IssuedDocument.status: DocumentStatus.voided.value,
                 IssuedDocument.void_reason: reason,
-                IssuedDocument.voided_at: dt.datetime.now(dt.timezone.utc),
+                IssuedDocument.voided_at: clock.now(),
                 IssuedDocument.superseded_by: superseded_by,
             }
         ).where(IssuedDocument.id == document_id)

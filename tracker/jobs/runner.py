@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker import clock
 from tracker.audit.services import canonical_json
 from tracker.jobs.tables import JobRun, SchedulerLease
 
@@ -18,7 +19,8 @@ log = logging.getLogger("tracker.jobs")
 
 
 def daily_key(now: dt.datetime) -> str:
-    return now.date().isoformat()
+    """The local date (TIME_ZONE) of the run: a day's job runs once per day as the site counts days."""
+    return clock.day_of(now).isoformat()
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,11 @@ async def _claim(job: Job, key: str) -> bool:
         "ON CONFLICT DO NOTHING RETURNING id",
         job.name,
         key,
-        dt.datetime.now(dt.timezone.utc),
+        clock.now(),
     )
     if inserted:
         return True
-    retried = await JobRun.update({JobRun.status: "running", JobRun.started_at: dt.datetime.now(dt.timezone.utc)}).where(
+    retried = await JobRun.update({JobRun.status: "running", JobRun.started_at: clock.now()}).where(
         JobRun.job == job.name, JobRun.run_key == key, JobRun.status == "failed"
     ).returning(JobRun.id)
     return bool(retried)
@@ -50,7 +52,7 @@ async def _claim(job: Job, key: str) -> bool:
 
 async def run_job(job: Job, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """Run `job` for the period containing `now`; None when that period's run already happened."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or clock.now()
     key = job.run_key(now)
     if not await _claim(job, key):
         return None
@@ -59,12 +61,12 @@ async def run_job(job: Job, now: dt.datetime | None = None) -> dict[str, Any] | 
     except Exception as exc:
         log.exception("job %s (%s) failed", job.name, key)
         await JobRun.update(
-            {JobRun.status: "failed", JobRun.finished_at: dt.datetime.now(dt.timezone.utc),
+            {JobRun.status: "failed", JobRun.finished_at: clock.now(),
              JobRun.summary: json.dumps({"error": repr(exc)})}
         ).where(JobRun.job == job.name, JobRun.run_key == key)
         raise
     await JobRun.update(
-        {JobRun.status: "done", JobRun.finished_at: dt.datetime.now(dt.timezone.utc), JobRun.summary: canonical_json(summary)}
+        {JobRun.status: "done", JobRun.finished_at: clock.now(), JobRun.summary: canonical_json(summary)}
     ).where(JobRun.job == job.name, JobRun.run_key == key)
     return summary
 
@@ -75,7 +77,7 @@ def holder_id() -> str:
 
 async def acquire_lease(holder: str, ttl: dt.timedelta, name: str = "scheduler") -> bool:
     """Take or renew the lease; true while this holder owns it. Portable SQL, no advisory locks."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     await SchedulerLease.raw(
         "INSERT INTO scheduler_lease (name, holder, expires_at) VALUES ({}, {}, {}) ON CONFLICT DO NOTHING",
         name,

@@ -8,6 +8,7 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from tracker import clock
 from tracker.jobs.runner import Job, acquire_lease, holder_id, release_lease, run_job
 
 log = logging.getLogger("tracker.jobs")
@@ -17,11 +18,17 @@ HEARTBEAT_SECONDS = 20
 
 
 class JobScheduler:
-    def __init__(self, jobs: list[Job], timezone: str = "Asia/Shanghai") -> None:
+    def __init__(self, jobs: list[Job]) -> None:
         self.jobs = jobs
         self.holder = holder_id()
         self.leader = False
-        self.scheduler = AsyncIOScheduler(timezone=timezone)
+        self.zone = clock.zone()
+        self.scheduler = AsyncIOScheduler(timezone=self.zone)
+
+    def trigger(self, job: Job) -> CronTrigger:
+        """The job's cron in the configured zone. A CronTrigger built without one takes the host's zone,
+        not the scheduler's, so the zone is always given here."""
+        return CronTrigger(timezone=self.zone, **job.cron)
 
     async def heartbeat(self) -> None:
         try:
@@ -43,7 +50,7 @@ class JobScheduler:
         self.scheduler.add_job(self.heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="lease")
         for job in self.jobs:
             self.scheduler.add_job(
-                self._run, CronTrigger(**job.cron), args=[job], id=job.name, coalesce=True, misfire_grace_time=3600
+                self._run, self.trigger(job), args=[job], id=job.name, coalesce=True, misfire_grace_time=3600
             )
         self.scheduler.start()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -12,6 +11,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from inspections.services import stop_status, stopped_project_ids
+from tracker import clock
 from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, REGISTER_WRITERS, Role
 from tracker.errors import DomainError, Invalid
 from tracker.i18n import gettext
@@ -127,7 +127,7 @@ class RegisterPages(Controller):
                 "can_write": actor.role in HOUSEHOLD_FILE_WRITERS,
                 "kinds": list(FileEntryKind),
                 "household_kinds": list(HouseholdKind),
-                "today": dt.date.today().isoformat(),
+                "today": clock.today().isoformat(),
                 "error": error,
                 "form": form or {},
             },

@@ -24,6 +24,7 @@ from piccolo.columns import Column as TableColumn
 from piccolo.table import Table
 
 from tracker import audit
+from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.consultations.kinds import Status as ConsultationStatus
 from tracker.consultations.tables import Consultation
@@ -749,7 +750,7 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
             )
         }
 
-        now = dt.datetime.now(dt.timezone.utc)
+        now = clock.now()
         await _insert_many(
             Household,
             (

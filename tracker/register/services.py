@@ -12,6 +12,7 @@ import msgspec
 from piccolo.columns.combination import Or, Where
 
 from tracker import audit
+from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Membership
@@ -353,7 +354,7 @@ async def set_strategy(actor: Actor, household_id: int, strategy: str) -> Househ
     """Replace the household's current strategy (一户一策); the audit log keeps every earlier one."""
     async with transaction():
         before = await _household_row(household_id)
-        now = dt.datetime.now(dt.timezone.utc)
+        now = clock.now()
         await Household.update({Household.strategy: strategy.strip(), Household.strategy_updated_at: now}).where(
             Household.id == household_id
         )
@@ -423,7 +424,7 @@ async def household_groups(project_id: int) -> dict[str, list[str]]:
 async def add_file_entry(actor: Actor, household_id: int, data: FileEntryIn) -> FileEntryOut:
     if actor.id is None:
         raise Forbidden("File entries are written by a named member of staff.", rule="author")
-    if data.occurred_on > dt.date.today() + dt.timedelta(days=1):
+    if data.occurred_on > clock.today():
         raise Invalid("The entry's date is in the future.", field="occurred_on")
     async with transaction():
         await _household_row(household_id)

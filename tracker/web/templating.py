@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
 
+from tracker import clock
 from tracker.i18n import current_locale, gettext, ngettext
 from tracker.settings import ROOT, get_settings
 
@@ -24,7 +24,7 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
-        return value.astimezone(ZoneInfo(get_settings().time_zone)).strftime("%Y-%m-%d %H:%M")
+        return clock.local(value).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
 
 

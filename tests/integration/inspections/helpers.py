@@ -7,6 +7,8 @@ import io
 
 from PIL import Image
 
+from tracker import clock
+
 API = "/api/v1/inspections"
 
 
@@ -23,7 +25,7 @@ def jpeg(color=(30, 120, 200), size=(64, 48)) -> bytes:
 
 
 def in_days(n: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=n)).isoformat()
+    return (clock.today() + dt.timedelta(days=n)).isoformat()  # site dates, not the host's
 
 
 def issue_body(world, **overrides) -> dict:

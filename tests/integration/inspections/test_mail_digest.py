@@ -17,6 +17,7 @@ from aiosmtpd.smtp import SMTP as SMTPServerProtocol
 from inspections import jobs
 from inspections.tables import InboxMail, InboxMessage, Issue, MailStatus
 from tests.integration.inspections.helpers import API, file_issue, issue_notice
+from tracker import clock
 from tracker.jobs import run_job
 from tracker.settings import get_settings
 
@@ -119,7 +120,7 @@ async def test_one_mail_per_user_with_their_overdue_items_sent_once(world, clien
     assert sorted(r for recipients, _ in mailbox.received for r in recipients) == [
         "chief@supervision.example", "contractor@builder.example"]
     [mail] = mailbox.to("contractor@builder.example")
-    day = now.astimezone(jobs.LOCAL_TZ).date().isoformat()
+    day = clock.day_of(now).isoformat()
     assert mail["Subject"] == f"【整改跟踪】{day} 整改提醒：3 项已逾期，0 项即将到期"
     assert mail["To"] == "contractor@builder.example" and mail["From"].addresses[0].addr_spec == "noreply@tracker.example.org"
     assert mail.get_content_type() == "multipart/alternative" and mail["Auto-Submitted"] == "auto-generated"
@@ -187,7 +188,7 @@ async def test_a_newer_digest_replaces_an_unsent_older_one(world, client_for, ma
 
     assert (await jobs.run_escalation(now))["mailed"] == 1
     [mail] = mailbox.to("contractor@builder.example")
-    assert now.astimezone(jobs.LOCAL_TZ).date().isoformat() in mail["Subject"]
+    assert clock.day_of(now).isoformat() in mail["Subject"]
     statuses = {r["day"]: r["status"] for r in await InboxMail.select(InboxMail.day, InboxMail.status)}
     assert sorted(statuses.values()) == [MailStatus.failed.value, MailStatus.sent.value]
     assert (await jobs.run_escalation(now))["mailed"] == 0 and len(mailbox.received) == 1
