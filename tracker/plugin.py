@@ -53,6 +53,15 @@ def document_readers() -> dict:
     return {**inspection_documents}
 
 
+def document_reader_roles() -> frozenset:
+    """The roles that may read some kind of issued document: the generic document routes' role guard
+    (which document each may read is then `document_readers()`'s decision)."""
+    from inspections.access import READERS as inspection_readers
+    from tracker.accounts.roles import Role
+
+    return frozenset({Role.admin, *inspection_readers})
+
+
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.route_handlers.extend(route_handlers())

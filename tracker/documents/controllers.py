@@ -14,7 +14,8 @@ from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.documents import services
 from tracker.errors import NotFound
-from tracker.web.guards import actor_of, allow_public, project_member, requires_login, requires_role
+from tracker.plugin import document_reader_roles
+from tracker.web.guards import actor_of, allow_public, project_member, requires_role
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
@@ -69,7 +70,7 @@ async def _verification(actor: Actor | None, document: dict) -> Verification:
 class DocumentController(Controller):
     tags = ["documents"]
 
-    @get("/api/v1/documents/{document_id:int}/pdf", guards=[requires_login, project_member])
+    @get("/api/v1/documents/{document_id:int}/pdf", guards=[requires_role(document_reader_roles()), project_member])
     async def pdf(self, request: Request, document_id: int) -> Response[bytes]:
         """The issued PDF, byte for byte the same on every download, to whoever may read the record that
         issued it (the notice, stop-work or resumption order): 403 otherwise."""
