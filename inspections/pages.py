@@ -33,6 +33,7 @@ from inspections.schemas import (
     StopWorkIn,
 )
 from inspections.tables import ResumptionApplication
+from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Organisation
 from tracker.errors import DomainError, Forbidden, Invalid, NotFound
@@ -85,7 +86,7 @@ def _local_input(moment: dt.datetime) -> str:
     return moment.astimezone(services.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
-async def _page_context(actor, project_id: int) -> dict:
+async def _page_context(actor: Actor, project_id: int) -> dict:
     return {"project": await register.get_project(project_id),
             "stop": await services.visible_stop_status(actor, project_id)}
 
@@ -124,8 +125,8 @@ class InspectionPages(Controller):
     async def new_issue(self, request: Request, project_id: int) -> Template:
         return await self._new_issue_page(project_id, actor=actor_of(request))
 
-    async def _new_issue_page(self, project_id: int, *, actor, error: str | None = None, form: dict | None = None,
-                              status: int = 200) -> Template:
+    async def _new_issue_page(self, project_id: int, *, actor: Actor, error: str | None = None,
+                              form: dict | None = None, status: int = 200) -> Template:
         context = await _page_context(actor, project_id)
         context.update(
             categories=await services.list_categories(), contractors=await _contractors(),
@@ -164,8 +165,8 @@ class InspectionPages(Controller):
             return await self._new_issue_page(project_id, actor=actor, error=exc.translated(gettext), form=plain,
                                               status=exc.status_code)
         except ValueError:
-            return await self._new_issue_page(project_id, actor=actor, error=gettext("Check the form: a value is missing."),
-                                              form=plain, status=422)
+            return await self._new_issue_page(project_id, actor=actor, form=plain, status=422,
+                                              error=gettext("Check the form: a value is missing."))
         return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
 
     @get("/inspections/issues/{issue_id:int}", guards=[requires_role(READERS)])

@@ -70,11 +70,13 @@ async def _scene(world, client_for) -> dict:
 
     their_issue = await file_issue(chief, world, description=THEIRS, responsible_org_id=other)
     theirs = await chief.post(f"{API}/projects/{world.project}/stop-work", json=_stop(
-        world, other, scope="part", building_id=None, part="楼梯间", cause_details=THEIRS, issue_ids=[their_issue["id"]]))
+        world, other, scope="part", building_id=None, part="楼梯间", cause_details=THEIRS,
+        issue_ids=[their_issue["id"]]))
     assert theirs.status_code == 201, theirs.text
     return {
-        "issue": issue, "open_issue": open_issue, "photo": photo, "notice": notice, "reply_document": reply_document["id"],
-        "resumed": ordered.json(), "in_force": in_force.json(), "their_issue": their_issue, "theirs": theirs.json(),
+        "issue": issue, "open_issue": open_issue, "photo": photo, "notice": notice,
+        "reply_document": reply_document["id"], "resumed": ordered.json(), "in_force": in_force.json(),
+        "their_issue": their_issue, "theirs": theirs.json(),
     }
 
 
