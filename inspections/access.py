@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
-from tracker.errors import Forbidden
+from tracker.errors import Conflict, Forbidden
 
 INSPECTORS = frozenset({Role.inspector, Role.chief_inspector})
 # Read every inspection record of their projects.
@@ -128,18 +128,23 @@ def stop_work_scope(actor: Actor) -> list:
 
 
 # Issued documents of inspections, each read under the rule of the record that issued it
-# (`tracker.documents.services.check_document` dispatches on the document's kind).
+# (`tracker.documents.services.check_document` dispatches on the document's kind). With `void=True` the
+# generic void route asks too: a notice is voided only on the notice (by its issuing organisation, which
+# also returns its issues), and a reply form is frozen with its closed notice.
 
 
-async def _notice_document(actor: Actor, document: dict) -> None:
+async def _notice_document(actor: Actor, document: dict, *, void: bool = False) -> None:
     from inspections.tables import Notice
 
     rows = await Notice.select(Notice.project, Notice.addressed_org).where(Notice.document == document["id"])
     _owned(rows, document)
     check_notice(actor, rows[0])
+    if void:
+        raise Conflict("Notice {number} is voided on the notice itself, which also returns its issues.",
+                       rule="void_through_notice", number=document["number_text"])
 
 
-async def _reply_document(actor: Actor, document: dict) -> None:
+async def _reply_document(actor: Actor, document: dict, *, void: bool = False) -> None:
     from inspections.services import reply_number
     from inspections.tables import Notice
 
@@ -148,9 +153,12 @@ async def _reply_document(actor: Actor, document: dict) -> None:
         Notice.project == document["project"], Notice.number_text == number)
     _owned(rows, document)
     check_notice(actor, rows[0])
+    if void:
+        raise Conflict("Reply form {number} is frozen with its closed notice.", rule="void_through_notice",
+                       number=document["number_text"])
 
 
-async def _stop_work_document(actor: Actor, document: dict) -> None:
+async def _stop_work_document(actor: Actor, document: dict, *, void: bool = False) -> None:
     from inspections.tables import StopWorkOrder
 
     rows = await StopWorkOrder.select(StopWorkOrder.project, StopWorkOrder.addressed_org).where(
@@ -159,7 +167,7 @@ async def _stop_work_document(actor: Actor, document: dict) -> None:
     check_stop_work(actor, rows[0])
 
 
-async def _resumption_document(actor: Actor, document: dict) -> None:
+async def _resumption_document(actor: Actor, document: dict, *, void: bool = False) -> None:
     from inspections.tables import ResumptionOrder
 
     rows = await ResumptionOrder.select(

@@ -217,6 +217,12 @@ async def test_verification_tells_anyone_the_status_and_only_a_reader_the_detail
     chief = await client_for("chief")
     voided = await chief.post(f"{API}/notices/{s['notice']['id']}/void", json={"reason": OURS})
     assert voided.status_code == 409  # a closed notice stays; void the in-force stop's document instead
+    # Nor is a notice voided around its own rule (issuing organisation, issues returned) by the document route.
+    for who in ["manager", "admin"]:
+        around = await (await client_for(who)).post(f"/api/v1/documents/{s['notice']['document_id']}/void",
+                                                    json={"reason": OURS})
+        assert around.status_code == 409 and around.json()["rule"] == "void_through_notice", who
+    assert (await get_document(s["notice"]["document_id"]))["status"] == "current"
     token = (await get_document(s["in_force"]["document_id"]))["verify_token"]
     assert len(token) >= 22  # 128 random bits, url-safe: not guessable like the ids
     assert (await chief.post(f"/api/v1/documents/{s['in_force']['document_id']}/void",

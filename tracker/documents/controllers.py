@@ -89,7 +89,9 @@ class DocumentController(Controller):
         status_code=200,
     )
     async def void(self, request: Request, document_id: int, data: VoidIn) -> dict:
-        await services.check_document(actor_of(request), await services.get_document(document_id))
+        """Void a document with a reason (作废); a notice is voided on the notice instead (409), since that
+        also returns its issues."""
+        await services.check_document(actor_of(request), await services.get_document(document_id), void=True)
         document = await services.void_document(actor_of(request), document_id, data.reason, data.superseded_by)
         return {"id": document["id"], "status": document["status"], "void_reason": document["void_reason"]}
 
