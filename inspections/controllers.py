@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, Parameter
 
 from inspections import jobs, ledger, services
+from inspections.access import INSPECTORS, READERS, STOP_STATUS_READERS
 from inspections.kinds import IssueKind, IssueStatus, NoticeStatus, RecheckResult, Severity
 from inspections.photos import max_photo_bytes
 from inspections.schemas import (
@@ -52,9 +53,6 @@ from tracker.errors import Invalid
 from tracker.web.guards import actor_of, project_member, requires_login, requires_role
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-INSPECTORS = frozenset({Role.inspector, Role.chief_inspector})
-READERS = frozenset({Role.admin, Role.project_manager, Role.inspector, Role.chief_inspector, Role.contractor,
-                     Role.community_staff})
 UPLOAD_LIMIT = max_photo_bytes() + 256 * 1024  # room for the multipart envelope; the service names the limit
 
 _OWNERS = {
@@ -266,10 +264,11 @@ class InspectionsApiController(Controller):
         """工程暂停令 (A.0.5): chief inspector only; owner consent (who, when) or `emergency` with a report due."""
         return await services.issue_stop_work(actor_of(request), project_id, data)
 
-    @get("/projects/{project_id:int}/stop-status", guards=[requires_role(READERS, Role.finance)])
-    async def stop_status(self, project_id: int) -> StopStatusOut:
-        """Whether the project or any of its buildings is stopped now."""
-        return await services.stop_status(project_id)
+    @get("/projects/{project_id:int}/stop-status", guards=[requires_role(STOP_STATUS_READERS)])
+    async def stop_status(self, request: Request, project_id: int) -> StopStatusOut:
+        """Whether the project or any of its buildings is stopped now, with the orders in force the caller may
+        read (finance: none; a contractor: those addressed to it)."""
+        return await services.stop_status(actor_of(request), project_id)
 
     @get("/stop-work/{order_id:int}", guards=[requires_role(READERS)])
     async def get_stop_work(self, request: Request, order_id: int) -> StopWorkOut:

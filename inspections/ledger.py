@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from piccolo.query.functions.aggregate import Count
 
-from inspections import services
+from inspections import access, services
 from inspections.kinds import IssueStatus, Severity
 from inspections.schemas import DashboardOut, DashboardRow, LedgerCount, LedgerOut
 from inspections.tables import Issue
@@ -101,7 +101,7 @@ async def render_ledger(context: dict) -> bytes:
 
 async def dashboard(actor: Actor, project_id: int) -> DashboardOut:
     """Open / overdue / closed by contractor and severity, with the stop-work status."""
-    services._check_project(actor, project_id)
+    access.check_inspections(actor, project_id)
     conditions = services._issue_conditions(actor, project_id, services.IssueFilter())
     rows = await Issue.select(
         Issue.responsible_org.name.as_alias("org"), Issue.severity, Issue.status, Issue.deadline
@@ -121,5 +121,5 @@ async def dashboard(actor: Actor, project_id: int) -> DashboardOut:
         project_id=project_id,
         rows=[DashboardRow(responsible_org=org, severity=sev, open=c[0], overdue=c[1], closed=c[2])
               for (org, sev), c in sorted(table.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1])))],
-        stop=await services.stop_status(project_id),
+        stop=await services.stop_status(actor, project_id),
     )

@@ -16,7 +16,8 @@ from litestar.response import Redirect, Template
 
 from inspections import jobs, ledger, services
 from inspections import photos as photo_store
-from inspections.controllers import INSPECTORS, READERS, UPLOAD_LIMIT, inspection_member
+from inspections.access import INSPECTORS, READERS
+from inspections.controllers import UPLOAD_LIMIT, inspection_member
 from inspections.kinds import IssueKind, IssueStatus, RecheckResult, ResumptionStatus, Severity, StopCause, StopScope
 from inspections.schemas import (
     IssueIn,
@@ -33,9 +34,10 @@ from inspections.schemas import (
 )
 from inspections.tables import ResumptionApplication
 from tracker import clock
+from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import Organisation
-from tracker.errors import DomainError, Invalid, NotFound
+from tracker.errors import DomainError, Forbidden, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.register import services as register
 from tracker.web.guards import actor_of, requires_login, requires_role
@@ -85,8 +87,9 @@ def _local_input(moment: dt.datetime) -> str:
     return clock.local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-async def _page_context(project_id: int) -> dict:
-    return {"project": await register.get_project(project_id), "stop": await services.stop_status(project_id)}
+async def _page_context(actor: Actor, project_id: int) -> dict:
+    return {"project": await register.get_project(project_id),
+            "stop": await services.visible_stop_status(actor, project_id)}
 
 
 async def _contractors() -> list[dict]:
@@ -102,7 +105,7 @@ class InspectionPages(Controller):
     async def dashboard(self, request: Request, project_id: int) -> Template:
         """The project dashboard: open / overdue / closed by contractor and severity, stop-work status."""
         actor = actor_of(request)
-        context = await _page_context(project_id)
+        context = await _page_context(actor, project_id)
         context["dashboard"] = await ledger.dashboard(actor, project_id)
         context["inbox"] = await jobs.list_inbox(actor, unread=True)
         return Template("inspections/dashboard.html", context=context)
@@ -114,18 +117,18 @@ class InspectionPages(Controller):
         statuses = [IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted]
         f = services.IssueFilter(status=statuses, limit=200)
         items, total = await services.list_issues(actor, project_id, f)
-        context = await _page_context(project_id)
+        context = await _page_context(actor, project_id)
         context.update(items=items, total=total, can_notify=actor.role in INSPECTORS, today=services.today(),
                        default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issues.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTORS)])
-    async def new_issue(self, project_id: int) -> Template:
-        return await self._new_issue_page(project_id)
+    async def new_issue(self, request: Request, project_id: int) -> Template:
+        return await self._new_issue_page(project_id, actor=actor_of(request))
 
-    async def _new_issue_page(self, project_id: int, *, error: str | None = None, form: dict | None = None,
-                              status: int = 200) -> Template:
-        context = await _page_context(project_id)
+    async def _new_issue_page(self, project_id: int, *, actor: Actor, error: str | None = None,
+                              form: dict | None = None, status: int = 200) -> Template:
+        context = await _page_context(actor, project_id)
         context.update(
             categories=await services.list_categories(), contractors=await _contractors(),
             buildings=await register.list_buildings(project_id), kinds=list(IssueKind), severities=list(Severity),
@@ -160,11 +163,11 @@ class InspectionPages(Controller):
             for content in contents:
                 await services.add_photo(actor, issue.id, content)
         except DomainError as exc:
-            return await self._new_issue_page(project_id, error=exc.translated(gettext), form=plain,
+            return await self._new_issue_page(project_id, actor=actor, error=exc.translated(gettext), form=plain,
                                               status=exc.status_code)
         except ValueError:
-            return await self._new_issue_page(project_id, error=gettext("Check the form: a value is missing."),
-                                              form=plain, status=422)
+            return await self._new_issue_page(project_id, actor=actor, form=plain, status=422,
+                                              error=gettext("Check the form: a value is missing."))
         return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
 
     @get("/inspections/issues/{issue_id:int}", guards=[requires_role(READERS)])
@@ -175,7 +178,7 @@ class InspectionPages(Controller):
                           status: int = 200) -> Template:
         actor = actor_of(request)
         issue = await services.get_issue(actor, issue_id)
-        context = await _page_context(issue.project_id)
+        context = await _page_context(actor, issue.project_id)
         context.update(issue=issue, role=actor.role.value, error=error,
                        default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issue.html", context=context, status_code=status)
@@ -228,7 +231,7 @@ class InspectionPages(Controller):
                 requirements=_text(data, "requirements"), deadline=dt.date.fromisoformat(_text(data, "deadline")),
             ))
         except (DomainError, ValueError) as exc:
-            context = await _page_context(project_id)
+            context = await _page_context(actor, project_id)
             items, total = await services.list_issues(actor, project_id, services.IssueFilter(
                 status=[IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted], limit=200))
             message = exc.translated(gettext) if isinstance(exc, DomainError) else gettext(
@@ -249,8 +252,13 @@ class InspectionPages(Controller):
         notice = await services.get_notice(actor, notice_id)
         found = await services.get_issues(actor, notice.issue_ids)
         issues = [found[i] for i in notice.issue_ids if found.get(i) is not None]
-        successor = await services.get_notice(actor, notice.superseded_by) if notice.superseded_by else None
-        context = await _page_context(notice.project_id)
+        successor = None
+        if notice.superseded_by:
+            try:
+                successor = await services.get_notice(actor, notice.superseded_by)
+            except Forbidden:  # a successor addressed to another contractor is not shown
+                pass
+        context = await _page_context(actor, notice.project_id)
         context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, error=error,
                        form=form or {}, default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/notice_page.html", context=context, status_code=status)
@@ -303,7 +311,7 @@ class InspectionPages(Controller):
     async def inbox(self, request: Request, project_id: int) -> Template:
         """The contractor's inbox: notices to reply to with their deadlines, and the daily digests."""
         actor = actor_of(request)
-        context = await _page_context(project_id)
+        context = await _page_context(actor, project_id)
         context.update(notices=await services.list_notices(actor, project_id), messages=await jobs.list_inbox(actor),
                        today=services.today())
         return Template("inspections/inbox.html", context=context)
@@ -317,7 +325,7 @@ class InspectionPages(Controller):
             severity=Severity(severity) if severity in Severity._value2member_map_ else None,
             overdue=True if overdue == "1" else None, offset=max(0, offset), limit=50,
         )
-        context = await _page_context(project_id)
+        context = await _page_context(actor, project_id)
         context.update(ledger=await ledger.ledger(actor, project_id, f), statuses=list(IssueStatus),
                        severities=list(Severity), filters={"status": status, "severity": severity, "overdue": overdue},
                        query=request.url.query or "")
@@ -329,7 +337,7 @@ class InspectionPages(Controller):
     async def stop_work_list(self, request: Request, project_id: int) -> Template:
         """The project's stop-work orders, newest first, with their resumption orders."""
         actor = actor_of(request)
-        context = await _page_context(project_id)
+        context = await _page_context(actor, project_id)
         context.update(orders=await services.list_stop_work(actor, project_id), role=actor.role.value,
                        org_id=actor.organisation_id)
         return Template("inspections/stop_work_list.html", context=context)
@@ -343,7 +351,7 @@ class InspectionPages(Controller):
         actor = actor_of(request)
         items, _ = await services.list_issues(actor, project_id, services.IssueFilter(
             status=[IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted], limit=200))
-        context = await _page_context(project_id)
+        context = await _page_context(actor, project_id)
         context.update(
             contractors=await _contractors(), buildings=await register.list_buildings(project_id), items=items,
             scopes=list(StopScope), causes=list(StopCause), now=_local_input(services.now()), error=error,
@@ -394,7 +402,7 @@ class InspectionPages(Controller):
         under_way = (ResumptionStatus.applied, ResumptionStatus.reviewed, ResumptionStatus.approved)
         pending = next((a for a in reversed(order.applications) if a.status in under_way), None)
         names = {o["id"]: o["name"] for o in await _contractors()}
-        context = await _page_context(order.project_id)
+        context = await _page_context(actor, order.project_id)
         context.update(
             order=order, issues=issues, pending=pending, addressee=names.get(order.addressed_org_id, ""),
             role=actor.role.value, org_id=actor.organisation_id, error=error, form=form or {},
@@ -483,7 +491,7 @@ class InspectionPages(Controller):
                             status: int = 200) -> Template:
         """A resident reports a defect and sees the answer; inspectors accept or decline with a reason."""
         actor = actor_of(request)
-        context = {"project": await register.get_project(project_id), "stop": await services.stop_status(project_id)}
+        context = await _page_context(actor, project_id)
         context.update(
             reports=await services.list_reports(actor, project_id), role=actor.role.value, error=error,
             categories=await services.list_categories() if actor.role in INSPECTORS else [],

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import msgspec
 
+from inspections import access
 from inspections import photos as photo_store
 from inspections import workflow
 from inspections.kinds import (
@@ -101,18 +102,11 @@ def _require_org(actor: Actor) -> int:
     return actor.organisation_id
 
 
-def _check_project(actor: Actor, project_id: int) -> None:
-    if not actor.can_see_project(project_id):
-        raise Forbidden("You are not a member of this project.", rule="project_member")
-
-
-def _check_issue_visible(actor: Actor, row: dict) -> None:
-    """Contractors see only what is addressed to their organisation; residents no issues at all."""
-    _check_project(actor, row["project"])
-    if actor.role is Role.contractor and row["responsible_org"] != actor.organisation_id:
-        raise Forbidden("This issue is not addressed to your organisation.", rule="contractor_own_org")
-    if actor.role is Role.resident:
-        raise Forbidden("Residents see their own reports only.", rule="resident_reports_only")
+# Who may read what is decided in `inspections.access`; these names keep the services short.
+_check_project = access.check_project
+_check_issue_visible = access.check_issue
+_check_notice_visible = access.check_notice
+_check_stop_visible = access.check_stop_work
 
 
 # ---------------------------------------------------------------- catalogue
@@ -203,16 +197,17 @@ def _photo_out(row: dict) -> PhotoOut:
 
 
 class StopIndex:
-    """Which projects and buildings are stopped, read once per request."""
+    """Which projects and buildings are stopped, read once per request; for a contractor, by the orders
+    addressed to it (an order stops the work of the contractor it is addressed to)."""
 
     def __init__(self, orders: list[dict]):
         self.projects = {o["project"] for o in orders if o["scope"] == StopScope.project}
         self.buildings = {o["building"] for o in orders if o["scope"] == StopScope.building}
 
     @classmethod
-    async def load(cls, project_ids: list[int] | None = None) -> StopIndex:
+    async def load(cls, actor: Actor, project_ids: list[int] | None = None) -> StopIndex:
         query = StopWorkOrder.select(StopWorkOrder.project, StopWorkOrder.scope, StopWorkOrder.building).where(
-            StopWorkOrder.status == StopStatus.in_force.value
+            StopWorkOrder.status == StopStatus.in_force.value, *access.stop_work_scope(actor)
         )
         if project_ids is not None:
             if not project_ids:
@@ -265,7 +260,7 @@ def _issue_out(row: dict, stops: StopIndex, photos: list[PhotoOut] | None = None
 async def get_issue(actor: Actor, issue_id: int) -> IssueOut:
     row = await _issue_row(issue_id)
     _check_issue_visible(actor, row)
-    return (await _issues_out([row]))[0]
+    return (await _issues_out(actor, [row]))[0]
 
 
 async def get_issues(actor: Actor, issue_ids: list[int]) -> dict[int, IssueOut | None]:
@@ -279,11 +274,11 @@ async def get_issues(actor: Actor, issue_ids: list[int]) -> dict[int, IssueOut |
         except DomainError:
             pass
     out: dict[int, IssueOut | None] = {row["id"]: None for row in rows}
-    out.update({issue.id: issue for issue in await _issues_out(visible)})
+    out.update({issue.id: issue for issue in await _issues_out(actor, visible)})
     return out
 
 
-async def _issues_out(rows: list[dict]) -> list[IssueOut]:
+async def _issues_out(actor: Actor, rows: list[dict]) -> list[IssueOut]:
     if not rows:
         return []
     ids = [row["id"] for row in rows]
@@ -298,7 +293,7 @@ async def _issues_out(rows: list[dict]) -> list[IssueOut]:
             action=e["action"], from_status=e["from_status"], to_status=e["to_status"], actor=e["actor_name"],
             at=e["at"], note=e["note"], deadline=e["deadline"], round=e["round"],
         ))
-    stops = await StopIndex.load(sorted({row["project"] for row in rows}))
+    stops = await StopIndex.load(actor, sorted({row["project"] for row in rows}))
     return [_issue_out(row, stops, photos[row["id"]], events[row["id"]]) for row in rows]
 
 
@@ -319,9 +314,7 @@ class IssueFilter(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def _issue_conditions(actor: Actor, project_id: int, f: IssueFilter) -> list:
-    conditions: list = [Issue.project == project_id]
-    if actor.role is Role.contractor:
-        conditions.append(Issue.responsible_org == (actor.organisation_id or -1))
+    conditions: list = [Issue.project == project_id, *access.issue_scope(actor)]
     if f.status:
         conditions.append(Issue.status.is_in([s.value for s in f.status]))
     if f.severity:
@@ -363,13 +356,11 @@ async def list_issues(actor: Actor, project_id: int, f: IssueFilter) -> tuple[li
         raise Invalid("limit must be between 1 and 500.", field="limit")
     if f.offset < 0:
         raise Invalid("offset must not be negative.", field="offset")
-    _check_project(actor, project_id)
-    if actor.role is Role.resident:
-        raise Forbidden("Residents see their own reports only.", rule="resident_reports_only")
+    access.check_inspections(actor, project_id)
     conditions = _issue_conditions(actor, project_id, f)
     total = await Issue.count().where(*conditions)
     rows = await _issue_select().where(*conditions).order_by(Issue.id, ascending=False).offset(f.offset).limit(f.limit)
-    stops = await StopIndex.load([project_id])
+    stops = await StopIndex.load(actor, [project_id])
     return [_issue_out(r, stops) for r in rows], total
 
 
@@ -537,11 +528,7 @@ async def _report_row(report_id: int) -> dict:
 
 async def _report_visible(actor: Actor, report_id: int) -> dict:
     row = await _report_row(report_id)
-    _check_project(actor, row["project"])
-    if actor.role is Role.resident and row["reported_by"] != actor.id:
-        raise Forbidden("Residents see their own reports only.", rule="resident_reports_only")
-    if actor.role is Role.contractor:
-        raise Forbidden("Contractors see issues addressed to them, not residents' reports.", rule="contractor_own_org")
+    access.check_report(actor, row)
     return row
 
 
@@ -581,7 +568,7 @@ async def add_report_photo(actor: Actor, report_id: int, data: bytes) -> PhotoOu
 
 
 async def list_reports(actor: Actor, project_id: int) -> list[ReportOut]:
-    _check_project(actor, project_id)
+    access.check_reports(actor, project_id)
     query = DefectReport.select().where(DefectReport.project == project_id).order_by(DefectReport.id, ascending=False)
     if actor.role is Role.resident:
         query = query.where(DefectReport.reported_by == actor.id)
@@ -739,14 +726,6 @@ async def _notice_row(notice_id: int) -> dict:
     return rows[0]
 
 
-def _check_notice_visible(actor: Actor, row: dict) -> None:
-    _check_project(actor, row["project"])
-    if actor.role is Role.contractor and row["addressed_org"] != actor.organisation_id:
-        raise Forbidden("This notice is not addressed to your organisation.", rule="contractor_own_org")
-    if actor.role is Role.resident:
-        raise Forbidden("Residents see their own reports only.", rule="resident_reports_only")
-
-
 async def _replies(notice_row: dict) -> list[ReplyOut]:
     replies = await Reply.select().where(Reply.notice == notice_row["id"]).order_by(Reply.id)
     if not replies:
@@ -787,10 +766,9 @@ async def get_notice(actor: Actor, notice_id: int) -> NoticeOut:
 
 
 async def list_notices(actor: Actor, project_id: int, status: NoticeStatus | None = None) -> list[NoticeOut]:
-    _check_project(actor, project_id)
-    query = Notice.select(Notice.id).where(Notice.project == project_id).order_by(Notice.id, ascending=False)
-    if actor.role is Role.contractor:
-        query = query.where(Notice.addressed_org == (actor.organisation_id or -1))
+    access.check_inspections(actor, project_id)
+    query = Notice.select(Notice.id).where(Notice.project == project_id, *access.notice_scope(actor)).order_by(
+        Notice.id, ascending=False)
     if status:
         query = query.where(Notice.status == status.value)
     return [await get_notice(actor, r["id"]) for r in await query]
@@ -971,12 +949,6 @@ async def _refuse_while_open(order: dict) -> None:
         raise error
 
 
-def _check_stop_visible(actor: Actor, row: dict) -> None:
-    _check_project(actor, row["project"])
-    if actor.role is Role.contractor and row["addressed_org"] != actor.organisation_id:
-        raise Forbidden("This order is not addressed to your organisation.", rule="contractor_own_org")
-
-
 async def issue_stop_work(actor: Actor, project_id: int, data: StopWorkIn) -> StopWorkOut:
     """工程暂停令 (A.0.5): only the chief inspector; the owner consents first, or in an emergency a
     written report to the owner falls due."""
@@ -1111,35 +1083,50 @@ async def get_stop_work(actor: Actor, order_id: int) -> StopWorkOut:
 
 
 async def list_stop_work(actor: Actor, project_id: int) -> list[StopWorkOut]:
-    _check_project(actor, project_id)
+    access.check_inspections(actor, project_id)
     rows = await StopWorkOrder.select(
         *StopWorkOrder.all_columns(), StopWorkOrder.building.name.as_alias("building_name")
-    ).where(StopWorkOrder.project == project_id).order_by(StopWorkOrder.id, ascending=False)
+    ).where(StopWorkOrder.project == project_id, *access.stop_work_scope(actor)).order_by(
+        StopWorkOrder.id, ascending=False)
     return [await _stop_out(r) for r in rows]
 
 
-async def stop_status(project_id: int) -> StopStatusOut:
+async def stop_status(actor: Actor, project_id: int) -> StopStatusOut:
+    """Whether the project or any of its buildings is stopped now, with the orders in force the actor may
+    read: finance sees that work is stopped, not the orders; a contractor, its own orders only."""
+    access.check_stop_status(actor, project_id)
     rows = await StopWorkOrder.select(
         *StopWorkOrder.all_columns(), StopWorkOrder.building.name.as_alias("building_name")
-    ).where(StopWorkOrder.project == project_id, StopWorkOrder.status == StopStatus.in_force.value).order_by(
-        StopWorkOrder.id
-    )
-    orders = [await _stop_out(r) for r in rows]
+    ).where(StopWorkOrder.project == project_id, StopWorkOrder.status == StopStatus.in_force.value,
+            *access.stop_work_scope(actor)).order_by(StopWorkOrder.id)
     return StopStatusOut(
         project_id=project_id,
-        stopped=bool(orders),
-        project_stopped=any(o.scope == StopScope.project for o in orders),
-        stopped_building_ids=sorted({o.building_id for o in orders if o.building_id is not None}),
-        orders=orders,
+        stopped=bool(rows),
+        project_stopped=any(r["scope"] == StopScope.project for r in rows),
+        stopped_building_ids=sorted({r["building"] for r in rows if r["building"] is not None}),
+        orders=[await _stop_out(r) for r in rows if access.can(access.check_stop_work, actor, r)],
     )
 
 
-async def stopped_project_ids() -> set[int]:
-    """Projects with a stop-work order in force (any scope), for lists that mark them in one query."""
-    rows = await StopWorkOrder.select(StopWorkOrder.project).where(
-        StopWorkOrder.status == StopStatus.in_force.value
-    ).distinct()
-    return {r["project"] for r in rows}
+async def visible_stop_status(actor: Actor, project_id: int) -> StopStatusOut | None:
+    """The stop status for a page banner: None for an actor who may not see it (a resident)."""
+    try:
+        return await stop_status(actor, project_id)
+    except Forbidden:
+        return None
+
+
+async def stopped_project_ids(actor: Actor) -> set[int]:
+    """Projects with a stop-work order in force (any scope) that the actor may see, for lists that mark
+    them in one query."""
+    if actor.role not in access.STOP_STATUS_READERS:
+        return set()
+    query = StopWorkOrder.select(StopWorkOrder.project).where(
+        StopWorkOrder.status == StopStatus.in_force.value, *access.stop_work_scope(actor)
+    )
+    if not actor.is_admin:
+        query = query.where(StopWorkOrder.project.is_in(sorted(actor.project_ids) or [-1]))
+    return {r["project"] for r in await query.distinct()}
 
 
 async def _application_row(application_id: int) -> dict:

@@ -329,5 +329,7 @@ class ConsultationPages(Controller):
     async def public_results(self, consultation_id: int) -> Template:
         consultation = await services.get_consultation(consultation_id)
         results = await services.results_for(consultation_id, DEFAULT_LAYOUT, public=True)
-        return Template("consultations/public.html", context={"c": consultation, "results": results},
+        # Until its results are published, the public learns nothing of a consultation, not even its title.
+        return Template("consultations/public.html", context={"c": consultation if results else None,
+                                                              "results": results},
                         status_code=200 if results else 404)

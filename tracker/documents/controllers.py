@@ -10,10 +10,12 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
 
+from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.documents import services
 from tracker.errors import NotFound
-from tracker.web.guards import actor_of, allow_public, project_member, requires_login, requires_role
+from tracker.plugin import document_reader_roles
+from tracker.web.guards import actor_of, allow_public, project_member, requires_role
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
@@ -29,38 +31,51 @@ class VoidIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Verification(msgspec.Struct):
+    """What the QR code of a posted document tells anyone (number, status, issue date, snapshot hash), and
+    the details (`details: true`) only a logged-in user who may read the document sees."""
+
     number: str
-    title: str
-    kind: str
-    project: str
     issued_at: str
     status: str
-    void_reason: str
-    superseded_by: str | None
     snapshot_sha256: str
+    details: bool
+    title: str | None = None
+    kind: str | None = None
+    project: str | None = None
+    void_reason: str | None = None
+    superseded_by: str | None = None
 
 
-def _verification(document: dict) -> Verification:
-    return Verification(
+async def _verification(actor: Actor | None, document: dict) -> Verification:
+    public = Verification(
         number=document["number_text"],
-        title=document["title"],
-        kind=document["kind"],
-        project=document["project_name"],
         issued_at=document["issued_at"].isoformat(),
         status=document["status"],
-        void_reason=document["void_reason"],
-        superseded_by=document["successor_number"],
         snapshot_sha256=document["snapshot_sha256"],
+        details=False,
+    )
+    if not await services.can_read_document(actor, document):
+        return public
+    successor = None
+    if document["superseded_by"] is not None:
+        # The successor's number only to someone who may read the successor too.
+        following = await services.get_document(document["superseded_by"])
+        successor = following["number_text"] if await services.can_read_document(actor, following) else None
+    return msgspec.structs.replace(
+        public, details=True, title=document["title"], kind=document["kind"], project=document["project_name"],
+        void_reason=document["void_reason"], superseded_by=successor,
     )
 
 
 class DocumentController(Controller):
     tags = ["documents"]
 
-    @get("/api/v1/documents/{document_id:int}/pdf", guards=[requires_login, project_member])
-    async def pdf(self, document_id: int) -> Response[bytes]:
-        """The issued PDF, byte for byte the same on every download."""
+    @get("/api/v1/documents/{document_id:int}/pdf", guards=[requires_role(document_reader_roles()), project_member])
+    async def pdf(self, request: Request, document_id: int) -> Response[bytes]:
+        """The issued PDF, byte for byte the same on every download, to whoever may read the record that
+        issued it (the notice, stop-work or resumption order): 403 otherwise."""
         document = await services.get_document(document_id)
+        await services.check_document(actor_of(request), document)
         pdf = await services.document_pdf(document_id)
         return Response(
             pdf,
@@ -74,22 +89,26 @@ class DocumentController(Controller):
         status_code=200,
     )
     async def void(self, request: Request, document_id: int, data: VoidIn) -> dict:
+        """Void a document with a reason (作废); a notice is voided on the notice instead (409), since that
+        also returns its issues."""
+        await services.check_document(actor_of(request), await services.get_document(document_id), void=True)
         document = await services.void_document(actor_of(request), document_id, data.reason, data.superseded_by)
         return {"id": document["id"], "status": document["status"], "void_reason": document["void_reason"]}
 
     @get("/api/v1/verify/{token:str}", guards=[allow_public])
-    async def verify_json(self, token: str) -> Verification:
-        """Public: whether the document behind a printed QR code is current or void."""
+    async def verify_json(self, request: Request, token: str) -> Verification:
+        """Public: whether the document behind a printed QR code is current or void; title, project, void
+        reason and successor only for a logged-in user who may read the document."""
         document = await services.find_by_token(token)
         if document is None:
             raise NotFound("No document has this verification code.", field="token")
-        return _verification(document)
+        return await _verification(request.scope.get("user"), document)
 
     @get("/verify/{token:str}", guards=[allow_public], include_in_schema=False)
-    async def verify_page(self, token: str) -> Template:
+    async def verify_page(self, request: Request, token: str) -> Template:
         document = await services.find_by_token(token)
         return Template(
             "documents/verify.html",
-            context={"document": _verification(document) if document else None},
+            context={"document": await _verification(request.scope.get("user"), document) if document else None},
             status_code=200 if document else 404,
         )

@@ -15,7 +15,7 @@ from tracker.db import engine, transaction
 from tracker.documents.kinds import DocumentStatus
 from tracker.documents.render import render_pdf
 from tracker.documents.tables import IssuedDocument
-from tracker.errors import Conflict, Invalid, NotFound
+from tracker.errors import Conflict, Forbidden, Invalid, NotFound
 from tracker.settings import get_settings
 
 
@@ -65,6 +65,33 @@ async def get_document(document_id: int) -> dict:
     if not rows:
         raise NotFound("No document {id}.", field="document_id", id=document_id)
     return rows[0]
+
+
+async def check_document(actor: Actor, document: dict, *, void: bool = False) -> None:
+    """May the actor read this issued document (its PDF, its verification details), or with `void` void it
+    through the generic route? The record that issued it decides, by the document's kind
+    (`tracker.plugin.document_readers`); a kind no domain claims is for admins only."""
+    from tracker.plugin import document_readers
+
+    check = document_readers().get(document["kind"].split(".")[0])
+    if actor.is_admin and (check is None or not void):
+        return
+    if not actor.can_see_project(document["project"]):
+        raise Forbidden("You are not a member of this project.", rule="project_member")
+    if check is None:
+        raise Forbidden("Document {number} has no record you may read.", rule="document_owner",
+                        number=document["number_text"])
+    await check(actor, document, void=void)
+
+
+async def can_read_document(actor: Actor | None, document: dict) -> bool:
+    if actor is None:
+        return False
+    try:
+        await check_document(actor, document)
+    except Forbidden:
+        return False
+    return True
 
 
 async def void_document(actor: Actor, document_id: int, reason: str, superseded_by: int | None = None) -> dict:

@@ -10,7 +10,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
-from inspections.services import stop_status, stopped_project_ids
+from inspections.services import stopped_project_ids, visible_stop_status
 from tracker import clock
 from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, REGISTER_WRITERS, Role
 from tracker.errors import DomainError, Invalid
@@ -46,7 +46,7 @@ class RegisterPages(Controller):
         actor = actor_of(request)
         return Template(
             "register/projects.html",
-            context={"projects": await services.list_projects(actor), "stopped": await stopped_project_ids()},
+            context={"projects": await services.list_projects(actor), "stopped": await stopped_project_ids(actor)},
         )
 
     @get("/projects/{project_id:int}", guards=[requires_login, project_member])
@@ -56,14 +56,14 @@ class RegisterPages(Controller):
         buildings = await services.list_buildings(project_id) if actor.role in REGISTER_READERS else []
         return Template(
             "register/project.html",
-            context={"project": project, "buildings": buildings, "stop": await stop_status(project_id)},
+            context={"project": project, "buildings": buildings, "stop": await visible_stop_status(actor, project_id)},
         )
 
     @get("/buildings/{building_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
-    async def building(self, building_id: int) -> Template:
+    async def building(self, request: Request, building_id: int) -> Template:
         dwellings = await services.list_dwellings(building_id)
         project_id = await services.building_project(building_id)
-        stop = await stop_status(project_id)
+        stop = await visible_stop_status(actor_of(request), project_id)
         return Template(
             "register/building.html",
             context={
@@ -71,7 +71,7 @@ class RegisterPages(Controller):
                 "building_id": building_id,
                 "project_id": project_id,
                 # Only orders stopping the whole project or this building concern this page.
-                "stop": stop if stop.project_stopped or building_id in stop.stopped_building_ids else None,
+                "stop": stop if stop and (stop.project_stopped or building_id in stop.stopped_building_ids) else None,
             },
         )
 

@@ -1,7 +1,9 @@
 """Guards: every route names who may call it. A route without a guard fails the route-table test.
 
 Role guards answer "may this kind of user do this at all"; the project guard answers "on this
-project". Residents and contractors are narrowed further by the services they call.
+project". Which record inside a project a role may read (a contractor only what is addressed to its
+organisation, a resident only their own) is decided once per kind of record by the domain
+(`inspections/access.py`), and asked by the services, so a page, its API, its PDF and every list agree.
 """
 
 from __future__ import annotations

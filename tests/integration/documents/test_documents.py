@@ -66,7 +66,9 @@ async def test_void_needs_a_reason_and_the_public_page_says_void(world, client_f
     token = document["verify_token"]
     assert (await anonymous.get(f"/api/v1/verify/{token}")).json()["status"] == "current"
 
-    chief = await client_for("chief")
+    # A kind no domain claims is read (and voided) by admins only; inspection documents are tested with
+    # their records in tests/integration/test_resource_access.py.
+    chief = await client_for("admin")
     refused = await chief.post(f"/api/v1/documents/{document['id']}/void", json={"reason": ""})
     assert refused.status_code == 400
     voided = await chief.post(
@@ -77,19 +79,27 @@ async def test_void_needs_a_reason_and_the_public_page_says_void(world, client_f
     assert again.status_code == 409
 
     verification = (await anonymous.get(f"/api/v1/verify/{token}")).json()
-    assert verification["status"] == "voided"
-    assert verification["superseded_by"] == "JTZ-2026-002"
+    assert verification["status"] == "voided" and verification["number"] == "JTZ-2026-001"
+    assert not verification["details"] and verification["superseded_by"] is None
+    assert verification["void_reason"] is None and verification["title"] is None
     page = await anonymous.get(f"/verify/{token}")
-    assert "部位写错" in page.text
+    assert "JTZ-2026-001" in page.text and "部位写错" not in page.text
+    detailed = (await chief.get(f"/api/v1/verify/{token}")).json()
+    assert detailed["details"] and detailed["superseded_by"] == "JTZ-2026-002"
+    assert detailed["void_reason"] == "部位写错" and detailed["title"] == "监理通知单"
+    assert "部位写错" in (await chief.get(f"/verify/{token}")).text
     assert (await anonymous.get("/api/v1/verify/no-such-token")).status_code == 404
 
 
-async def test_document_pdf_is_for_project_members_only(world, client_for):
+async def test_a_document_no_domain_claims_is_for_admins_only(world, client_for):
     document = await _issue(world.project)
     outsider = await client_for("outsider")
     assert (await outsider.get(f"/api/v1/documents/{document['id']}/pdf")).status_code == 403
     inspector = await client_for("inspector")
-    response = await inspector.get(f"/api/v1/documents/{document['id']}/pdf")
+    refused = await inspector.get(f"/api/v1/documents/{document['id']}/pdf")
+    assert refused.status_code == 403 and refused.json()["rule"] == "document_owner"
+    admin = await client_for("admin")
+    response = await admin.get(f"/api/v1/documents/{document['id']}/pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
 
