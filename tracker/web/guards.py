@@ -7,6 +7,7 @@ project". Residents and contractors are narrowed further by the services they ca
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -46,6 +47,20 @@ def requires_role(*roles: Role | Iterable[Role]):
     guard.__name__ = f"requires_role({names})"
     guard.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
     return guard
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a handler checks beyond its guards, declared beside the route as `opt={"access": Access(...)}`.
+
+    The role matrix test (tests/integration/test_access.py) reads each route's guards to know who may
+    call it; where the handler itself narrows that (a role check in the service), this says so, and
+    `why` names the rule, so the expectation stays next to the code that enforces it.
+    """
+
+    why: str
+    roles: frozenset[Role] | None = None  # only these roles get past the handler, whatever the guards say
+    project_member: bool = False  # the handler checks the project of the resource in the path
 
 
 async def project_of(connection: ASGIConnection) -> int | None:
