@@ -168,6 +168,7 @@ class Rich:
     rival: dict[str, int]  # the same kinds of resources addressed to another contractor organisation
     other_household: int
     for_role: dict[str, dict[str, int]]  # a role's own resource where the shared one is not its to see
+    hidden: dict[str, list[str]]  # text a role must find in no answer: another's numbers, names, project
 
 
 def _ok(response: httpx.Response, status: int = 201) -> dict:
@@ -224,12 +225,14 @@ async def build_rich_world(app, world, opened: list) -> Rich:
     _ok(await chief.post(f"{API}/stop-work/{order['id']}/resume", json={"resume_at": now}))
 
     # The same kinds addressed to the rival contractor.
-    rival_issue = await file_issue(chief, world, responsible_org_id=rival_org)
+    # Their texts carry a marker the project's own contractor must never be shown, in any list or page.
+    rival_issue = await file_issue(chief, world, responsible_org_id=rival_org, description="RIVAL-ISSUE 屋面渗漏")
     rival_photo = _ok(await chief.post(f"{API}/issues/{rival_issue['id']}/photos",
                                            files={"file": ("b.png", png((0, 90, 0)), "image/png")}))
-    rival_notice = await issue_notice(chief, world, [rival_issue["id"]])
+    rival_notice = await issue_notice(chief, world, [rival_issue["id"]], subject="RIVAL-NOTICE 屋面渗漏整改")
     rival_order = _ok(await chief.post(f"{API}/projects/{world.project}/stop-work",
-                                       json=_stop_body(rival_org, world.building)))
+                                       json={**_stop_body(rival_org, world.building),
+                                             "cause_details": "RIVAL-ORDER 脚手架缺失"}))
     rival_applied = _ok(await rival.post(f"{API}/stop-work/{rival_order['id']}/applications",
                                          json={"statement": "已整改", "proposed_date": in_days(1)}))
 
@@ -261,7 +264,10 @@ async def build_rich_world(app, world, opened: list) -> Rich:
     }
     # A resident sees the photos of their own reports, not the inspectors' ones.
     return Rich(ids=ids, rival=rival_ids, other_household=world.households[1],
-                for_role={"resident": {"photo_id": report_photo["id"]}})
+                for_role={"resident": {"photo_id": report_photo["id"]}},
+                hidden={"contractor": [rival_notice["number"], rival_order["number"], "RIVAL-"],
+                        "resident": ["李四", "王五", "310104196001010002"],
+                        "outsider": ["梅园新村综合改造", "张三", "RIVAL-"]})
 
 
 def fill(path: str, values: dict[str, object]) -> str:
@@ -316,6 +322,17 @@ def _check(rule: Rule, role: str | None, response: httpx.Response, want: str) ->
         if got not in (403, 404):
             return f"{where}: {got}, want 403 or 404"
     return None
+
+
+def _leak(rule: Rule, role: str | None, response: httpx.Response, hidden: list[str]) -> str | None:
+    """Lists, pages and exports in text: none may show what belongs to another organisation, household or
+    project (PDF and XLSX are compressed; their access is checked above)."""
+    kind = response.headers.get("content-type", "")
+    # A public route answers whoever holds its token or code, member or not (the QR code's verify page).
+    if rule.public or response.status_code >= 400 or not kind.startswith(("application/json", "text/")):
+        return None
+    shown = [text for text in hidden if text in response.text]
+    return f"{rule.method} {rule.path} as {role}: shows {shown}" if shown else None
 
 
 def expected(rule: Rule, role: str | None) -> str:
@@ -392,7 +409,8 @@ async def test_role_matrix(matrix, role):
         if role is not None and logged_out:
             await _log_in_again(client, role)
         logged_out = rule.path.endswith("/logout")
-        mismatch = _check(rule, role, await _call(client, rule, url), want)
+        response = await _call(client, rule, url)
+        mismatch = _check(rule, role, response, want) or _leak(rule, role, response, rich.hidden.get(role, []))
         if mismatch:
             failures.append(mismatch)
         # A resident never reaches another household; a contractor never another organisation's things.
