@@ -88,7 +88,6 @@ class Rule:
     public: bool = False
     roles: frozenset[Role] = frozenset(Role)
     project_scoped: bool = False
-    own_household: bool = False
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -103,28 +102,29 @@ class Rule:
 def rule_of(path: str, method: str, handler) -> Rule:
     """What the route's guards (and its declared Access, if any) say about who may call it."""
     rule = Rule(method, path)
-    access = handler.opt.get("access")
+    # Declared on the route (opt) or on a guard of its own (a guard's `access` attribute).
+    declared = [handler.opt["access"]] if "access" in handler.opt else []
     member = False
     for guard in handler.resolve_guards():
         if guard is allow_public:
             rule.public = True
-        elif guard is requires_login:
-            pass
+        elif guard in (requires_login, own_household):
+            pass  # own_household: the walk tries the resident on another household, whatever the guards
         elif hasattr(guard, "allowed_roles"):
             rule.roles &= guard.allowed_roles
         elif guard in MEMBER_GUARDS:
             member = True
-        elif guard is own_household:
-            rule.own_household = True
-        elif access is None:
+        elif hasattr(guard, "access"):
+            declared.append(guard.access)
+        elif "access" not in handler.opt:
             rule.problems.append(f"unknown guard {getattr(guard, '__name__', guard)!r}: declare Access")
-    if access is not None:
+    for access in declared:
         if not isinstance(access, Access):
-            rule.problems.append(f"opt['access'] is {access!r}, not an Access")
-        else:
-            if access.roles is not None:
-                rule.roles &= access.roles
-            member = member or access.project_member
+            rule.problems.append(f"declared access {access!r} is not an Access")
+            continue
+        if access.roles is not None:
+            rule.roles &= access.roles
+        member = member or access.project_member
     scoped = set(rule.params) & PROJECT_PARAMS
     rule.project_scoped = member and bool(scoped)
     if scoped and not member and not rule.public and rule.roles != {Role.admin}:
@@ -420,7 +420,8 @@ async def test_role_matrix(matrix, role):
             if mismatch:
                 failures.append(mismatch + " (another household)")
         # Reads only: a write with an empty body is refused by its schema before the handler looks anything up.
-        if role == "contractor" and want == "allowed" and rule.method == "GET" and set(rule.params) & ORGANISATION_PARAMS:
+        rival_kinds = set(rule.params) & ORGANISATION_PARAMS
+        if role == "contractor" and want == "allowed" and rule.method == "GET" and rival_kinds:
             other = fill(rule.path, {**ids, **rich.rival})
             mismatch = _check(rule, role, await _call(client, rule, other), "403/404")
             if mismatch:
@@ -463,7 +464,17 @@ def test_a_route_without_its_row_fails_the_matrix():
          opt={"access": Access("gadgets are the manager's", roles=frozenset({Role.project_manager}))})
     async def gadget(gadget_id: int) -> None: ...
 
-    found = {rule.path: rule for rule in routes(Litestar([widget, widgets, gadget]))}
+    async def gizmo_keeper(connection, _):
+        """A guard that says what it checks."""
+
+    gizmo_keeper.access = Access("gizmos stay in their project", project_member=True)
+
+    @get("/api/v1/gizmos/{issue_id:int}", guards=[requires_login, gizmo_keeper])
+    async def gizmo(issue_id: int) -> None: ...
+
+    found = {rule.path: rule for rule in routes(Litestar([widget, widgets, gadget, gizmo]))}
+    gizmo_rule = found["/api/v1/gizmos/{issue_id:int}"]
+    assert not gizmo_rule.problems and gizmo_rule.project_scoped and expected(gizmo_rule, "outsider") == "403"
     assert "unknown guard 'homemade'" in found["/api/v1/widgets/{widget_id:int}"].problems[0]
     assert "no membership guard" in found["/api/v1/projects/{project_id:int}/widgets"].problems[0]
     gadget_rule = found["/api/v1/gadgets/{gadget_id:int}"]

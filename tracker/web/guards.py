@@ -55,7 +55,9 @@ class Access:
 
     The role matrix test (tests/integration/test_access.py) reads each route's guards to know who may
     call it; where the handler itself narrows that (a role check in the service), this says so, and
-    `why` names the rule, so the expectation stays next to the code that enforces it.
+    `why` names the rule, so the expectation stays next to the code that enforces it. A new guard the
+    matrix does not know carries its own as an attribute (`guard.access = Access(...)`), or an
+    `allowed_roles` set as `requires_role` does; otherwise the matrix fails on it.
     """
 
     why: str
