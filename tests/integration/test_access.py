@@ -5,7 +5,10 @@ parameters filled from a world holding one of every resource the routes address.
 get follows from the route's guards: anonymous → 401 (a redirect to /login on pages), a role outside a
 `requires_role` guard → 403, a user outside the route's project → 403, a resident on another
 household → 403, a contractor on what is addressed to another organisation → 403 or 404, and anyone
-let in → neither 401/403 nor a 5xx. Where a handler checks more than its guards, the route declares it
+let in → neither 401/403 nor a 5xx; the text answers of the contractor, the resident and the outsider
+must not show another organisation's numbers, another household's names or another project. Bodies
+are empty (or an empty form): the matrix is about who gets in, the domain tests about what is done.
+Where a handler checks more than its guards, the route declares it
 (`opt={"access": Access(...)}`, tracker/web/guards.py). A route whose answer cannot be derived — an
 unknown guard, a path parameter the world cannot fill, a project-scoped path without a membership
 guard — fails the matrix, so a new route cannot ship without its row.
@@ -399,8 +402,8 @@ async def test_role_matrix(matrix, role):
     failures, walked, logged_out = [], 0, False
     ids = {**rich.ids, **rich.for_role.get(role, {})}
     for rule in routes(app):
-        failures.extend(rule.problems and [f"{rule.method} {rule.path}: {p}" for p in rule.problems])
         if rule.problems:
+            failures.extend(f"{rule.method} {rule.path}: {problem}" for problem in rule.problems)
             continue
         try:
             url = fill(rule.path, ids)
