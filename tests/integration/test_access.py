@@ -270,7 +270,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
     return Rich(ids=ids, rival=rival_ids, other_household=world.households[1],
                 for_role={"resident": {"photo_id": report_photo["id"]}},
                 hidden={"contractor": [rival_notice["number"], rival_order["number"], "RIVAL-"],
-                        "resident": ["李四", "王五", "310104196001010002"],
+                        "resident": ["李四", "王五", "310104196001010002", notice["number"], "RIVAL-"],
                         "outsider": ["梅园新村综合改造", "张三", "RIVAL-"]})
 
 
