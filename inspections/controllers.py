@@ -14,9 +14,9 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, Parameter
 
-from inspections import jobs, ledger, services
+from inspections import jobs, ledger, services, workflow
 from inspections.access import INSPECTORS, READERS, STOP_STATUS_READERS
-from inspections.kinds import IssueKind, IssueStatus, NoticeStatus, RecheckResult, Severity
+from inspections.kinds import IssueAction, IssueKind, IssueStatus, NoticeStatus, RecheckResult, Severity
 from inspections.photos import max_photo_bytes
 from inspections.schemas import (
     CategoryIn,
@@ -63,6 +63,11 @@ _OWNERS = {
     "report_id": (DefectReport, DefectReport.project),
     "photo_id": (Photo, Photo.project),
 }
+
+
+def takes(action: IssueAction):
+    """The guard of an issue action: the roles the state machine lets take it (inspections/workflow.py)."""
+    return requires_role(workflow.roles_for(action))
 
 
 async def inspection_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -149,28 +154,29 @@ class InspectionsApiController(Controller):
         """One issue with its photos and timeline, whose move it is (`ball`) and the actions allowed now."""
         return await services.get_issue(actor_of(request), issue_id)
 
-    @post("/issues/{issue_id:int}/photos", guards=[requires_role(READERS)], request_max_body_size=UPLOAD_LIMIT)
+    @post("/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTORS, Role.contractor)],
+          request_max_body_size=UPLOAD_LIMIT)
     async def add_photo(self, request: Request, issue_id: int, data: Upload) -> PhotoOut:
         """Upload a JPEG/PNG (multipart field `file`): a finding photo by inspectors, an evidence photo by
         the contractor while rectifying. Too big → 413, not an image → 415."""
         return await services.add_photo(actor_of(request), issue_id, await _upload(data))
 
-    @post("/issues/{issue_id:int}/submit", guards=[requires_role(READERS)], status_code=200)
+    @post("/issues/{issue_id:int}/submit", guards=[takes(IssueAction.submit)], status_code=200)
     async def submit_issue(self, request: Request, issue_id: int, data: SubmitIn) -> IssueOut:
         """The contractor reports the issue fixed (a one-issue 回复单); only the contractor may."""
         return await services.submit_issue(actor_of(request), issue_id, data.explanation)
 
-    @post("/issues/{issue_id:int}/verify", guards=[requires_role(READERS)], status_code=200)
+    @post("/issues/{issue_id:int}/verify", guards=[takes(IssueAction.verify)], status_code=200)
     async def verify_issue(self, request: Request, issue_id: int, data: RecheckIn) -> IssueOut:
         """Recheck passed: verified and closed (销号). Only the inspecting organisation."""
         return await services.record_recheck(actor_of(request), issue_id, RecheckResult.verified, data)
 
-    @post("/issues/{issue_id:int}/reject", guards=[requires_role(READERS)], status_code=200)
+    @post("/issues/{issue_id:int}/reject", guards=[takes(IssueAction.reject)], status_code=200)
     async def reject_issue(self, request: Request, issue_id: int, data: RecheckIn) -> IssueOut:
         """Recheck failed: back to rectification with a new `deadline`, the round counted."""
         return await services.record_recheck(actor_of(request), issue_id, RecheckResult.rejected, data)
 
-    @post("/issues/{issue_id:int}/void", guards=[requires_role(READERS)], status_code=200)
+    @post("/issues/{issue_id:int}/void", guards=[takes(IssueAction.void)], status_code=200)
     async def void_issue(self, request: Request, issue_id: int, data: VoidIn) -> IssueOut:
         return await services.void_issue(actor_of(request), issue_id, data.reason)
 

@@ -183,7 +183,7 @@ class InspectionPages(Controller):
                        default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issue.html", context=context, status_code=status)
 
-    @post("/inspections/issues/{issue_id:int}/photos", guards=[requires_role(READERS)],
+    @post("/inspections/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTORS, Role.contractor)],
           request_max_body_size=UPLOAD_LIMIT * 4)
     async def add_photos(self, request: Request, issue_id: int, data: Multipart) -> Template | Redirect:
         try:
@@ -196,7 +196,7 @@ class InspectionPages(Controller):
             return await self._issue_page(request, issue_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(path=f"/inspections/issues/{issue_id}", status_code=303)
 
-    @post("/inspections/issues/{issue_id:int}/{action:str}", guards=[requires_role(READERS)])
+    @post("/inspections/issues/{issue_id:int}/{action:str}", guards=[requires_role(INSPECTORS, Role.contractor)])
     async def act(self, request: Request, issue_id: int, action: str, data: Form) -> Template | Redirect:
         """submit (contractor), verify / reject (inspecting organisation) from the issue page."""
         actor = actor_of(request)

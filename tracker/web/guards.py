@@ -9,6 +9,7 @@ organisation, a resident only their own) is decided once per kind of record by t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -48,6 +49,22 @@ def requires_role(*roles: Role | Iterable[Role]):
     guard.__name__ = f"requires_role({names})"
     guard.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]
     return guard
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a handler checks beyond its guards, declared beside the route as `opt={"access": Access(...)}`.
+
+    The role matrix test (tests/integration/test_access.py) reads each route's guards to know who may
+    call it; where the handler itself narrows that (a role check in the service), this says so, and
+    `why` names the rule, so the expectation stays next to the code that enforces it. A new guard the
+    matrix does not know carries its own as an attribute (`guard.access = Access(...)`), or an
+    `allowed_roles` set as `requires_role` does; otherwise the matrix fails on it.
+    """
+
+    why: str
+    roles: frozenset[Role] | None = None  # only these roles get past the handler, whatever the guards say
+    project_member: bool = False  # the handler checks the project of the resource in the path
 
 
 async def project_of(connection: ASGIConnection) -> int | None:
