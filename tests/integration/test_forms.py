@@ -272,3 +272,35 @@ async def test_form_refusals_name_the_field_in_the_readers_language(world, clien
         "_csrf_token": staff.cookies.get("csrftoken"), "kind": "call", "occurred_on": "yesterday", "summary": "x"})
     assert response.status_code == 422
     assert "Date must be a date (YYYY-MM-DD)." in response.text
+
+
+def test_parse_form_converts_strings_as_a_form_sends_them():
+    from zoneinfo import ZoneInfo
+
+    import pytest
+
+    from inspections.schemas import ReplyIn, StopWorkIn
+    from tracker.consultations.schemas import PaperBallotIn
+    from tracker.web.forms import FormInvalid, parse_form
+
+    order = parse_form({"_csrf_token": "t", "addressed_org_id": " 7 ", "scope": "building", "building_id": "",
+                        "cause": "major_hazard", "effective_at": "2026-12-01T09:30", "issue_ids": ["3", "4"],
+                        "emergency": "on", "page": "2"}, StopWorkIn)
+    assert order.addressed_org_id == 7 and order.building_id is None and order.issue_ids == [3, 4]
+    assert order.emergency is True and order.effective_at == dt.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert parse_form({"issue_ids": "5", "addressed_org_id": "1", "scope": "project", "cause": "major_hazard",
+                       "effective_at": "2026-12-01T09:30:00+00:00"}, StopWorkIn).issue_ids == [5]
+    ballot = parse_form({"certificate_no": "", "proxy_name": " 赵六 "}, PaperBallotIn, choices={1: "agree"})
+    assert ballot.certificate_no is None and ballot.proxy_name == "赵六" and ballot.choices == {1: "agree"}
+
+    with pytest.raises(FormInvalid) as refused:
+        parse_form({"statement": "s"}, ReplyIn, items=[{"issue_id": 1, "explanation": "x" * 4001}])
+    assert (refused.value.field, refused.value.rule) == ("explanation", "max_length")
+    with pytest.raises(FormInvalid) as refused:
+        parse_form({"scope": "project", "cause": "major_hazard", "effective_at": "2026-12-01T09:30"}, StopWorkIn)
+    assert (refused.value.field, refused.value.rule) == ("addressed_org_id", "required")
+    with pytest.raises(FormInvalid) as refused:
+        parse_form({"addressed_org_id": "一", "scope": "project", "cause": "major_hazard",
+                    "effective_at": "2026-12-01T09:30"}, StopWorkIn)
+    assert (refused.value.field, refused.value.rule) == ("addressed_org_id", "number")
+    assert refused.value.detail == "To contractor must be a number."
