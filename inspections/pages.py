@@ -70,7 +70,7 @@ def _text(form: dict[str, Any], name: str) -> str:
 def _ids(form: dict[str, Any], name: str) -> list[int]:
     raw = form.get(name, [])
     # Digits only, and few enough for int(): a longer "id" is no id, and the schema bounds the rest.
-    return [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdigit() and len(str(v)) <= 18]
+    return [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdecimal() and len(str(v)) <= 18]
 
 
 def _local_input(moment: dt.datetime) -> str:

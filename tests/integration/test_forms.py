@@ -22,6 +22,7 @@ from tracker.consultations import services as consultations
 LONG = "长" * 10_000
 NOT_A_NUMBER = "twelve"
 HUGE_NUMBER = "9" * 10_000
+SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
 # The message pages show above their form (and error.html shows for a refusal outside the form).
 FORM_ERROR = re.compile(r'<p class="error"(?: role="alert")?(?: id="order-error")?>')
 
@@ -223,7 +224,7 @@ async def test_every_page_form_refuses_over_long_values_and_non_numbers(world, c
         if "{sheet}" in path:
             path = path.replace("{sheet}", str(sheet_of["vote"]))
         probes = [(name, LONG) for name in case.form if name not in case.control]
-        probes += [(name, bad) for name in case.numbers for bad in (NOT_A_NUMBER, HUGE_NUMBER)]
+        probes += [(name, bad) for name in case.numbers for bad in (NOT_A_NUMBER, HUGE_NUMBER, SUPERSCRIPT_TWO)]
         for name, value in probes:
             before = await _snapshot()
             response = await _post(client, case, path, {**case.form, name: value})

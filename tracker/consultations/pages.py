@@ -265,7 +265,7 @@ class ConsultationPages(Controller):
         """Dates of one title; an empty field leaves that date as recorded."""
         q = str(data.get("q", ""))
         page = str(data.get("page", ""))
-        page = int(page) if page.isdigit() and len(page) <= 9 and int(page) >= 1 else 1  # paging, not data
+        page = int(page) if page.isdecimal() and len(page) <= 9 and int(page) >= 1 else 1  # paging, not data
         try:
             recorded = await services.record_signing(actor_of(request), consultation_id, entry_id, _signing_in(data))
         except DomainError as exc:
