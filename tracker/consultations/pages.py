@@ -44,7 +44,7 @@ def _choices_from(form: dict[str, Any], item_ids: list[int]) -> dict[int, Choice
     choices = {}
     for item_id in item_ids:
         value = form.get(f"item_{item_id}")
-        if value not in Choice._value2member_map_:
+        if not isinstance(value, str) or value not in Choice._value2member_map_:  # a field sent twice is a list
             raise Invalid("Choose agree, oppose or abstain for every item.", field=f"item_{item_id}")
         choices[item_id] = Choice(value)
     return choices
