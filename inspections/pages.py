@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -18,19 +17,30 @@ from inspections import jobs, ledger, services
 from inspections import photos as photo_store
 from inspections.access import INSPECTORS, READERS
 from inspections.controllers import UPLOAD_LIMIT, inspection_member
-from inspections.kinds import IssueKind, IssueStatus, RecheckResult, ResumptionStatus, Severity, StopCause, StopScope
+from inspections.kinds import (
+    IssueKind,
+    IssueStatus,
+    NoticeSeries,
+    RecheckResult,
+    ResumptionStatus,
+    Severity,
+    StopCause,
+    StopScope,
+)
 from inspections.schemas import (
+    DeclineIn,
     IssueIn,
     NoticeIn,
     NoticeVoidIn,
     OpinionIn,
     RecheckIn,
     ReplyIn,
-    ReplyItemIn,
     ReportIn,
     ResumptionApplyIn,
     ResumptionOrderIn,
     StopWorkIn,
+    SubmitIn,
+    VoidIn,
 )
 from inspections.tables import ResumptionApplication
 from tracker import clock
@@ -40,6 +50,7 @@ from tracker.accounts.tables import Organisation
 from tracker.errors import DomainError, Forbidden, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.register import services as register
+from tracker.web.forms import parse_form
 from tracker.web.guards import actor_of, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -59,28 +70,10 @@ def _text(form: dict[str, Any], name: str) -> str:
     return str(value).strip()
 
 
-def _int_or_none(form: dict[str, Any], name: str) -> int | None:
-    value = _text(form, name)
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise Invalid("Invalid value for {name}.", field=name, name=name) from exc
-
-
 def _ids(form: dict[str, Any], name: str) -> list[int]:
     raw = form.get(name, [])
-    return [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdigit()]
-
-
-def _moment(form: dict[str, Any], name: str) -> dt.datetime | None:
-    """A `datetime-local` field: the site's wall-clock time (TIME_ZONE), without a zone of its own."""
-    value = _text(form, name)
-    if not value:
-        return None
-    moment = dt.datetime.fromisoformat(value)
-    return clock.from_local(moment)
+    # Digits only, and few enough for int(): a longer "id" is no id, and the schema bounds the rest.
+    return [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdecimal() and len(str(v)) <= 18]
 
 
 def _local_input(moment: dt.datetime) -> str:
@@ -142,16 +135,10 @@ class InspectionPages(Controller):
         actor = actor_of(request)
         plain = {k: _text(data, k) for k in data if k not in ("photos", "_csrf_token")}
         try:
-            issue_in = IssueIn(
-                kind=IssueKind(_text(data, "kind") or "quality"), category=_text(data, "category"),
-                severity=Severity(_text(data, "severity") or "general"), description=_text(data, "description"),
-                responsible_org_id=_int_or_none(data, "responsible_org_id") or 0,
-                deadline=dt.date.fromisoformat(_text(data, "deadline")),
-                building_id=_int_or_none(data, "building_id"), part=_text(data, "part"),
-                location=_text(data, "location"),
-            )
-            if not issue_in.description:
+            if not _text(data, "description"):
                 raise Invalid("Describe the problem.", field="description")
+            issue_in = parse_form(data, IssueIn, kind=data.get("kind") or "quality",
+                                  severity=data.get("severity") or "general")
             contents = [await upload.read() for upload in _files(data, "photos")]
             for content in contents:  # check every photo before anything is written
                 if len(content) > photo_store.max_photo_bytes():
@@ -202,15 +189,15 @@ class InspectionPages(Controller):
         actor = actor_of(request)
         try:
             if action == "submit":
-                await services.submit_issue(actor, issue_id, _text(data, "explanation"))
+                await services.submit_issue(actor, issue_id, parse_form(data, SubmitIn).explanation)
             elif action in ("verify", "reject"):
-                deadline = _text(data, "deadline")
-                recheck = RecheckIn(opinion=_text(data, "opinion"),
-                                    deadline=dt.date.fromisoformat(deadline) if deadline and action == "reject" else None)
+                recheck = parse_form(data, RecheckIn, **({} if action == "reject" else {"deadline": None}))
                 result = RecheckResult.verified if action == "verify" else RecheckResult.rejected
                 await services.record_recheck(actor, issue_id, result, recheck)
             elif action == "void":
-                await services.void_issue(actor, issue_id, _text(data, "reason"))
+                if not _text(data, "reason"):
+                    raise Invalid("A reason is required to void an issue.", field="reason")
+                await services.void_issue(actor, issue_id, parse_form(data, VoidIn).reason)
             else:
                 raise Invalid("Unknown action {action}.", field="action", action=action)
         except DomainError as exc:
@@ -220,16 +207,12 @@ class InspectionPages(Controller):
     @post("/projects/{project_id:int}/inspections/notices", guards=[requires_role(INSPECTORS)])
     async def issue_notice(self, request: Request, project_id: int, data: Form) -> Template | Redirect:
         actor = actor_of(request)
-        raw = data.get("issue_ids", [])
-        ids = [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdigit()]
         try:
-            if not ids:
+            if not _ids(data, "issue_ids"):
                 raise Invalid("Choose the issues the notice covers.", field="issue_ids")
-            notice = await services.issue_notice(actor, project_id, NoticeIn(
-                issue_ids=ids, subject=_text(data, "subject") or gettext("Rectification"),
-                content=_text(data, "content") or gettext("See the issues listed."),
-                requirements=_text(data, "requirements"), deadline=dt.date.fromisoformat(_text(data, "deadline")),
-            ))
+            notice = await services.issue_notice(actor, project_id, parse_form(
+                data, NoticeIn, subject=_text(data, "subject") or gettext("Rectification"),
+                content=_text(data, "content") or gettext("See the issues listed."), series=NoticeSeries.supervision))
         except (DomainError, ValueError) as exc:
             context = await _page_context(actor, project_id)
             items, total = await services.list_issues(actor, project_id, services.IssueFilter(
@@ -266,14 +249,12 @@ class InspectionPages(Controller):
     @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)])
     async def reply(self, request: Request, notice_id: int, data: Form) -> Template | Redirect:
         """The contractor replies for the issues ticked, each with its explanation."""
-        raw = data.get("issue_ids", [])
-        ids = [int(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v).isdigit()]
         try:
+            ids = _ids(data, "issue_ids")
             if not ids:
                 raise Invalid("Choose the issues the reply covers.", field="issue_ids")
-            items = [ReplyItemIn(issue_id=i, explanation=_text(data, f"explanation_{i}")) for i in ids]
-            await services.submit_reply(actor_of(request), notice_id,
-                                        ReplyIn(items=items, statement=_text(data, "statement")))
+            items = [{"issue_id": i, "explanation": _text(data, f"explanation_{i}")} for i in ids]
+            await services.submit_reply(actor_of(request), notice_id, parse_form(data, ReplyIn, items=items))
         except DomainError as exc:
             return await self._notice_page(request, notice_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
@@ -285,20 +266,18 @@ class InspectionPages(Controller):
         actor = actor_of(request)
         plain = {k: _text(data, k) for k in data if k not in ("replacement_issue_ids", "_csrf_token")}
         try:
+            if not _text(data, "reason"):  # the service's own words, before the schema's generic ones
+                raise Invalid("A reason is required to void a notice.", field="reason")
             replacement = None
             if _text(data, "supersede"):
-                ids = _ids(data, "replacement_issue_ids")
-                if not ids:
+                if not _ids(data, "replacement_issue_ids"):
                     raise Invalid("Choose the issues the notice covers.", field="issue_ids")
                 series = (await services.get_notice(actor, notice_id)).series
-                replacement = msgspec.convert({
-                    "issue_ids": ids, "subject": _text(data, "subject") or gettext("Rectification"),
-                    "content": _text(data, "content") or gettext("See the issues listed."),
-                    "requirements": _text(data, "requirements"),
-                    "deadline": dt.date.fromisoformat(_text(data, "deadline")), "series": series,
-                }, NoticeIn)
-            await services.void_notice(actor, notice_id, NoticeVoidIn(reason=_text(data, "reason"),
-                                                                      replacement=replacement))
+                replacement = parse_form(
+                    data, NoticeIn, issue_ids=data.get("replacement_issue_ids"), series=series,
+                    subject=_text(data, "subject") or gettext("Rectification"),
+                    content=_text(data, "content") or gettext("See the issues listed."))
+            await services.void_notice(actor, notice_id, parse_form(data, NoticeVoidIn, replacement=replacement))
         except DomainError as exc:
             return await self._notice_page(request, notice_id, error=exc.translated(gettext), form=plain,
                                            status=exc.status_code)
@@ -366,19 +345,9 @@ class InspectionPages(Controller):
         plain = {k: _text(data, k) for k in data if k not in ("issue_ids", "_csrf_token")}
         plain["issue_ids"] = [str(i) for i in _ids(data, "issue_ids")]
         try:
-            effective_at = _moment(data, "effective_at")
-            if effective_at is None:
-                raise Invalid("Check the form: a value is missing.", field="effective_at")
-            scope = StopScope(_text(data, "scope"))
-            order = await services.issue_stop_work(actor, project_id, msgspec.convert({
-                "addressed_org_id": _int_or_none(data, "addressed_org_id") or 0, "scope": scope,
-                "cause": _text(data, "cause"), "effective_at": effective_at,
-                "cause_details": _text(data, "cause_details"), "requirements": _text(data, "requirements"),
-                "building_id": None if scope is StopScope.project else _int_or_none(data, "building_id"),
-                "part": _text(data, "part"), "issue_ids": _ids(data, "issue_ids"),
-                "owner_consent_by": _text(data, "owner_consent_by"),
-                "owner_consent_at": _moment(data, "owner_consent_at"), "emergency": bool(_text(data, "emergency")),
-            }, StopWorkIn))  # converted, not constructed, so lengths and the cause are checked as in the API
+            if _text(data, "scope") == StopScope.project:
+                data = {**data, "building_id": ""}  # the form keeps a building chosen before the scope
+            order = await services.issue_stop_work(actor, project_id, parse_form(data, StopWorkIn, report_due_at=None))
         except DomainError as exc:
             return await self._new_stop_work_page(request, project_id, error=exc.translated(gettext), form=plain,
                                                   status=exc.status_code)
@@ -418,8 +387,7 @@ class InspectionPages(Controller):
             statement = _text(data, "statement")
             if not statement:
                 raise Invalid("Describe how the cause of the stop was removed.", field="statement")
-            await services.apply_for_resumption(actor_of(request), order_id, ResumptionApplyIn(
-                statement=statement, proposed_date=dt.date.fromisoformat(_text(data, "proposed_date"))))
+            await services.apply_for_resumption(actor_of(request), order_id, parse_form(data, ResumptionApplyIn))
         except DomainError as exc:
             return await self._stop_work_page(request, order_id, error=exc.translated(gettext), form=plain,
                                               status=exc.status_code)
@@ -445,8 +413,7 @@ class InspectionPages(Controller):
             raise NotFound("No resumption application {id}.", field="application_id", id=application_id)
         order_id = rows[0]["stop_order"]
         try:
-            await decide(actor_of(request), application_id,
-                         OpinionIn(opinion=_text(data, "opinion"), approve=_text(data, "approve") != "0"))
+            await decide(actor_of(request), application_id, parse_form(data, OpinionIn))
         except DomainError as exc:
             return await self._stop_work_page(request, order_id, error=exc.translated(gettext),
                                               status=exc.status_code)
@@ -467,12 +434,7 @@ class InspectionPages(Controller):
         """工程复工令 (A.0.7): after the owner's approval, or on the owner's consent given here."""
         plain = {k: _text(data, k) for k in data if k != "_csrf_token"}
         try:
-            resume_at = _moment(data, "resume_at")
-            if resume_at is None:
-                raise Invalid("Check the form: a value is missing.", field="resume_at")
-            await services.issue_resumption_order(actor_of(request), order_id, ResumptionOrderIn(
-                resume_at=resume_at, owner_consent_by=_text(data, "owner_consent_by"),
-                owner_consent_at=_moment(data, "owner_consent_at")))
+            await services.issue_resumption_order(actor_of(request), order_id, parse_form(data, ResumptionOrderIn))
         except DomainError as exc:
             return await self._stop_work_page(request, order_id, error=exc.translated(gettext), form=plain,
                                               status=exc.status_code)
@@ -512,8 +474,7 @@ class InspectionPages(Controller):
             for content in contents:
                 if photo_store.sniff(content) is None:
                     raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field="file")
-            report = await services.report_defect(actor, project_id, ReportIn(
-                description=description, location=_text(data, "location")))
+            report = await services.report_defect(actor, project_id, parse_form(data, ReportIn))
             for content in contents:
                 await services.add_report_photo(actor, report.id, content)
         except DomainError as exc:
@@ -526,19 +487,15 @@ class InspectionPages(Controller):
         report = await services.get_report(actor, report_id)
         try:
             if decision == "accept":
-                issue = await services.accept_report(actor, report_id, IssueIn(
-                    kind=IssueKind(_text(data, "kind") or "quality"), category=_text(data, "category"),
-                    severity=Severity(_text(data, "severity") or "general"), description=report.description,
-                    responsible_org_id=_int_or_none(data, "responsible_org_id") or 0,
-                    deadline=dt.date.fromisoformat(_text(data, "deadline")), building_id=report.building_id,
-                    dwelling_id=report.dwelling_id, location=report.location,
-                ))
+                issue = await services.accept_report(actor, report_id, parse_form(
+                    data, IssueIn, kind=data.get("kind") or "quality", severity=data.get("severity") or "general",
+                    description=report.description, building_id=report.building_id, dwelling_id=report.dwelling_id,
+                    location=report.location, part=""))
                 return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
             if decision == "decline":
-                reason = _text(data, "reason")
-                if not reason:
+                if not _text(data, "reason"):
                     raise Invalid("A reason is required to decline a report.", field="reason")
-                await services.decline_report(actor, report_id, reason)
+                await services.decline_report(actor, report_id, parse_form(data, DeclineIn).reason)
             else:
                 raise Invalid("Unknown action {action}.", field="action", action=decision)
         except DomainError as exc:

@@ -25,6 +25,7 @@ from tracker.accounts.tables import Organisation, User
 from tracker.errors import DomainError
 from tracker.i18n import LOCALES, gettext
 from tracker.web.auth import SESSION_USER_KEY
+from tracker.web.forms import parse_form
 from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
 
 
@@ -104,7 +105,9 @@ class LoginPageController(Controller):
         username = str(data.get("username", ""))
         target = _safe_next(str(data.get("next", "/")))
         try:
-            actor = await services.log_in(username, str(data.get("password", "")), _client(request))
+            # The API's schema and limits; user name and password are taken as typed, as the API does.
+            login = parse_form(data, LoginIn, verbatim={"username", "password"})
+            actor = await services.log_in(login.username, login.password, _client(request))
         except DomainError as exc:
             return Template(
                 "login.html",

@@ -4,10 +4,8 @@ order lottery, the public results page and the signing board. They call the same
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
@@ -18,10 +16,21 @@ from tracker.consultations import chart, lottery, services
 from tracker.consultations.controllers import CONSULTATION_STAFF, SUPERVISORS, client_of, consultation_member
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import ConsultationKind, SheetStatus
-from tracker.consultations.schemas import ConsultationOut, LotteryIn, PaperBallotIn, SigningIn
+from tracker.consultations.schemas import (
+    ConfirmIn,
+    ConsultationOut,
+    LotteryIn,
+    PaperBallotIn,
+    ResolveIn,
+    SheetFormIn,
+    SigningIn,
+    VotingCode,
+    WebBallotIn,
+)
 from tracker.consultations.tally import DEFAULT_LAYOUT
 from tracker.errors import DomainError, Invalid, NotFound
 from tracker.i18n import gettext
+from tracker.web.forms import parse_form
 from tracker.web.guards import actor_of, allow_public, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -35,7 +44,7 @@ def _choices_from(form: dict[str, Any], item_ids: list[int]) -> dict[int, Choice
     choices = {}
     for item_id in item_ids:
         value = form.get(f"item_{item_id}")
-        if value not in Choice._value2member_map_:
+        if not isinstance(value, str) or value not in Choice._value2member_map_:  # a field sent twice is a list
             raise Invalid("Choose agree, oppose or abstain for every item.", field=f"item_{item_id}")
         choices[item_id] = Choice(value)
     return choices
@@ -45,8 +54,8 @@ async def _sheet_consultation(sheet_id: int, data: dict[str, Any]) -> int:
     """The consultation whose page answers a sheet form. The form names it; it must be of the sheet's
     project, the one the guard checked, so a page never shows another project's consultation."""
     try:
-        consultation_id = int(data.get("consultation_id", 0))
-    except (TypeError, ValueError):
+        consultation_id = parse_form(data, SheetFormIn).consultation_id
+    except Invalid:
         consultation_id = 0
     project_id = await services.consultation_project(consultation_id) if consultation_id else None
     if project_id is None or project_id != await services.sheet_project(sheet_id):
@@ -56,27 +65,19 @@ async def _sheet_consultation(sheet_id: int, data: dict[str, Any]) -> int:
 
 def _signing_in(data: dict[str, Any]) -> SigningIn:
     """The dates a signing form gives; an empty field leaves that date as it is."""
-    dates = {}
-    for name in SIGNING_DATES:
-        text = str(data.get(name, "")).strip()
-        if text:
-            try:
-                dates[name] = dt.date.fromisoformat(text)
-            except ValueError:
-                raise Invalid("Invalid value for {name}.", field=name, name=name) from None
-    if not dates:
+    dates = parse_form(data, SigningIn)
+    if all(getattr(dates, name) is None for name in SIGNING_DATES):
         raise Invalid("Enter at least one date.", field="signed_on")
-    return SigningIn(**dates)
+    return dates
 
 
 def _lottery_in(data: dict[str, Any]) -> LotteryIn:
-    fields = {"seed": str(data.get("seed", "")).strip(), "purpose": str(data.get("purpose", ""))}
     try:
-        return msgspec.convert(fields, LotteryIn)
-    except msgspec.ValidationError as exc:
-        if "$.purpose" in str(exc):
-            raise Invalid("Invalid value for {name}.", field="purpose", name="purpose") from None
-        raise Invalid("The seed is the published text of 8 to 200 characters.", field="seed") from None
+        return parse_form(data, LotteryIn)
+    except Invalid as exc:
+        if exc.field == "seed":
+            raise Invalid("The seed is the published text of 8 to 200 characters.", field="seed") from None
+        raise
 
 
 def _chart_context(consultation: ConsultationOut, progress: list[dict], item_id: int | None) -> dict:
@@ -103,8 +104,8 @@ class ConsultationPages(Controller):
 
     @post("/vote", guards=[allow_public])
     async def vote_ballot(self, request: Request, data: Form) -> Template:
-        code = str(data.get("code", "")).strip()
         try:
+            code = parse_form(data, VotingCode).code
             view = await services.ballot_for_code(code, client_of(request))
         except DomainError as exc:
             return Template("consultations/vote_code.html", context={"error": exc.translated(gettext)},
@@ -114,15 +115,16 @@ class ConsultationPages(Controller):
 
     @post("/vote/cast", guards=[allow_public])
     async def vote_cast(self, request: Request, data: Form) -> Template:
-        code = str(data.get("code", "")).strip()
         receipt, error, status = None, None, 200
         try:
+            code = parse_form(data, VotingCode).code
             view = await services.ballot_for_code(code, client_of(request))
         except DomainError as exc:
             return Template("consultations/vote_code.html", context={"error": exc.translated(gettext)},
                             status_code=exc.status_code)
         try:
-            choices = _choices_from(data, [i.id for i in view["consultation"].items])
+            choices = parse_form(data, WebBallotIn, code=code,
+                                 choices=_choices_from(data, [i.id for i in view["consultation"].items])).choices
             receipt = await services.cast_web_ballot(code, choices, client_of(request))
             view = await services.ballot_for_code(code, client_of(request))
         except DomainError as exc:
@@ -166,11 +168,8 @@ class ConsultationPages(Controller):
         try:
             consultation = await services.get_consultation(consultation_id)
             choices = _choices_from(data, [i.id for i in consultation.items])
-            sheet = await services.enter_paper_ballot(actor_of(request), consultation_id, PaperBallotIn(
-                choices=choices, certificate_no=str(data.get("certificate_no", "")).strip() or None,
-                proxy_name=str(data.get("proxy_name", "")).strip(),
-                proxy_reference=str(data.get("proxy_reference", "")).strip(),
-            ))
+            sheet = await services.enter_paper_ballot(actor_of(request), consultation_id,
+                                                      parse_form(data, PaperBallotIn, choices=choices))
         except DomainError as exc:
             return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
         return await self._staff_page(
@@ -184,8 +183,8 @@ class ConsultationPages(Controller):
         consultation_id = await _sheet_consultation(sheet_id, data)
         try:
             consultation = await services.get_consultation(consultation_id)
-            choices = _choices_from(data, [i.id for i in consultation.items])
-            sheet = await services.confirm_paper_ballot(actor_of(request), sheet_id, choices)
+            confirmed = parse_form(data, ConfirmIn, choices=_choices_from(data, [i.id for i in consultation.items]))
+            sheet = await services.confirm_paper_ballot(actor_of(request), sheet_id, confirmed.choices)
         except DomainError as exc:
             return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
         message = (gettext("Sheet {receipt} confirmed and counted.") if sheet.status is SheetStatus.counted
@@ -200,8 +199,9 @@ class ConsultationPages(Controller):
         reject = data.get("decision") == "reject"
         try:
             consultation = await services.get_consultation(consultation_id)
-            choices = None if reject else _choices_from(data, [i.id for i in consultation.items])
-            sheet = await services.resolve_sheet(actor_of(request), sheet_id, choices, reject)
+            resolved = parse_form(data, ResolveIn, reject=reject,
+                                  choices=None if reject else _choices_from(data, [i.id for i in consultation.items]))
+            sheet = await services.resolve_sheet(actor_of(request), sheet_id, resolved.choices, resolved.reject)
         except DomainError as exc:
             return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
         message = (gettext("Sheet {receipt} rejected by the supervisor.") if sheet.status is SheetStatus.rejected
@@ -264,7 +264,8 @@ class ConsultationPages(Controller):
     async def record_signing(self, request: Request, consultation_id: int, entry_id: int, data: Form) -> Template:
         """Dates of one title; an empty field leaves that date as recorded."""
         q = str(data.get("q", ""))
-        page = int(data["page"]) if str(data.get("page", "")).isdigit() and int(data["page"]) >= 1 else 1
+        page = str(data.get("page", ""))
+        page = int(page) if page.isdecimal() and len(page) <= 9 and int(page) >= 1 else 1  # paging, not data
         try:
             recorded = await services.record_signing(actor_of(request), consultation_id, entry_id, _signing_in(data))
         except DomainError as exc:

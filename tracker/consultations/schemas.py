@@ -167,3 +167,10 @@ class SigningIn(msgspec.Struct, forbid_unknown_fields=True):
 class LotteryIn(msgspec.Struct, forbid_unknown_fields=True):
     seed: Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
     purpose: Annotated[str, msgspec.Meta(pattern=r"^(signing|unit_selection)$")] = "signing"
+
+
+class SheetFormIn(msgspec.Struct):
+    """The consultation a ballot-sheet form on a page names, so the answer is that consultation's page
+    (a page's own field: the API's sheet routes do not need it). Bounded like the id column."""
+
+    consultation_id: Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]

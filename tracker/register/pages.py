@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
@@ -13,29 +12,20 @@ from litestar.response import Redirect, Template
 from inspections.services import stopped_project_ids, visible_stop_status
 from tracker import clock
 from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, REGISTER_WRITERS, Role
-from tracker.errors import DomainError, Invalid
+from tracker.errors import DomainError
 from tracker.i18n import gettext
 from tracker.register import rollio, services
 from tracker.register.controllers import Upload, uploaded_file
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind
-from tracker.register.schemas import FileEntryIn
+from tracker.register.schemas import FileEntryIn, StrategyIn
 from tracker.settings import get_settings
+from tracker.web.forms import parse_form
 from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PAGE_SIZE = 50
 # A refused roll can have thousands of bad rows; the page shows the first ones, the API returns all.
 SHOWN_ROW_ERRORS = 200
-
-
-def _form_struct(struct: type[msgspec.Struct], data: dict[str, Any]):
-    """Turn a submitted form into a Struct, naming the field on the first bad value."""
-    try:
-        return msgspec.convert({k: v for k, v in data.items() if k != "_csrf_token"}, struct, strict=False)
-    except msgspec.ValidationError as exc:
-        text = str(exc)
-        field = text.split("$.")[-1].rstrip("`") if "$." in text else None
-        raise Invalid("Invalid value for {name}.", field=field, name=field or "?") from exc
 
 
 class RegisterPages(Controller):
@@ -137,7 +127,7 @@ class RegisterPages(Controller):
     @post("/households/{household_id:int}/file", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
     async def add_file_entry(self, request: Request, household_id: int, data: Form) -> Template | Redirect:
         try:
-            entry = _form_struct(FileEntryIn, data)
+            entry = parse_form(data, FileEntryIn)
             await services.add_file_entry(actor_of(request), household_id, entry)
         except DomainError as exc:
             return await self._household_page(
@@ -147,11 +137,11 @@ class RegisterPages(Controller):
 
     @post("/households/{household_id:int}/strategy", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
     async def set_strategy(self, request: Request, household_id: int, data: Form) -> Template | Redirect:
-        strategy = str(data.get("strategy", ""))
-        if len(strategy) > 4000:
-            return await self._household_page(
-                request, household_id, error=gettext("The strategy is too long (at most 4000 characters)."), status=422
-            )
+        try:
+            strategy = parse_form(data, StrategyIn, verbatim={"strategy"}).strategy
+        except DomainError as exc:
+            return await self._household_page(request, household_id, error=exc.translated(gettext),
+                                              status=exc.status_code)
         await services.set_strategy(actor_of(request), household_id, strategy)
         return Redirect(path=f"/households/{household_id}")
 

@@ -1,0 +1,309 @@
+"""Every page form refuses what the API refuses: an over-long value or a non-number in any field is a
+message on the page (never a 5xx, never a redirect), and nothing is written.
+
+The page POST routes are walked from the route table, so a new form without a case here fails
+`test_every_page_form_has_a_case`. Each case posts a form that is valid in the state the case sets up
+(and checks at the end that it is accepted), so a refusal is the field's, not the state's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from litestar.routes import HTTPRoute
+
+from tests.integration.consultations.helpers import draft, make_roll, open_consultation
+from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice
+from tests.support import PASSWORD
+from tracker.app import create_app
+from tracker.consultations import services as consultations
+
+LONG = "长" * 10_000
+NOT_A_NUMBER = "twelve"
+HUGE_NUMBER = "9" * 10_000
+SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
+# The message pages show above their form (and error.html shows for a refusal outside the form).
+FORM_ERROR = re.compile(r'<p class="error"(?: role="alert")?(?: id="order-error")?>')
+
+# Page POST routes that take no form field of their own.
+NO_FORM = {
+    "/logout": "no fields",
+    "/consultations/{consultation_id:int}/status/{action:str}": "the action is in the path",
+    "/inspections/stop-work/{order_id:int}/written-report": "no fields",
+    "/inspections/issues/{issue_id:int}/photos": "a photo file only, refused by its content and size",
+    "/projects/{project_id:int}/import": "a roll file only, refused by the import's own row checks",
+}
+
+
+@dataclass
+class Case:
+    route: str  # the route's path template, as the route table names it
+    role: str | None
+    path: str
+    form: dict
+    numbers: tuple[str, ...] = ()  # fields where a number goes
+    control: tuple[str, ...] = ()  # fields that steer the page (paging, which button), not data
+    multipart: bool = False
+
+
+def page_post_routes() -> set[str]:
+    routes = set()
+    for route in create_app().routes:
+        if isinstance(route, HTTPRoute) and not route.path.startswith(("/api/", "/schema")):
+            for handler in route.route_handlers:
+                if "POST" in handler.http_methods:
+                    routes.add(route.path)
+    return routes
+
+
+def local_now() -> str:
+    """A `datetime-local` value: the site's wall-clock time, minutes precision."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+
+
+async def _snapshot() -> dict[str, int]:
+    """Rows per table; sessions change on every request and are left out."""
+    from piccolo.conf.apps import Finder
+
+    counts = {}
+    for app in Finder().get_app_registry().app_configs.values():
+        for table in app.table_classes:
+            if table._meta.tablename != "web_session":
+                counts[table._meta.tablename] = await table.count()
+    return counts
+
+
+async def _cases(world, client_for) -> list[Case]:
+    """The state every form needs, made through the API, and one case per form in an order where
+    each valid post leaves the state the next case needs."""
+    inspector, chief, contractor = await client_for("inspector"), await client_for("chief"), await client_for("contractor")
+    manager, resident = await client_for("manager"), await client_for("resident")
+    p, org = world.project, str(world.orgs["Builder Co"])
+
+    a, b = await file_issue(inspector, world), await file_issue(inspector, world, description="落水管脱落")
+    voidable, notice_me = await file_issue(inspector, world), await file_issue(inspector, world)
+    reply_me, supersede_me = await file_issue(inspector, world), await file_issue(inspector, world)
+    await issue_notice(inspector, world, [a["id"], b["id"]])
+    reply_notice = await issue_notice(inspector, world, [reply_me["id"]])
+    void_notice = await issue_notice(inspector, world, [supersede_me["id"]])
+    submitted = await contractor.post(f"{API}/issues/{b['id']}/submit", json={"explanation": "已修复"})
+    assert submitted.status_code == 200, submitted.text
+    stop = await chief.post(f"{API}/projects/{p}/stop-work", json={
+        "addressed_org_id": world.orgs["Builder Co"], "scope": "building", "building_id": world.building,
+        "cause": "major_hazard", "effective_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "emergency": True})
+    assert stop.status_code == 201, stop.text
+    order = stop.json()["id"]
+    reports = []
+    for text in ("卫生间顶棚渗水", "楼道扶手松动"):
+        sent = await resident.post(f"{API}/projects/{p}/reports", json={"description": text})
+        assert sent.status_code == 201, sent.text
+        reports.append(sent.json()["id"])
+
+    roll = [{"cert": f"P{n}", "area": "60", "owner": f"p{n}"} for n in range(1, 4)]
+    _, building_id = await make_roll(p, roll)
+    vote = await open_consultation(manager, p, draft(items=2, scope="building", building_id=building_id))
+    items = [i["id"] for i in vote["items"]]
+    code = {letter["certificate_no"]: letter["code"] for letter in await consultations.voting_letters(vote["id"])}["P3"]
+    signing_roll = [{"cert": f"S{n}", "area": "30", "owner": f"s{n}"} for n in range(1, 3)]
+    _, signing_building = await make_roll(p, signing_roll, building="8号楼")
+    signing = await open_consultation(manager, p, draft(
+        "roll_share", kind="signing", rule_params={"p": "3/4"}, scope="building", building_id=signing_building))
+    entry = (await manager.get(f"/api/v1/consultations/{signing['id']}/roll")).json()[0]["id"]
+    agree = {f"item_{i}": "agree" for i in items}
+    oppose = {f"item_{i}": "oppose" for i in items}
+
+    application = "/inspections/resumption/{application_id:int}"
+    return [
+        Case("/projects/{project_id:int}/inspections/issues/new", "inspector", f"/projects/{p}/inspections/issues/new", {
+            "kind": "quality", "category": "hollowing", "severity": "general", "description": "楼梯间墙面空鼓",
+            "responsible_org_id": org, "deadline": in_days(7), "building_id": str(world.building),
+            "part": "楼梯间", "location": "二层"}, numbers=("responsible_org_id", "building_id"), multipart=True),
+        Case("/inspections/issues/{issue_id:int}/{action:str}", "contractor", f"/inspections/issues/{a['id']}/submit",
+             {"explanation": "已修复"}),
+        Case("/inspections/issues/{issue_id:int}/{action:str}", "inspector", f"/inspections/issues/{a['id']}/reject",
+             {"opinion": "仍有渗水", "deadline": in_days(5)}),
+        Case("/inspections/issues/{issue_id:int}/{action:str}", "inspector", f"/inspections/issues/{b['id']}/verify",
+             {"opinion": "复查合格"}),
+        Case("/inspections/issues/{issue_id:int}/{action:str}", "inspector",
+             f"/inspections/issues/{voidable['id']}/void", {"reason": "重复登记"}),
+        Case("/projects/{project_id:int}/inspections/notices", "inspector", f"/projects/{p}/inspections/notices", {
+            "issue_ids": str(notice_me["id"]), "subject": "外墙渗漏整改", "content": "请整改",
+            "requirements": "查明原因", "deadline": in_days(7)}, numbers=("issue_ids",)),
+        Case("/inspections/notices/{notice_id:int}/reply", "contractor",
+             f"/inspections/notices/{reply_notice['id']}/reply", {
+                 "issue_ids": str(reply_me["id"]), f"explanation_{reply_me['id']}": "已修复", "statement": "已整改完毕"},
+             numbers=("issue_ids",)),
+        Case("/inspections/notices/{notice_id:int}/void", "inspector", f"/inspections/notices/{void_notice['id']}/void", {
+            "reason": "部位写错", "supersede": "1", "replacement_issue_ids": str(supersede_me["id"]),
+            "subject": "外墙渗漏整改（更正）", "content": "请整改", "requirements": "", "deadline": in_days(5)},
+             numbers=("replacement_issue_ids",), control=("supersede",)),
+        Case("/projects/{project_id:int}/inspections/stop-work/new", "chief",
+             f"/projects/{p}/inspections/stop-work/new", {
+                 "addressed_org_id": org, "scope": "building", "building_id": str(world.building), "part": "三层",
+                 "cause": "major_hazard", "cause_details": "脚手架连墙件缺失", "effective_at": local_now(),
+                 "requirements": "立即撤离", "issue_ids": str(notice_me["id"]), "owner_consent_by": "王经理",
+                 "owner_consent_at": local_now()},
+             numbers=("addressed_org_id", "building_id", "issue_ids")),
+        Case("/inspections/stop-work/{order_id:int}/apply", "contractor", f"/inspections/stop-work/{order}/apply",
+             {"statement": "连墙件已补齐", "proposed_date": in_days(1)}),
+        Case(f"{application}/review", "chief", "/inspections/resumption/{application}/review",
+             {"opinion": "同意", "approve": "1"}),
+        Case(f"{application}/approve", "manager", "/inspections/resumption/{application}/approve",
+             {"opinion": "同意复工", "approve": "1"}),
+        Case("/inspections/stop-work/{order_id:int}/resume", "chief", f"/inspections/stop-work/{order}/resume",
+             {"resume_at": local_now(), "owner_consent_by": "", "owner_consent_at": ""}),
+        Case("/projects/{project_id:int}/inspections/reports", "resident", f"/projects/{p}/inspections/reports",
+             {"description": "外窗渗水", "location": "1-101 卧室"}, multipart=True),
+        Case("/inspections/reports/{report_id:int}/{decision:str}", "inspector",
+             f"/inspections/reports/{reports[0]}/accept", {
+                 "kind": "quality", "category": "leak_external_wall", "severity": "general",
+                 "responsible_org_id": org, "deadline": in_days(3)}, numbers=("responsible_org_id",)),
+        Case("/inspections/reports/{report_id:int}/{decision:str}", "inspector",
+             f"/inspections/reports/{reports[1]}/decline", {"reason": "属于住户自装部分"}),
+        Case("/vote", None, "/vote", {"code": code}),
+        Case("/vote/cast", None, "/vote/cast", {"code": code, **agree}),
+        Case("/consultations/{consultation_id:int}/paper", "staff", f"/consultations/{vote['id']}/paper",
+             {"certificate_no": "P1", "proxy_name": "赵六", "proxy_reference": "委托书 1 号", **agree}),
+        Case("/ballot-sheets/{sheet_id:int}/confirm", "manager", "/ballot-sheets/{sheet}/confirm",
+             {"consultation_id": str(vote["id"]), **oppose}, numbers=("consultation_id",)),
+        Case("/ballot-sheets/{sheet_id:int}/resolve", "manager", "/ballot-sheets/{sheet}/resolve",
+             {"consultation_id": str(vote["id"]), "decision": "count", **agree}, numbers=("consultation_id",),
+             control=("decision",)),
+        Case("/consultations/{consultation_id:int}/signing/{entry_id:int}", "manager",
+             f"/consultations/{signing['id']}/signing/{entry}", {
+                 "signed_on": dt.date.today().isoformat(), "sealed_on": "", "moved_on": "", "q": "", "page": "1"},
+             control=("q", "page")),
+        Case("/consultations/{consultation_id:int}/lottery", "manager", f"/consultations/{signing['id']}/lottery",
+             {"seed": "2026-11-23 福彩3D 第2026318期", "purpose": "signing"}),
+        Case("/households/{household_id:int}/file", "staff", f"/households/{world.households[0]}/file",
+             {"kind": "call", "occurred_on": dt.date.today().isoformat(), "summary": "电话联系"}),
+        Case("/households/{household_id:int}/strategy", "staff", f"/households/{world.households[0]}/strategy",
+             {"strategy": "先解决老人安置"}),
+        Case("/login", None, "/login", {"username": "staff", "password": PASSWORD, "next": "/projects"},
+             control=("next",)),
+    ]
+
+
+async def _latest_application() -> int:
+    """The resumption application the apply case made (review and approve act on it)."""
+    from inspections.tables import ResumptionApplication
+
+    rows = await ResumptionApplication.select(ResumptionApplication.id).order_by(ResumptionApplication.id)
+    return rows[-1]["id"]
+
+
+async def _post(client, case: Case, path: str, form: dict):
+    data = {"_csrf_token": client.cookies.get("csrftoken"), **form}
+    files = {"photos": ("", b"", "application/octet-stream")} if case.multipart else None
+    # As a browser asks, so a refusal outside the page's own form is the error page, not problem JSON.
+    return await client.post(path, data=data, files=files, follow_redirects=False,
+                             headers={"accept": "text/html,application/xhtml+xml"})
+
+
+async def test_every_page_form_has_a_case(world, client_for):
+    covered = {case.route for case in await _cases(world, client_for)}
+    missing = page_post_routes() - covered - set(NO_FORM)
+    assert not missing, f"page forms without an over-long case in tests/integration/test_forms.py: {sorted(missing)}"
+    assert not (covered | set(NO_FORM)) - page_post_routes(), "cases for routes that no longer exist"
+
+
+async def test_every_page_form_refuses_over_long_values_and_non_numbers(world, client_for):
+    cases = await _cases(world, client_for)
+    clients = {}
+    failures = []
+    sheet_of: dict[str, int] = {}
+    for case in cases:
+        if case.role not in clients:
+            clients[case.role] = await client_for(case.role)
+        client = clients[case.role]
+        path = case.path
+        if "{application}" in path:
+            path = path.replace("{application}", str(await _latest_application()))
+        if "{sheet}" in path:
+            path = path.replace("{sheet}", str(sheet_of["vote"]))
+        probes = [(name, LONG) for name in case.form if name not in case.control]
+        probes += [(name, [LONG, LONG]) for name in case.form if name not in case.control]  # a field sent twice
+        probes += [(name, bad) for name in case.numbers for bad in (NOT_A_NUMBER, HUGE_NUMBER, SUPERSCRIPT_TWO)]
+        for name, value in probes:
+            before = await _snapshot()
+            response = await _post(client, case, path, {**case.form, name: value})
+            shown = f"{value[:8]}…({len(value)})" if isinstance(value, str) else f"{len(value)} × {value[0][:8]}…"
+            where = f"{case.role} POST {path} with {name}={shown}"
+            if response.status_code >= 500:
+                failures.append(f"{where}: {response.status_code}")
+            elif 300 <= response.status_code < 400:
+                failures.append(f"{where}: accepted ({response.status_code} to {response.headers.get('location')})")
+            elif not FORM_ERROR.search(response.text):
+                failures.append(f"{where}: {response.status_code} without a message on the page")
+            after = await _snapshot()
+            changed = {k: (v, after[k]) for k, v in before.items() if after[k] != v}
+            if changed:
+                failures.append(f"{where}: wrote {changed}")
+        # The same form with valid values goes through: the refusals above were the field's.
+        response = await _post(client, case, path, case.form)
+        if response.status_code >= 400 or (response.status_code == 200 and FORM_ERROR.search(response.text)):
+            message = FORM_ERROR.split(response.text, 1)[-1][:200] if response.status_code < 500 else ""
+            failures.append(f"valid form refused: {case.role} POST {path}: {response.status_code} {message}")
+        if case.route.endswith("/paper"):
+            consultation_id = int(path.split("/")[2])
+            sheet_of["vote"] = (await consultations.list_sheets(consultation_id))[-1].id
+    assert not failures, "\n".join(failures)
+
+
+async def test_a_300_character_notice_subject_is_a_message_not_a_500(world, client_for):
+    inspector = await client_for("inspector")
+    issue = await file_issue(inspector, world)
+    response = await inspector.post(f"/projects/{world.project}/inspections/notices", data={
+        "_csrf_token": inspector.cookies.get("csrftoken"), "issue_ids": str(issue["id"]), "subject": "渗" * 300,
+        "content": "请整改", "deadline": in_days(7)}, follow_redirects=False)
+    assert response.status_code == 422, response.text[:500]
+    assert "事由过长（最多 255 个字符）。" in response.text
+    notices = await inspector.get(f"{API}/projects/{world.project}/notices")
+    assert notices.json() == []
+    # The API refuses the same subject with the same limit.
+    api = await inspector.post(f"{API}/projects/{world.project}/notices", json={
+        "issue_ids": [issue["id"]], "subject": "渗" * 300, "content": "请整改", "deadline": in_days(7)})
+    assert api.status_code == 400 and "subject" in api.text
+
+
+async def test_form_refusals_name_the_field_in_the_readers_language(world, client_for):
+    staff = await client_for("staff")
+    staff.cookies.set("lang", "en")
+    response = await staff.post(f"/households/{world.households[0]}/file", data={
+        "_csrf_token": staff.cookies.get("csrftoken"), "kind": "call", "occurred_on": "yesterday", "summary": "x"})
+    assert response.status_code == 422
+    assert "Date must be a date (YYYY-MM-DD)." in response.text
+
+
+def test_parse_form_converts_strings_as_a_form_sends_them():
+    from zoneinfo import ZoneInfo
+
+    import pytest
+
+    from inspections.schemas import ReplyIn, StopWorkIn
+    from tracker.consultations.schemas import PaperBallotIn
+    from tracker.web.forms import FormInvalid, parse_form
+
+    order = parse_form({"_csrf_token": "t", "addressed_org_id": " 7 ", "scope": "building", "building_id": "",
+                        "cause": "major_hazard", "effective_at": "2026-12-01T09:30", "issue_ids": ["3", "4"],
+                        "emergency": "on", "page": "2"}, StopWorkIn)
+    assert order.addressed_org_id == 7 and order.building_id is None and order.issue_ids == [3, 4]
+    assert order.emergency is True and order.effective_at == dt.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert parse_form({"issue_ids": "5", "addressed_org_id": "1", "scope": "project", "cause": "major_hazard",
+                       "effective_at": "2026-12-01T09:30:00+00:00"}, StopWorkIn).issue_ids == [5]
+    ballot = parse_form({"certificate_no": "", "proxy_name": " 赵六 "}, PaperBallotIn, choices={1: "agree"})
+    assert ballot.certificate_no is None and ballot.proxy_name == "赵六" and ballot.choices == {1: "agree"}
+
+    with pytest.raises(FormInvalid) as refused:
+        parse_form({"statement": "s"}, ReplyIn, items=[{"issue_id": 1, "explanation": "x" * 4001}])
+    assert (refused.value.field, refused.value.rule) == ("explanation", "max_length")
+    with pytest.raises(FormInvalid) as refused:
+        parse_form({"scope": "project", "cause": "major_hazard", "effective_at": "2026-12-01T09:30"}, StopWorkIn)
+    assert (refused.value.field, refused.value.rule) == ("addressed_org_id", "required")
+    with pytest.raises(FormInvalid) as refused:
+        parse_form({"addressed_org_id": "一", "scope": "project", "cause": "major_hazard",
+                    "effective_at": "2026-12-01T09:30"}, StopWorkIn)
+    assert (refused.value.field, refused.value.rule) == ("addressed_org_id", "number")
+    assert refused.value.detail == "To contractor must be a number."

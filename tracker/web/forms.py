@@ -1,0 +1,211 @@
+"""Forms of the pages convert through the API's own request schemas, with the same limits.
+
+A page that built its Struct by calling the constructor skipped every `msgspec.Meta` bound (the
+constructor does not validate), so an over-long field reached the database and failed there as a 500
+where the API answers 400. `parse_form` is the one way a page turns a submitted form into a schema:
+`msgspec.convert(..., strict=False)` turns the form's strings into ints, dates, Decimals and enums
+and checks every bound; a refusal is an `Invalid` naming the field and the rule, which each page
+shows next to its form the way it shows any other domain error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import msgspec
+from msgspec import inspect as mi
+
+from tracker import clock
+from tracker.errors import Invalid
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+# The English label of each form field (the msgid its form shows); a field without one is named as is.
+LABELS = {
+    "addressed_org_id": "To contractor",
+    "approve": "Opinion",
+    "building_id": "Building",
+    "category": "Category",
+    "cause": "Cause",
+    "cause_details": "Details of the cause",
+    "certificate_no": "Title certificate",
+    "choices": "Choices",
+    "code": "Voting code",
+    "consultation_id": "Consultation",
+    "content": "Content",
+    "deadline": "Deadline",
+    "description": "Description",
+    "effective_at": "Effective from",
+    "emergency": "Emergency",
+    "explanation": "What was done",
+    "issue_ids": "Issues",
+    "kind": "Kind",
+    "location": "Location",
+    "moved_on": "Moved out on",
+    "occurred_on": "Date",
+    "opinion": "Opinion",
+    "owner_consent_at": "Consented at",
+    "owner_consent_by": "Consented by (owner)",
+    "part": "Part",
+    "password": "Password",
+    "proposed_date": "Proposed resumption date",
+    "proxy_name": "Proxy",
+    "proxy_reference": "Authorisation reference",
+    "purpose": "Purpose",
+    "reason": "Reason",
+    "requirements": "Requirements",
+    "responsible_org_id": "Responsible contractor",
+    "resume_at": "Resume from",
+    "scope": "Scope",
+    "sealed_on": "Sealed on",
+    "seed": "Published seed",
+    "severity": "Severity",
+    "signed_on": "Signed on",
+    "statement": "Statement",
+    "strategy": "Strategy",
+    "subject": "Subject",
+    "summary": "Summary",
+    "username": "User name",
+}
+
+_PATH = re.compile(r"- at `\$(?P<path>[^`]*)`")
+_MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
+_LENGTH = re.compile(r"Expected `(?P<kind>str|array|object)` of length (?P<op>[<>]=) (?P<n>\d+)")
+_BOUND = re.compile(r"Expected `(?:int|float|decimal)` (?P<op>[<>]=?) (?P<n>-?[\d.]+)")
+_KIND = re.compile(r"Expected `(?P<kind>[^`]+)`, got")
+
+
+class FormInvalid(Invalid):
+    """A form value the schema refuses; the field's label is translated with the message."""
+
+    def translated(self, gettext) -> str:
+        params = dict(self.params)
+        params["name"] = gettext(str(params["name"]))
+        return gettext(self.template).format(**params)
+
+
+def label(field: str) -> str:
+    return LABELS.get(field, field)
+
+
+def _kinds(t: mi.Type) -> list[mi.Type]:
+    return list(t.types) if isinstance(t, mi.UnionType) else [t]
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return value[0] if value else ""
+    return value
+
+
+def _clean(value: Any, verbatim: bool) -> Any:
+    return value.strip() if isinstance(value, str) and not verbatim else value
+
+
+def _local_moment(text: str, zone: dt.tzinfo) -> dt.datetime | str:
+    """A `datetime-local` field (no seconds, no zone) is the site's wall-clock time."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text  # msgspec refuses it and names the field
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo) -> Any:
+    """One form value shaped for its field's type; `msgspec.NODEFAULT` leaves the field out."""
+    kinds = _kinds(t)
+    if any(isinstance(k, (mi.ListType, mi.SetType, mi.FrozenSetType)) for k in kinds):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [_clean(v, verbatim) for v in values if not (isinstance(v, str) and not v.strip())]
+    value = _clean(_first(value), verbatim)
+    if not isinstance(value, str):
+        return value
+    if value == "" and any(isinstance(k, mi.NoneType) for k in kinds):
+        return None  # an empty optional field is "not given"
+    if value == "" and not any(isinstance(k, mi.StrType) for k in kinds):
+        return msgspec.NODEFAULT  # the schema's default, or "required" when it has none
+    if any(isinstance(k, mi.DateTimeType) for k in kinds):
+        return _local_moment(value, zone)
+    if any(isinstance(k, mi.BoolType) for k in kinds) and value.lower() == "on":
+        return True  # a checkbox without a value attribute
+    return value
+
+
+def _refusal(error: msgspec.ValidationError) -> FormInvalid:
+    """msgspec's message as a sentence naming the field and the rule."""
+    text = str(error)
+    missing = _MISSING.search(text)
+    path = _PATH.search(text)
+    if missing:
+        field = missing.group("field")
+    elif path:
+        # `$.items[0].explanation` → explanation; `$.issue_ids[2]` → issue_ids
+        names = re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)", path.group("path"))
+        field = names[-1] if names else "?"
+    else:
+        field = "?"
+    name = label(field)
+    if missing:
+        return FormInvalid("{name} is required.", field=field, rule="required", name=name)
+    length = _LENGTH.search(text)
+    if length:
+        n = int(length.group("n"))
+        if length.group("op") == "<=":
+            return FormInvalid("{name} is too long (at most {max} characters).", field=field, rule="max_length",
+                               name=name, max=n)
+        if n <= 1:
+            return FormInvalid("{name} is required.", field=field, rule="required", name=name)
+        return FormInvalid("{name} is too short (at least {min} characters).", field=field, rule="min_length",
+                           name=name, min=n)
+    bound = _BOUND.search(text)
+    if bound:
+        if bound.group("op").startswith(">"):
+            return FormInvalid("{name} must be at least {min}.", field=field, rule="minimum", name=name,
+                               min=bound.group("n"))
+        return FormInvalid("{name} must be at most {max}.", field=field, rule="maximum", name=name,
+                           max=bound.group("n"))
+    if "Invalid enum value" in text:
+        return FormInvalid("{name}: choose one of the values offered.", field=field, rule="choice", name=name)
+    if "RFC3339 encoded date" in text and "datetime" not in text:
+        return FormInvalid("{name} must be a date (YYYY-MM-DD).", field=field, rule="date", name=name)
+    if "RFC3339 encoded datetime" in text:
+        return FormInvalid("{name} must be a date and time.", field=field, rule="datetime", name=name)
+    if "matching regex" in text:
+        return FormInvalid("{name} has the wrong format.", field=field, rule="pattern", name=name)
+    kind = _KIND.search(text)
+    if kind and any(k in kind.group("kind") for k in ("int", "float", "decimal")):
+        return FormInvalid("{name} must be a number.", field=field, rule="number", name=name)
+    return FormInvalid("Invalid value for {name}.", field=field, rule="invalid", name=name)
+
+
+def parse_form(form: Mapping[str, Any], schema: type[S], *, verbatim: frozenset[str] | set[str] = frozenset(),
+               **values: Any) -> S:
+    """The submitted `form` as `schema`, checked exactly as the API checks its JSON body.
+
+    Only the schema's own fields are read (a page's form also carries its CSRF token, paging and the
+    like). Text is trimmed except in the `verbatim` fields (a password); an empty field that is not
+    text means "not given" (None, or the schema's default); a field of several values (ticked boxes)
+    becomes a list; `datetime-local` values are the configured zone's wall-clock time. `values` are
+    fields the page supplies itself (a default subject, the choices read from per-item fields); they
+    override the form and go through the same conversion and limits.
+    Raises `FormInvalid` (422) naming the field and the rule.
+    """
+    zone = clock.zone()
+    raw: dict[str, Any] = {}
+    for field in mi.type_info(schema).fields:
+        if field.name in values:
+            value = values[field.name]
+        elif field.name in form:
+            value = form[field.name]
+        else:
+            continue
+        prepared = _prepare(field.type, value, field.name in verbatim, zone)
+        if prepared is not msgspec.NODEFAULT:
+            raw[field.name] = prepared
+    try:
+        return msgspec.convert(raw, schema, strict=False)
+    except msgspec.ValidationError as exc:
+        raise _refusal(exc) from None
