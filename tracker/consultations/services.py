@@ -60,8 +60,8 @@ from tracker.consultations.tables import (
     CountedBallot,
     Lottery,
     SigningProgress,
-    VoteAttempt,
 )
+from tracker.accounts import ratelimit
 from tracker.db import engine, integrity_conflict, is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.register.kinds import ContactStatus
@@ -71,9 +71,6 @@ from tracker.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Failed voting-code attempts allowed per client within the window, counted in the database.
-CODE_MAX_FAILURES = 10
-CODE_WINDOW = dt.timedelta(minutes=15)
 # Staff who settle a mismatched paper sheet (the supervisor of the count).
 SUPERVISORS = frozenset({Role.admin, Role.project_manager})
 # Who acts when a resident votes with a code: the audit log names the title, not a user.
@@ -694,27 +691,37 @@ def _receipt() -> str:
     return "R" + secrets.token_hex(6).upper()
 
 
-async def _entry_by_code(code: str, client: str) -> dict:
-    """The roll entry a voting code belongs to, or one 403 that never says which titles exist."""
-    since = now_utc() - CODE_WINDOW
-    key = f"client:{client}"
-    if await VoteAttempt.count().where(VoteAttempt.key == key, VoteAttempt.at > since) >= CODE_MAX_FAILURES:
+def _code_limit() -> ratelimit.Limit:
+    settings = get_settings()
+    return ratelimit.Limit("code", settings.vote_code_max_failures, settings.vote_code_window_seconds, "code_rate_limit")
+
+
+async def _count_code_attempt(client: str) -> ratelimit.Hit:
+    """Count a voting-code attempt before the code is looked up; a valid code gives it back."""
+    (found,) = await ratelimit.hit((_code_limit(), ratelimit.client_subject(client)))
+    if found.over:
         raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
+    return found
+
+
+async def _entry_by_code(code: str, client: str, counted: ratelimit.Hit | None = None) -> dict:
+    """The roll entry a voting code belongs to, or one 403 that never says which titles exist."""
+    attempt = counted or await _count_code_attempt(client)
     rows = await ConsultationRollEntry.select().where(ConsultationRollEntry.code_hash == code_hash(code))
     if not rows or not _normal_code(code):
-        async with transaction():
-            await VoteAttempt.insert(VoteAttempt(key=key))
         raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
+    await ratelimit.refund(attempt)
     return rows[0]
 
 
 async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut:
     """A resident's ballot with the code from their letter; counted at once."""
+    attempt = await _count_code_attempt(client)
     if is_postgres():
-        receipt = await _cast_web_ballot_pg(code, choices, client)
+        receipt = await _cast_web_ballot_pg(code, choices, attempt)
         if receipt is not None:
             return receipt
-    entry = await _entry_by_code(code, client)
+    entry = await _entry_by_code(code, client, attempt)
     consultation_id = entry["consultation"]
     async with transaction():
         row = await _consultation_row(consultation_id)
@@ -741,7 +748,7 @@ def _web_payload(entry_id: int, sheet_id: int, receipt: str, clean: dict[int, Ch
             "choices": {str(k): v.value for k, v in clean.items()}}
 
 
-async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut | None:
+async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], attempt: ratelimit.Hit) -> ReceiptOut | None:
     """The same web ballot on PostgreSQL in three round trips, holding the shared locks only server-side.
 
     Every web ballot appends to the one audit chain and adds to shared tally cells, so those rows
@@ -753,8 +760,7 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str
     title whose owner holds others: their person figures are recomputed there).
     """
     db = engine()
-    since = now_utc() - CODE_WINDOW
-    key = f"client:{client}"
+    valid = False  # the code was found: its counted attempt is given back
     conn = await (db.pool.acquire() if db.pool is not None else db.get_new_connection())
     try:
         await conn.execute("BEGIN")
@@ -762,25 +768,17 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str
             # The title, locked (its sheets are decided one at a time), and its consultation share-locked
             # (closing waits for this ballot or refuses it); the window is checked on what the locks saw.
             state = await conn.fetchrow(
-                "SELECT (SELECT COUNT(*) FROM vote_attempt a WHERE a.key = $1 AND a.at > $2) AS failures, "
-                "e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, "
+                "SELECT e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, "
                 "c.closes_at, c.lock_ballots, "
                 "(SELECT string_agg(i.id::text, ',') FROM consultation_item i WHERE i.consultation = c.id) AS items, "
                 "nextval(pg_get_serial_sequence('ballot_sheet', 'id')) AS sheet_id "
                 "FROM consultation_roll_entry e JOIN consultation c ON c.id = e.consultation "
-                "WHERE e.code_hash = $3 FOR UPDATE OF e FOR SHARE OF c",
-                key, since, code_hash(code),
+                "WHERE e.code_hash = $1 FOR UPDATE OF e FOR SHARE OF c",
+                code_hash(code),
             )
-            failures = state["failures"] if state is not None else await conn.fetchval(
-                "SELECT COUNT(*) FROM vote_attempt WHERE key = $1 AND at > $2", key, since
-            )
-            if failures >= CODE_MAX_FAILURES:
-                raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.",
-                              rule="code_rate_limit")
             if state is None or not _normal_code(code):
-                await conn.execute("INSERT INTO vote_attempt (key, at) VALUES ($1, $2)", key, now_utc())
-                await conn.execute("COMMIT")
                 raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
+            valid = True
             if state["lock_ballots"] or state["shared_head"]:
                 await conn.execute("ROLLBACK")
                 return None  # a second ballot refused / the owner's other titles to weigh: the general path
@@ -816,10 +814,12 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str
                 "titles = tally_cell.titles + excluded.titles, area_centi = tally_cell.area_centi + excluded.area_centi"
             )
             record = audit.pg_append_sql(VOTER, "ballot.web", "consultation", c, _web_payload(e, sheet_id, receipt, clean))
-            await conn.execute(f"{ballot}; {record}; COMMIT")
+            await conn.execute(f"{ballot}; {record}; {ratelimit.refund_sql(attempt)}; COMMIT")
         except BaseException:
             try:
                 await conn.execute("ROLLBACK")
+                if valid:
+                    await conn.execute(ratelimit.refund_sql(attempt))
             except Exception:  # the connection is unusable (e.g. cancelled mid-query): drop it
                 conn.terminate()
             raise
