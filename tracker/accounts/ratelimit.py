@@ -30,11 +30,13 @@ class Hit:
     limit: Limit
     key: str
     window_start: dt.datetime
-    hits: int
+    hits: int  # the counter after this attempt
+    added: int = 1  # what this attempt added (0: a right voting code)
 
     @property
     def over(self) -> bool:
-        return self.hits > self.limit.max
+        """Refused when the attempts before this one already reached the limit, whatever this one is."""
+        return self.hits - self.added >= self.limit.max
 
 
 def client_subject(address: str) -> str:
@@ -77,19 +79,25 @@ async def hit(*counts: tuple[Limit, str]) -> list[Hit]:
     return [Hit(limit, key, start, by_key[key]) for key, start, limit in wanted]
 
 
-async def refund(found: Hit) -> None:
-    """Give back an attempt that turned out not to be a failure (a valid voting code)."""
-    await RateCounter.raw(
-        "UPDATE rate_counter SET hits = hits - 1 WHERE key = {} AND window_start = {} AND hits > 0",
-        found.key, found.window_start,
+async def hit_if_wrong(limit: Limit, subject: str, right_sql: str, *args: object) -> tuple[Hit, bool]:
+    """Count an attempt as a failure unless `right_sql` (a SELECT with `{}` placeholders) finds a row.
+
+    For a check the database itself can make (a voting code's hash), the check and the count are one
+    statement: a wrong attempt adds 1, a right one 0, atomically, so parallel wrong attempts past the
+    limit are all refused while a burst of right ones never uses up the allowance. Answers the counter
+    and whether the attempt was right; `Hit.over` refuses right and wrong alike once the limit is
+    reached, so a refusal tells nothing about the attempt.
+    """
+    key, start = f"{limit.name}:{subject}", _window_start(dt.datetime.now(dt.timezone.utc), limit.window_seconds)
+    answered = await RateCounter.raw(
+        "INSERT INTO rate_counter (key, window_start, hits) "
+        f"VALUES ({{}}, {{}}, CASE WHEN EXISTS ({right_sql}) THEN 0 ELSE 1 END) "
+        "ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counter.hits + excluded.hits "
+        f"RETURNING hits, CASE WHEN EXISTS ({right_sql}) THEN 1 ELSE 0 END AS right_attempt",
+        key, start, *args, *args,
     )
-
-
-def refund_sql(found: Hit) -> str:
-    """The same refund as a PostgreSQL statement with literals, to ride along in a batch of statements."""
-    key = found.key.replace("'", "''")
-    return (f"UPDATE rate_counter SET hits = hits - 1 WHERE key = '{key}' "
-            f"AND window_start = '{found.window_start.isoformat()}'::timestamptz AND hits > 0")
+    right = bool(answered[0]["right_attempt"])
+    return Hit(limit, key, start, int(answered[0]["hits"]), 0 if right else 1), right
 
 
 async def clear(limit: Limit, subject: str) -> None:

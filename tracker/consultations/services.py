@@ -24,6 +24,7 @@ import msgspec
 
 from tracker import audit
 from tracker.audit.services import canonical_json
+from tracker.accounts import ratelimit
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.consultations import lottery, tally
@@ -61,7 +62,6 @@ from tracker.consultations.tables import (
     Lottery,
     SigningProgress,
 )
-from tracker.accounts import ratelimit
 from tracker.db import engine, integrity_conflict, is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.register.kinds import ContactStatus
@@ -696,32 +696,37 @@ def _code_limit() -> ratelimit.Limit:
     return ratelimit.Limit("code", settings.vote_code_max_failures, settings.vote_code_window_seconds, "code_rate_limit")
 
 
-async def _count_code_attempt(client: str) -> ratelimit.Hit:
-    """Count a voting-code attempt before the code is looked up; a valid code gives it back."""
-    (found,) = await ratelimit.hit((_code_limit(), ratelimit.client_subject(client)))
+async def _count_code_attempt(code: str, client: str) -> None:
+    """Count a wrong voting code in the same statement that finds it wrong; refuse once the limit is reached.
+
+    A valid code counts nothing, so many residents voting from one address are never refused for it.
+    """
+    found, _ = await ratelimit.hit_if_wrong(
+        _code_limit(), ratelimit.client_subject(client),
+        "SELECT 1 FROM consultation_roll_entry WHERE code_hash = {}", code_hash(code),
+    )
     if found.over:
         raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
-    return found
 
 
-async def _entry_by_code(code: str, client: str, counted: ratelimit.Hit | None = None) -> dict:
+async def _entry_by_code(code: str, client: str, counted: bool = False) -> dict:
     """The roll entry a voting code belongs to, or one 403 that never says which titles exist."""
-    attempt = counted or await _count_code_attempt(client)
+    if not counted:
+        await _count_code_attempt(code, client)
     rows = await ConsultationRollEntry.select().where(ConsultationRollEntry.code_hash == code_hash(code))
     if not rows or not _normal_code(code):
         raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
-    await ratelimit.refund(attempt)
     return rows[0]
 
 
 async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut:
     """A resident's ballot with the code from their letter; counted at once."""
-    attempt = await _count_code_attempt(client)
+    await _count_code_attempt(code, client)
     if is_postgres():
-        receipt = await _cast_web_ballot_pg(code, choices, attempt)
+        receipt = await _cast_web_ballot_pg(code, choices)
         if receipt is not None:
             return receipt
-    entry = await _entry_by_code(code, client, attempt)
+    entry = await _entry_by_code(code, client, counted=True)
     consultation_id = entry["consultation"]
     async with transaction():
         row = await _consultation_row(consultation_id)
@@ -748,7 +753,7 @@ def _web_payload(entry_id: int, sheet_id: int, receipt: str, clean: dict[int, Ch
             "choices": {str(k): v.value for k, v in clean.items()}}
 
 
-async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], attempt: ratelimit.Hit) -> ReceiptOut | None:
+async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice]) -> ReceiptOut | None:
     """The same web ballot on PostgreSQL in three round trips, holding the shared locks only server-side.
 
     Every web ballot appends to the one audit chain and adds to shared tally cells, so those rows
@@ -760,7 +765,6 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], attempt: ra
     title whose owner holds others: their person figures are recomputed there).
     """
     db = engine()
-    valid = False  # the code was found: its counted attempt is given back
     conn = await (db.pool.acquire() if db.pool is not None else db.get_new_connection())
     try:
         await conn.execute("BEGIN")
@@ -778,7 +782,6 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], attempt: ra
             )
             if state is None or not _normal_code(code):
                 raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
-            valid = True
             if state["lock_ballots"] or state["shared_head"]:
                 await conn.execute("ROLLBACK")
                 return None  # a second ballot refused / the owner's other titles to weigh: the general path
@@ -814,12 +817,10 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], attempt: ra
                 "titles = tally_cell.titles + excluded.titles, area_centi = tally_cell.area_centi + excluded.area_centi"
             )
             record = audit.pg_append_sql(VOTER, "ballot.web", "consultation", c, _web_payload(e, sheet_id, receipt, clean))
-            await conn.execute(f"{ballot}; {record}; {ratelimit.refund_sql(attempt)}; COMMIT")
+            await conn.execute(f"{ballot}; {record}; COMMIT")
         except BaseException:
             try:
                 await conn.execute("ROLLBACK")
-                if valid:
-                    await conn.execute(ratelimit.refund_sql(attempt))
             except Exception:  # the connection is unusable (e.g. cancelled mid-query): drop it
                 conn.terminate()
             raise

@@ -109,7 +109,7 @@ async def test_parallel_wrong_voting_codes_are_checked_at_most_up_to_the_limit(w
         assert statuses.count(429) == 60 - limit
         assert (await guesser.post("/api/v1/vote", json={"code": codes[0], "choices": choices})).status_code == 429
     async with client_at(app, "198.51.100.31") as voter:
-        # Valid codes give their attempt back: a household voting several titles is never limited.
+        # Valid codes count nothing: a household voting several titles is never limited.
         for _ in range(3):
             for code in codes:
                 assert (await voter.post("/api/v1/vote/lookup", json={"code": code})).status_code == 200
