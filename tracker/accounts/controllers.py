@@ -10,7 +10,6 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from tracker.accounts import services
-from tracker.accounts.sessions import end_session, start_session
 from tracker.accounts.roles import Role
 from tracker.accounts.schemas import (
     LoginIn,
@@ -22,6 +21,7 @@ from tracker.accounts.schemas import (
     UserOut,
     UserPatch,
 )
+from tracker.accounts.sessions import end_session, start_session
 from tracker.accounts.tables import Organisation, User
 from tracker.errors import DomainError
 from tracker.i18n import LOCALES, gettext

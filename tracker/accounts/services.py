@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from tracker import audit
-from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts import ratelimit
+from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts.passwords import hash_password, verify_password
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.tables import Membership, Organisation, User
