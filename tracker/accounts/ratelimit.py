@@ -4,7 +4,7 @@ Each counter is a `rate_counter` row per key and fixed window. One statement
 (`INSERT … ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING`) raises every
 counter an attempt touches and answers their new values, so under any concurrency, in any number of
 app processes, at most `max` attempts of a window get past the check: the others read a higher count
-and are refused before the slow password hash or the code lookup runs.
+and are refused before the slow password hash runs or a wrong voting code is answered.
 """
 
 from __future__ import annotations
@@ -62,6 +62,18 @@ def _window_start(now: dt.datetime, seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch - epoch % seconds, dt.timezone.utc)
 
 
+def counter(limit: Limit, subject: str) -> tuple[str, dt.datetime]:
+    """The key and current window of a counter, for a statement that reads it along with other things."""
+    return f"{limit.name}:{subject}", _window_start(dt.datetime.now(dt.timezone.utc), limit.window_seconds)
+
+
+# `hit` for one counter as asyncpg text, for code that holds its own PostgreSQL connection.
+PG_HIT_ONE = (
+    "INSERT INTO rate_counter (key, window_start, hits) VALUES ($1, $2, 1) "
+    "ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counter.hits + 1 RETURNING hits"
+)
+
+
 async def hit(*counts: tuple[Limit, str]) -> list[Hit]:
     """Count one attempt against each (limit, subject); answers the counts in the order given."""
     now = dt.datetime.now(dt.timezone.utc)
@@ -82,22 +94,22 @@ async def hit(*counts: tuple[Limit, str]) -> list[Hit]:
 async def hit_if_wrong(limit: Limit, subject: str, right_sql: str, *args: object) -> tuple[Hit, bool]:
     """Count an attempt as a failure unless `right_sql` (a SELECT with `{}` placeholders) finds a row.
 
-    For a check the database itself can make (a voting code's hash), the check and the count are one
-    statement: a wrong attempt adds 1, a right one 0, atomically, so parallel wrong attempts past the
-    limit are all refused while a burst of right ones never uses up the allowance. Answers the counter
-    and whether the attempt was right; `Hit.over` refuses right and wrong alike once the limit is
-    reached, so a refusal tells nothing about the attempt.
+    For a check the database itself makes (a voting code's hash), a right attempt only reads the
+    counter, so the many right attempts from one address write nothing and never use up the
+    allowance; a wrong one is counted by `hit`'s single atomic statement before anything is answered,
+    so parallel wrong attempts past the limit are all refused. `Hit.over` refuses right and wrong
+    alike once the limit is reached: a refusal tells nothing about the attempt.
     """
-    key, start = f"{limit.name}:{subject}", _window_start(dt.datetime.now(dt.timezone.utc), limit.window_seconds)
-    answered = await RateCounter.raw(
-        "INSERT INTO rate_counter (key, window_start, hits) "
-        f"VALUES ({{}}, {{}}, CASE WHEN EXISTS ({right_sql}) THEN 0 ELSE 1 END) "
-        "ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counter.hits + excluded.hits "
-        f"RETURNING hits, CASE WHEN EXISTS ({right_sql}) THEN 1 ELSE 0 END AS right_attempt",
-        key, start, *args, *args,
+    key, start = counter(limit, subject)
+    seen = await RateCounter.raw(
+        f"SELECT EXISTS ({right_sql}) AS right_attempt, "
+        "(SELECT hits FROM rate_counter WHERE key = {} AND window_start = {}) AS hits",
+        *args, key, start,
     )
-    right = bool(answered[0]["right_attempt"])
-    return Hit(limit, key, start, int(answered[0]["hits"]), 0 if right else 1), right
+    if seen[0]["right_attempt"]:
+        return Hit(limit, key, start, int(seen[0]["hits"] or 0), added=0), True
+    (found,) = await hit((limit, subject))
+    return found, False
 
 
 async def clear(limit: Limit, subject: str) -> None:

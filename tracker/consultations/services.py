@@ -691,22 +691,25 @@ def _receipt() -> str:
     return "R" + secrets.token_hex(6).upper()
 
 
-def _code_limit() -> ratelimit.Limit:
+def _code_counter(client: str) -> tuple[ratelimit.Limit, str]:
     settings = get_settings()
-    return ratelimit.Limit("code", settings.vote_code_max_failures, settings.vote_code_window_seconds, "code_rate_limit")
+    limit = ratelimit.Limit("code", settings.vote_code_max_failures, settings.vote_code_window_seconds, "code_rate_limit")
+    return limit, ratelimit.client_subject(client)
+
+
+def _too_many_codes() -> TooMany:
+    return TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
 
 
 async def _count_code_attempt(code: str, client: str) -> None:
-    """Count a wrong voting code in the same statement that finds it wrong; refuse once the limit is reached.
-
-    A valid code counts nothing, so many residents voting from one address are never refused for it.
-    """
+    """A wrong voting code is counted, in one atomic statement, before it is answered; once the limit is
+    reached every code is refused. A valid code only reads the counter: residents voting from one
+    address never use it up."""
     found, _ = await ratelimit.hit_if_wrong(
-        _code_limit(), ratelimit.client_subject(client),
-        "SELECT 1 FROM consultation_roll_entry WHERE code_hash = {}", code_hash(code),
+        *_code_counter(client), "SELECT 1 FROM consultation_roll_entry WHERE code_hash = {}", code_hash(code)
     )
     if found.over:
-        raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
+        raise _too_many_codes()
 
 
 async def _entry_by_code(code: str, client: str, counted: bool = False) -> dict:
@@ -721,12 +724,13 @@ async def _entry_by_code(code: str, client: str, counted: bool = False) -> dict:
 
 async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut:
     """A resident's ballot with the code from their letter; counted at once."""
-    await _count_code_attempt(code, client)
+    counted = False
     if is_postgres():
-        receipt = await _cast_web_ballot_pg(code, choices)
+        receipt = await _cast_web_ballot_pg(code, choices, client)
         if receipt is not None:
             return receipt
-    entry = await _entry_by_code(code, client, counted=True)
+        counted = True  # found there, within the limit
+    entry = await _entry_by_code(code, client, counted=counted)
     consultation_id = entry["consultation"]
     async with transaction():
         row = await _consultation_row(consultation_id)
@@ -753,7 +757,7 @@ def _web_payload(entry_id: int, sheet_id: int, receipt: str, clean: dict[int, Ch
             "choices": {str(k): v.value for k, v in clean.items()}}
 
 
-async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice]) -> ReceiptOut | None:
+async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut | None:
     """The same web ballot on PostgreSQL in three round trips, holding the shared locks only server-side.
 
     Every web ballot appends to the one audit chain and adds to shared tally cells, so those rows
@@ -765,6 +769,8 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice]) -> ReceiptO
     title whose owner holds others: their person figures are recomputed there).
     """
     db = engine()
+    limit, subject = _code_counter(client)
+    key, window_start = ratelimit.counter(limit, subject)
     conn = await (db.pool.acquire() if db.pool is not None else db.get_new_connection())
     try:
         await conn.execute("BEGIN")
@@ -772,16 +778,25 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice]) -> ReceiptO
             # The title, locked (its sheets are decided one at a time), and its consultation share-locked
             # (closing waits for this ballot or refuses it); the window is checked on what the locks saw.
             state = await conn.fetchrow(
-                "SELECT e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, "
+                "SELECT (SELECT hits FROM rate_counter WHERE key = $2 AND window_start = $3) AS failures, "
+                "e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, "
                 "c.closes_at, c.lock_ballots, "
                 "(SELECT string_agg(i.id::text, ',') FROM consultation_item i WHERE i.consultation = c.id) AS items, "
                 "nextval(pg_get_serial_sequence('ballot_sheet', 'id')) AS sheet_id "
                 "FROM consultation_roll_entry e JOIN consultation c ON c.id = e.consultation "
                 "WHERE e.code_hash = $1 FOR UPDATE OF e FOR SHARE OF c",
-                code_hash(code),
+                code_hash(code), key, window_start,
             )
             if state is None or not _normal_code(code):
+                # Counted (one atomic statement, on this connection: waiting for another from the pool
+                # while holding this one could exhaust it) before the answer says the code is wrong.
+                hits = await conn.fetchval(ratelimit.PG_HIT_ONE, key, window_start)
+                await conn.execute("COMMIT")
+                if hits > limit.max:
+                    raise _too_many_codes()
                 raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
+            if (state["failures"] or 0) >= limit.max:
+                raise _too_many_codes()
             if state["lock_ballots"] or state["shared_head"]:
                 await conn.execute("ROLLBACK")
                 return None  # a second ballot refused / the owner's other titles to weigh: the general path
