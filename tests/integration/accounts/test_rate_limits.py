@@ -2,13 +2,17 @@
 a lockout is per user name and client; the client address is the one trusted proxies vouch for."""
 
 import asyncio
+import datetime as dt
+
+import pytest
 
 from tests.integration.accounts.helpers import client_at, login, settings_env
 from tests.integration.consultations.helpers import draft, make_roll, open_consultation
 from tests.support import PASSWORD
+from tracker.accounts.jobs import purge_expired
 from tracker.accounts.tables import RateCounter
 from tracker.consultations import services
-from tracker.settings import get_settings
+from tracker.settings import get_settings, parse_trusted_proxies
 from tracker.web.auth import client_address
 
 
@@ -117,3 +121,17 @@ async def test_parallel_wrong_voting_codes_are_checked_at_most_up_to_the_limit(w
         for n in range(limit):
             assert (await voter.post("/api/v1/vote/lookup", json={"code": f"ZZZZ-{n:04d}"})).status_code == 403
         assert (await voter.post("/api/v1/vote/lookup", json={"code": codes[2]})).status_code == 429
+
+
+async def test_old_counters_are_purged_and_a_bad_proxy_setting_stops_the_start(world):
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    await RateCounter.insert(
+        RateCounter(key="login:old", window_start=now - dt.timedelta(days=2), hits=3),
+        RateCounter(key="login:live", window_start=now - dt.timedelta(minutes=5), hits=1),
+    )
+    assert (await purge_expired(now))["rate_counters"] == 1
+    assert [r["key"] for r in await RateCounter.select(RateCounter.key)] == ["login:live"]
+    assert [str(n) for n in parse_trusted_proxies("127.0.0.1, 10.0.0.0/8 2001:db8::/32")] == [
+        "127.0.0.1/32", "10.0.0.0/8", "2001:db8::/32"]
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        parse_trusted_proxies("nginx.local")
