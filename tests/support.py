@@ -153,4 +153,5 @@ async def logged_in_client(app, username: str | None) -> httpx.AsyncClient:
     if username is not None:
         response = await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
         assert response.status_code == 200, response.text
+        client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # login renews the token with the session
     return client

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -15,12 +14,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from tracker import db
-from tracker.accounts.sessions import DatabaseSessionStore, SessionConfig
+from tracker.accounts.sessions import SessionMiddleware
 from tracker.documents import render
 from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
-from tracker.web.auth import ActorMiddleware
+from tracker.web.auth import ActorMiddleware, CsrfMiddleware
 from tracker.web.disconnect import cancel_on_disconnect
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.guards import allow_public
@@ -45,14 +44,6 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    session_config = SessionConfig(
-        store="sessions",
-        key="tracker_session",
-        max_age=settings.session_max_age,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-    )
     template_config = TemplateConfig(
         directory=Path(ROOT / "templates"),
         engine=JinjaTemplateEngine,
@@ -67,13 +58,13 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[static],
         lifespan=[lifespan],
-        middleware=[cancel_on_disconnect, session_config.middleware, ActorMiddleware()],
-        stores={"sessions": DatabaseSessionStore()},
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
-        ),
+        # Session first (it stores last), then the CSRF check bound to that session, then the actor.
+        middleware=[
+            cancel_on_disconnect,
+            SessionMiddleware(max_age=settings.session_max_age, secure=settings.secure_cookies),
+            CsrfMiddleware(),
+            ActorMiddleware(),
+        ],
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -231,7 +231,10 @@ def register_commands(cli: click.Group) -> None:
             _print_logins()
         host, port = host or settings.host, port or settings.port
         click.echo(f"Serving http://{host}:{port}  (database: {settings.engine})")
-        uvicorn.run("tracker.app:create_app", factory=True, host=host, port=port, log_level="info")
+        # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (tracker.web.auth.client_address);
+        # uvicorn's own handling would replace the peer address before the app could judge it.
+        uvicorn.run("tracker.app:create_app", factory=True, host=host, port=port, log_level="info",
+                    proxy_headers=False)
 
 
 def _roles():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -90,8 +91,13 @@ class Settings:
     debug: bool = False
     secure_cookies: bool = False
     session_max_age: int = 12 * 3600
-    login_max_failures: int = 5
+    login_max_failures: int = 5  # per user name and client address, in the window
     login_window_seconds: int = 15 * 60
+    login_client_max_attempts: int = 100  # every login from one client address, in the same window
+    vote_code_max_failures: int = 10  # wrong voting codes per client address, in the window
+    vote_code_window_seconds: int = 15 * 60
+    # Proxies whose X-Forwarded-For is believed (addresses or networks); none by default.
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     max_upload_bytes: int = 10 * 1024 * 1024
     # Roll imports are bounded in work, not only in upload size: rows (blank ones included), and for an
     # XLSX (a zip) what it unpacks to, checked before openpyxl reads it.
@@ -131,6 +137,17 @@ def _time_zone(name: str) -> str:
     return name
 
 
+def parse_trusted_proxies(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """TRUSTED_PROXIES: addresses or networks separated by commas or spaces, e.g. `127.0.0.1, 10.0.0.0/8`."""
+    networks = []
+    for part in text.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"TRUSTED_PROXIES: {part!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     var_dir = Path(os.environ.get("TRACKER_VAR_DIR", ROOT / "var")).resolve()
@@ -154,6 +171,10 @@ def get_settings() -> Settings:
         session_max_age=int(os.environ.get("SESSION_MAX_AGE", str(12 * 3600))),
         login_max_failures=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         login_window_seconds=int(os.environ.get("LOGIN_WINDOW_SECONDS", str(15 * 60))),
+        login_client_max_attempts=int(os.environ.get("LOGIN_CLIENT_MAX_ATTEMPTS", "100")),
+        vote_code_max_failures=int(os.environ.get("VOTE_CODE_MAX_FAILURES", "10")),
+        vote_code_window_seconds=int(os.environ.get("VOTE_CODE_WINDOW_SECONDS", str(15 * 60))),
+        trusted_proxies=parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES", "")),
         max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         import_max_rows=int(os.environ.get("IMPORT_MAX_ROWS", "200000")),
         import_max_uncompressed_bytes=int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(256 * 1024 * 1024))),

@@ -21,16 +21,27 @@ from tracker.accounts.schemas import (
     UserOut,
     UserPatch,
 )
+from tracker.accounts.sessions import end_session, start_session
 from tracker.accounts.tables import Organisation, User
 from tracker.errors import DomainError
 from tracker.i18n import LOCALES, gettext
-from tracker.web.auth import SESSION_USER_KEY
+from tracker.web.auth import SESSION_USER_KEY, client_address
 from tracker.web.forms import parse_form
 from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    title = "Unsupported media type"
+
+
+async def _require_json(request: Request) -> None:
+    # The JSON login is exempt from CSRF; insisting on a JSON body means a cross-site form (which can
+    # only send form or text bodies without a CORS preflight) can never log a browser in.
+    media_type = request.content_type[0]
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType("The login takes a JSON body (Content-Type: application/json).",
+                                   field="content-type", rule="json_body")
 
 
 def _me(actor) -> Me:
@@ -69,18 +80,18 @@ class AuthApiController(Controller):
     path = "/api/v1/auth"
     tags = ["accounts"]
 
-    @post("/login", guards=[allow_public], exclude_from_csrf=True, status_code=200)
+    @post("/login", guards=[allow_public], exclude_from_csrf=True, status_code=200, before_request=_require_json)
     async def login(self, request: Request, data: LoginIn) -> Me:
-        """Log in with a user name and password; the session cookie then authenticates later calls."""
-        actor = await services.log_in(data.username, data.password, _client(request))
-        request.clear_session()
-        request.set_session({SESSION_USER_KEY: actor.id})
+        """Log in with a user name and password (a JSON body); the session cookie then authenticates later
+        calls, which send the `csrftoken` cookie's new value in `x-csrftoken`."""
+        actor = await services.log_in(data.username, data.password, client_address(request.scope))
+        start_session(request, {SESSION_USER_KEY: actor.id})
         return _me(actor)
 
     @post("/logout", guards=[requires_login], status_code=200)
     async def logout(self, request: Request) -> dict[str, bool]:
         await services.log_out(actor_of(request))
-        request.clear_session()
+        end_session(request)
         return {"logged_out": True}
 
     @get("/me", guards=[requires_login])
@@ -107,21 +118,20 @@ class LoginPageController(Controller):
         try:
             # The API's schema and limits; user name and password are taken as typed, as the API does.
             login = parse_form(data, LoginIn, verbatim={"username", "password"})
-            actor = await services.log_in(login.username, login.password, _client(request))
+            actor = await services.log_in(login.username, login.password, client_address(request.scope))
         except DomainError as exc:
             return Template(
                 "login.html",
                 context={"next": target, "error": exc.translated(gettext), "username": username},
                 status_code=exc.status_code,
             )
-        request.clear_session()
-        request.set_session({SESSION_USER_KEY: actor.id})
+        start_session(request, {SESSION_USER_KEY: actor.id})
         return Redirect(path=target)
 
     @post("/logout", guards=[requires_login])
     async def logout(self, request: Request) -> Redirect:
         await services.log_out(actor_of(request))
-        request.clear_session()
+        end_session(request)
         return Redirect(path="/login")
 
     @get("/lang/{code:str}", guards=[allow_public])

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-
-from piccolo.query.functions.aggregate import Count
 
 from tracker import audit
 from tracker import clock
+from tracker.accounts import ratelimit
 from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts.passwords import hash_password, verify_password
 from tracker.accounts.roles import OrganisationKind, Role
-from tracker.accounts.tables import LoginAttempt, Membership, Organisation, User
+from tracker.accounts.tables import Membership, Organisation, User
 from tracker.db import transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.settings import get_settings
@@ -51,41 +49,45 @@ async def load_actor(user_id: int) -> Actor | None:
     )
 
 
-async def _recent_failures(keys: list[str]) -> int:
-    """The most recent failures recorded against any one of the keys (user name, client address)."""
-    window = dt.timedelta(seconds=get_settings().login_window_seconds)
-    since = clock.now() - window
-    rows = await (
-        LoginAttempt.select(LoginAttempt.key, Count(alias="failures"))
-        .where(LoginAttempt.key.is_in(keys), LoginAttempt.at > since)
-        .group_by(LoginAttempt.key)
+def _login_limits() -> tuple[ratelimit.Limit, ratelimit.Limit]:
+    settings = get_settings()
+    return (
+        ratelimit.Limit("login", settings.login_max_failures, settings.login_window_seconds, "login_rate_limit"),
+        ratelimit.Limit("login-client", settings.login_client_max_attempts, settings.login_window_seconds,
+                        "login_client_limit"),
     )
-    return max((r["failures"] for r in rows), default=0)
 
 
 async def log_in(username: str, password: str, client: str) -> Actor:
-    """Check a user name and password; refuse after too many recent failures.
+    """Check a user name and password; refuse after too many attempts.
 
-    Failures are counted per user name and per client address, in the database, so the limit
-    holds across app processes.
+    The attempt is counted before the password hash is checked, in the database (so the limit holds
+    across app processes and under concurrency), against the user name from this client (the lockout,
+    cleared by a success) and against the client alone (a ceiling over every name it tries). No counter
+    is per user name alone: a lockout never stops the right password from a client that has not failed.
     """
     username = username.strip()
-    settings = get_settings()
-    keys = [f"user:{username.lower()}", f"client:{client}"]
-    if await _recent_failures(keys) >= settings.login_max_failures:
-        raise TooMany(
-            "Too many failed logins; wait a few minutes before trying again.", rule="login_rate_limit"
-        )
-    rows = await User.select(User.id, User.password_hash, User.active).where(User.username == username)
+    lockout, ceiling = _login_limits()
+    subject = ratelimit.client_subject(client)
+    own = f"{subject}|{ratelimit.name_subject(username)}"
+    for found in await ratelimit.hit((lockout, own), (ceiling, subject)):
+        if found.over and found.limit is lockout:
+            raise TooMany("Too many failed logins; wait a few minutes before trying again.", rule=lockout.rule)
+        if found.over:
+            raise TooMany("Too many login attempts from your network; wait a few minutes before trying again.",
+                          rule=ceiling.rule)
+    # A name no account can have is not looked up (a NUL would not even reach PostgreSQL), but costs
+    # the same hash as any wrong name.
+    rows = []
+    if 0 < len(username) <= User.username.length and "\x00" not in username:
+        rows = await User.select(User.id, User.password_hash, User.active).where(User.username == username)
     stored = rows[0]["password_hash"] if rows and rows[0]["active"] else None
     if not await verify_password(stored, password):
-        async with transaction():
-            await LoginAttempt.insert(*(LoginAttempt(key=key) for key in keys))
         raise Forbidden("Wrong user name or password.", rule="login")
     actor = await load_actor(rows[0]["id"])
     assert actor is not None
     async with transaction():
-        await LoginAttempt.delete().where(LoginAttempt.key == keys[0])
+        await ratelimit.clear(lockout, own)
         await audit.record(actor, "user.login", "user", actor.id, {"client": client})
     return actor
 

@@ -1,88 +1,171 @@
-"""A Litestar session store in the database, so every app process sees the same sessions."""
+"""Server-side sessions in the database, so every app process sees the same sessions.
+
+The cookie carries a random id only the server makes; the `web_session` row is keyed by its SHA-256,
+so a copy of the table opens no session. A cookie naming an id the store does not hold (made up,
+expired, ended) is ignored, never adopted: data stored later gets a new random id. Logging in and out
+start over with a fresh id and delete the old row (`start_session`, `end_session`), so an id planted
+before login never becomes an authenticated session.
+
+Rows are written only when something changes: a new or changed session, or an expiry renewed at most
+once every `RENEW_EVERY`. Anonymous requests that store nothing get no row and no cookie.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-
+import hashlib
+import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from litestar.connection import ASGIConnection
-from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.stores.base import Store
-from litestar.types import Empty, EmptyType, Message, ScopeSession
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker import clock
 from tracker.accounts.tables import WebSession
 
-
-def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
-    if expires_in is None:
-        return None
-    seconds = expires_in.total_seconds() if isinstance(expires_in, dt.timedelta) else expires_in
-    return clock.now() + dt.timedelta(seconds=seconds)
+COOKIE = "tracker_session"
+RENEW_EVERY = dt.timedelta(minutes=5)
+_STATE = "tracker.session"
+_ID = re.compile(r"^[0-9a-f]{64}$")
 
 
-class DatabaseSessionStore(Store):
-    async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:
-        data = value.encode() if isinstance(value, str) else value
-        expires_at = _expiry(expires_in)
-        updated = await WebSession.update({WebSession.data: data, WebSession.expires_at: expires_at}).where(
-            WebSession.key == key
-        ).returning(WebSession.id)
-        if not updated:
-            await WebSession.insert(WebSession(key=key, data=data, expires_at=expires_at))
-
-    async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
-        rows = await WebSession.select(WebSession.data, WebSession.expires_at).where(WebSession.key == key)
-        if not rows:
-            return None
-        row = rows[0]
-        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
-            await self.delete(key)
-            return None
-        if renew_for is not None:
-            await WebSession.update({WebSession.expires_at: _expiry(renew_for)}).where(WebSession.key == key)
-        data = row["data"]
-        return bytes(data) if not isinstance(data, bytes) else data
-
-    async def delete(self, key: str) -> None:
-        await WebSession.delete().where(WebSession.key == key)
-
-    async def delete_all(self) -> None:
-        await WebSession.delete(force=True)
-
-    async def exists(self, key: str) -> bool:
-        return await self.get(key) is not None
-
-    async def expires_in(self, key: str) -> int | None:
-        rows = await WebSession.select(WebSession.expires_at).where(WebSession.key == key)
-        if not rows or rows[0]["expires_at"] is None:
-            return None
-        return int((rows[0]["expires_at"] - clock.now()).total_seconds())
-
-    async def delete_expired(self) -> int:
-        gone = await WebSession.delete().where(WebSession.expires_at < clock.now()).returning(
-            WebSession.id
-        )
-        return len(gone)
+def _stored_key(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-class SessionBackend(ServerSideSessionBackend):
-    """Litestar's server-side sessions, minus a row and a cookie for every anonymous request.
-
-    Litestar stores the empty session of a visitor who has none, so each anonymous request (a
-    resident's ballot, /health, a public page) would write a session row and set a cookie. A
-    session is kept once it holds something, or once its cookie exists (so logging out still ends it).
-    """
-
-    async def store_in_message(self, scope_session: ScopeSession | EmptyType, message: Message,
-                               connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-        if not scope_session and scope_session is not Empty and not connection.cookies.get(self.config.key):
-            return
-        await super().store_in_message(scope_session, message, connection)
+def cookie_value(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+    return None
 
 
 @dataclass
-class SessionConfig(ServerSideSessionConfig):
-    _backend_class = SessionBackend
+class SessionState:
+    """What the middleware knows about this request's session."""
+
+    id: str | None = None  # the stored session this request runs in (None: none, or not yet stored)
+    loaded: bytes | None = None  # its data as stored
+    expires_at: dt.datetime | None = None
+    fresh: bool = False  # `id` was made by this request and has no row yet
+    retired: str | None = None  # a session this request ended or replaced: its row goes
+    cookie_sent: bool = False
+
+
+def _state(scope: Scope) -> SessionState:
+    return scope[_STATE]
+
+
+def _data(scope: Scope) -> dict[str, Any] | None:
+    data = scope.get("session")
+    return data if isinstance(data, dict) and data else None
+
+
+def current_id(scope: Scope) -> str | None:
+    """The session id this request's response carries: a new one if data is stored for the first time."""
+    state = scope.get(_STATE)
+    if state is None or _data(scope) is None:
+        return None
+    if state.id is None:
+        state.id, state.fresh = secrets.token_hex(32), True
+    return state.id
+
+
+def start_session(connection: ASGIConnection, data: dict[str, Any]) -> None:
+    """Replace the session (at login): a fresh id, the old row deleted."""
+    state = _state(connection.scope)
+    if state.id is not None and not state.fresh:
+        state.retired = state.id
+    state.id, state.fresh = None, False
+    connection.scope["session"] = dict(data)
+
+
+def end_session(connection: ASGIConnection) -> None:
+    """End the session (at logout): its row deleted, its cookie expired."""
+    state = _state(connection.scope)
+    if state.id is not None and not state.fresh:
+        state.retired = state.id
+    state.id, state.fresh = None, False
+    connection.scope["session"] = {}
+
+
+async def _load(session_id: str) -> tuple[bytes, dt.datetime | None] | None:
+    rows = await WebSession.select(WebSession.data, WebSession.expires_at).where(
+        WebSession.key == _stored_key(session_id)
+    )
+    if not rows:
+        return None
+    expires_at = rows[0]["expires_at"]
+    if expires_at is not None and expires_at <= clock.now():
+        return None
+    return bytes(rows[0]["data"]), expires_at
+
+
+class SessionMiddleware(ASGIMiddleware):
+    def __init__(self, *, max_age: int, secure: bool) -> None:
+        self.max_age = max_age
+        self.secure = secure
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        state = SessionState()
+        data: dict[str, Any] = {}
+        raw = cookie_value(scope, COOKIE)
+        state.cookie_sent = raw is not None
+        if raw and _ID.match(raw):
+            found = await _load(raw)
+            if found is not None:
+                state.id, (state.loaded, state.expires_at) = raw, found
+                data = msgspec.json.decode(state.loaded)
+        scope[_STATE] = state
+        scope["session"] = data
+
+        async def send_storing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await self._store(scope, state, message)
+            await send(message)
+
+        await next_app(scope, receive, send_storing)
+
+    def _cookie(self, value: str, max_age: int) -> str:
+        return Cookie(
+            key=COOKIE, value=value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=self.secure
+        ).to_header(header="")
+
+    async def _store(self, scope: Scope, state: SessionState, message: Message) -> None:
+        headers = MutableScopeHeaders.from_message(message)
+        if state.retired is not None:
+            await WebSession.delete().where(WebSession.key == _stored_key(state.retired))
+        data = _data(scope)
+        if data is None:
+            if state.id is not None and not state.fresh:  # cleared by the handler
+                await WebSession.delete().where(WebSession.key == _stored_key(state.id))
+            if state.cookie_sent:
+                headers.add("set-cookie", self._cookie("", 0))
+            return
+        session_id = current_id(scope)
+        assert session_id is not None
+        encoded = msgspec.json.encode(data)
+        now = clock.now()
+        expires_at = now + dt.timedelta(seconds=self.max_age)
+        if state.fresh:
+            await WebSession.insert(WebSession(key=_stored_key(session_id), data=encoded, expires_at=expires_at))
+            state.fresh = False
+        elif encoded != state.loaded:
+            await WebSession.update({WebSession.data: encoded, WebSession.expires_at: expires_at}).where(
+                WebSession.key == _stored_key(session_id)
+            )
+        elif state.expires_at is None or expires_at - state.expires_at >= RENEW_EVERY:
+            await WebSession.update({WebSession.expires_at: expires_at}).where(
+                WebSession.key == _stored_key(session_id)
+            )
+        else:
+            return
+        headers.add("set-cookie", self._cookie(session_id, self.max_age))

@@ -1,4 +1,4 @@
-"""Tables for organisations, users, memberships, sessions and login attempts."""
+"""Tables for organisations, users, memberships, sessions and attempt counters."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from piccolo.columns import (
     Boolean,
     Bytea,
     ForeignKey,
+    Integer,
     Serial,
     Timestamptz,
     Varchar,
@@ -79,9 +80,16 @@ class WebSession(Table):
     expires_at = Timestamptz(null=True, default=None, index=True)
 
 
-class LoginAttempt(Table):
-    """Failed logins, counted per user name and client address to slow down guessing."""
+class RateCounter(Table):
+    """Attempts per key (e.g. user name and client) in a fixed window, counted before anything is checked.
+
+    One row per key and window, raised by a single `INSERT … ON CONFLICT DO UPDATE … RETURNING`, so
+    concurrent requests in every app process each see their own count.
+    """
 
     id = Serial(primary_key=True)
-    key = Varchar(length=200, null=False, index=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)
+    key = Varchar(length=200, null=False)
+    window_start = Timestamptz(null=False, index=True)
+    hits = Integer(null=False, default=0)
+
+    rate_counter_window = Unique([key, window_start])

@@ -35,6 +35,7 @@ from tracker.consultations.schemas import (
 )
 from tracker.consultations.tally import DEFAULT_LAYOUT, DIMENSIONS
 from tracker.errors import Invalid, NotFound
+from tracker.web.auth import client_address
 from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
 
 # Who runs a consultation: prepares it, enters and confirms paper ballots, records signing.
@@ -60,7 +61,7 @@ async def consultation_member(connection: ASGIConnection, _: BaseRouteHandler) -
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request.scope)
 
 
 def parse_dims(group_by: str) -> tuple[str, ...]:

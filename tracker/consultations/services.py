@@ -25,6 +25,7 @@ import msgspec
 from tracker import audit
 from tracker import clock
 from tracker.audit.services import canonical_json
+from tracker.accounts import ratelimit
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.consultations import lottery, tally
@@ -61,7 +62,6 @@ from tracker.consultations.tables import (
     CountedBallot,
     Lottery,
     SigningProgress,
-    VoteAttempt,
 )
 from tracker.db import engine, integrity_conflict, is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
@@ -72,9 +72,6 @@ from tracker.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Failed voting-code attempts allowed per client within the window, counted in the database.
-CODE_MAX_FAILURES = 10
-CODE_WINDOW = dt.timedelta(minutes=15)
 # Staff who settle a mismatched paper sheet (the supervisor of the count).
 SUPERVISORS = frozenset({Role.admin, Role.project_manager})
 # Who acts when a resident votes with a code: the audit log names the title, not a user.
@@ -694,27 +691,46 @@ def _receipt() -> str:
     return "R" + secrets.token_hex(6).upper()
 
 
-async def _entry_by_code(code: str, client: str) -> dict:
+def _code_counter(client: str) -> tuple[ratelimit.Limit, str]:
+    settings = get_settings()
+    limit = ratelimit.Limit("code", settings.vote_code_max_failures, settings.vote_code_window_seconds, "code_rate_limit")
+    return limit, ratelimit.client_subject(client)
+
+
+def _too_many_codes() -> TooMany:
+    return TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
+
+
+async def _count_code_attempt(code: str, client: str) -> None:
+    """A wrong voting code is counted, in one atomic statement, before it is answered; once the limit is
+    reached every code is refused. A valid code only reads the counter: residents voting from one
+    address never use it up."""
+    found, _ = await ratelimit.hit_if_wrong(
+        *_code_counter(client), "SELECT 1 FROM consultation_roll_entry WHERE code_hash = {}", code_hash(code)
+    )
+    if found.over:
+        raise _too_many_codes()
+
+
+async def _entry_by_code(code: str, client: str, counted: bool = False) -> dict:
     """The roll entry a voting code belongs to, or one 403 that never says which titles exist."""
-    since = now_utc() - CODE_WINDOW
-    key = f"client:{client}"
-    if await VoteAttempt.count().where(VoteAttempt.key == key, VoteAttempt.at > since) >= CODE_MAX_FAILURES:
-        raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.", rule="code_rate_limit")
+    if not counted:
+        await _count_code_attempt(code, client)
     rows = await ConsultationRollEntry.select().where(ConsultationRollEntry.code_hash == code_hash(code))
     if not rows or not _normal_code(code):
-        async with transaction():
-            await VoteAttempt.insert(VoteAttempt(key=key))
         raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
     return rows[0]
 
 
 async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut:
     """A resident's ballot with the code from their letter; counted at once."""
+    counted = False
     if is_postgres():
         receipt = await _cast_web_ballot_pg(code, choices, client)
         if receipt is not None:
             return receipt
-    entry = await _entry_by_code(code, client)
+        counted = True  # found there, within the limit
+    entry = await _entry_by_code(code, client, counted=counted)
     consultation_id = entry["consultation"]
     async with transaction():
         row = await _consultation_row(consultation_id)
@@ -753,8 +769,8 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str
     title whose owner holds others: their person figures are recomputed there).
     """
     db = engine()
-    since = now_utc() - CODE_WINDOW
-    key = f"client:{client}"
+    limit, subject = _code_counter(client)
+    key, window_start = ratelimit.counter(limit, subject)
     conn = await (db.pool.acquire() if db.pool is not None else db.get_new_connection())
     try:
         await conn.execute("BEGIN")
@@ -762,25 +778,25 @@ async def _cast_web_ballot_pg(code: str, choices: dict[int, Choice], client: str
             # The title, locked (its sheets are decided one at a time), and its consultation share-locked
             # (closing waits for this ballot or refuses it); the window is checked on what the locks saw.
             state = await conn.fetchrow(
-                "SELECT (SELECT COUNT(*) FROM vote_attempt a WHERE a.key = $1 AND a.at > $2) AS failures, "
+                "SELECT (SELECT hits FROM rate_counter WHERE key = $2 AND window_start = $3) AS failures, "
                 "e.id, e.consultation, e.roll_group, e.area_centi, e.shared_head, c.status, c.opens_at, "
                 "c.closes_at, c.lock_ballots, "
                 "(SELECT string_agg(i.id::text, ',') FROM consultation_item i WHERE i.consultation = c.id) AS items, "
                 "nextval(pg_get_serial_sequence('ballot_sheet', 'id')) AS sheet_id "
                 "FROM consultation_roll_entry e JOIN consultation c ON c.id = e.consultation "
-                "WHERE e.code_hash = $3 FOR UPDATE OF e FOR SHARE OF c",
-                key, since, code_hash(code),
+                "WHERE e.code_hash = $1 FOR UPDATE OF e FOR SHARE OF c",
+                code_hash(code), key, window_start,
             )
-            failures = state["failures"] if state is not None else await conn.fetchval(
-                "SELECT COUNT(*) FROM vote_attempt WHERE key = $1 AND at > $2", key, since
-            )
-            if failures >= CODE_MAX_FAILURES:
-                raise TooMany("Too many wrong voting codes; wait a few minutes before trying again.",
-                              rule="code_rate_limit")
             if state is None or not _normal_code(code):
-                await conn.execute("INSERT INTO vote_attempt (key, at) VALUES ($1, $2)", key, now_utc())
+                # Counted (one atomic statement, on this connection: waiting for another from the pool
+                # while holding this one could exhaust it) before the answer says the code is wrong.
+                hits = await conn.fetchval(ratelimit.PG_HIT_ONE, key, window_start)
                 await conn.execute("COMMIT")
+                if hits > limit.max:
+                    raise _too_many_codes()
                 raise Forbidden("This voting code is not valid.", field="code", rule="voting_code")
+            if (state["failures"] or 0) >= limit.max:
+                raise _too_many_codes()
             if state["lock_ballots"] or state["shared_head"]:
                 await conn.execute("ROLLBACK")
                 return None  # a second ballot refused / the owner's other titles to weigh: the general path

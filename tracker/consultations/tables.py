@@ -238,14 +238,6 @@ class PersonCell(Table):
     person_cell_depth_known = Check('"depth" BETWEEN 0 AND 3')
 
 
-class VoteAttempt(Table):
-    """A failed voting-code attempt, counted per client in the database so the limit holds across processes."""
-
-    id = Serial(primary_key=True)
-    key = Varchar(length=200, null=False, index=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)
-
-
 class ConsultationSnapshot(Table):
     """The tally as it stood on a day while open (每日进度)."""
 

@@ -1,4 +1,5 @@
-"""Anonymous requests leave no session behind; logging in keeps one and logging out ends it."""
+"""Anonymous requests leave no session behind; logging in keeps one and logging out ends it; an
+unchanged session is not written again on every request."""
 
 from tests.support import PASSWORD
 from tracker.accounts.tables import WebSession
@@ -24,6 +25,16 @@ async def test_login_keeps_a_session_and_logout_ends_it(world, client_for):
     assert "tracker_session=" in login.headers.get("set-cookie", "")
     assert await WebSession.count() == before + 1
     assert (await client.get("/api/v1/auth/me")).status_code == 200
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token, new at login
     out = await client.post("/api/v1/auth/logout")
     assert out.status_code in (200, 204), out.text
     assert (await client.get("/api/v1/auth/me")).status_code == 401
+
+
+async def test_an_unchanged_session_is_not_rewritten_on_every_request(world, client_for):
+    staff = await client_for("staff")
+    before = (await WebSession.select(WebSession.expires_at))[0]["expires_at"]
+    for _ in range(3):
+        answer = await staff.get("/api/v1/auth/me")
+        assert answer.status_code == 200 and "tracker_session" not in answer.headers.get("set-cookie", "")
+    assert (await WebSession.select(WebSession.expires_at))[0]["expires_at"] == before

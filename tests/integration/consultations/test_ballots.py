@@ -8,6 +8,7 @@ import pytest
 from tests.integration.consultations.helpers import NOW, draft, make_roll, open_consultation, paper_vote
 from tracker.consultations import services
 from tracker.consultations.tables import BallotSheet, CountedBallot
+from tracker.settings import get_settings
 
 ROLL = [{"cert": f"C{n:02d}", "area": "50.5", "owner": f"O{n}", "office": "一所", "subdistrict": "甲街道"} for n in range(1, 6)]
 
@@ -50,7 +51,7 @@ async def test_wrong_code_is_one_403_and_rate_limited(world, client_for):
     wrong = await anon.post("/api/v1/vote", json={"code": "AAAA-BBBB-CCCC", "choices": _all(c)})
     assert wrong.status_code == 403
     assert "C0" not in wrong.text
-    for _ in range(services.CODE_MAX_FAILURES - 1):
+    for _ in range(get_settings().vote_code_max_failures - 1):
         await anon.post("/api/v1/vote/lookup", json={"code": "nope"})
     limited = await anon.post("/api/v1/vote", json={"code": codes["C01"], "choices": _all(c)})
     assert limited.status_code == 429
