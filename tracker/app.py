@@ -23,6 +23,7 @@ from tracker.settings import ROOT, get_settings
 from tracker.web.auth import ActorMiddleware
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.guards import allow_public
+from tracker.web.inputs import InputLimitsMiddleware, check_body
 from tracker.web.templating import configure_environment
 
 
@@ -66,7 +67,8 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[static],
         lifespan=[lifespan],
-        middleware=[session_config.middleware, ActorMiddleware()],
+        middleware=[InputLimitsMiddleware(), session_config.middleware, ActorMiddleware()],
+        before_request=check_body,
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -10,14 +10,13 @@ import msgspec
 
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import Channel, ConsultationKind, ItemClass, Scope, SheetStatus, Status, Visibility
+from tracker.types import Area, Bounded, Id, Money
 
-# msgspec cannot bound a Decimal; the services check money ≥ 0 and areas > 0 and name the field.
-Money = Decimal
-Area = Decimal
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+RuleWord = Annotated[str, msgspec.Meta(max_length=40)]  # a rule parameter's name or exact value
 
 
-class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
+class ItemIn(Bounded, forbid_unknown_fields=True):
     description: Text
     item_class: ItemClass = ItemClass.question
     estimated_cost: Money | None = None
@@ -29,13 +28,13 @@ class ConsultationIn(msgspec.Struct, forbid_unknown_fields=True):
 
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     kind: ConsultationKind
-    rule_key: str
+    rule_key: Annotated[str, msgspec.Meta(max_length=40)]
     opens_at: dt.datetime
     closes_at: dt.datetime
     items: list[ItemIn]
-    rule_params: dict[str, str] = {}
+    rule_params: Annotated[dict[RuleWord, RuleWord], msgspec.Meta(max_length=10)] = {}
     scope: Scope = Scope.project
-    building_id: int | None = None
+    building_id: Id | None = None
     stairwell: Annotated[str, msgspec.Meta(max_length=20)] = ""
     visibility: Visibility = Visibility.after_close
     non_voters_agree: bool = False
@@ -88,7 +87,7 @@ class RollEntryOut(msgspec.Struct):
     stairwell: str
 
 
-class RollEntryPatch(msgspec.Struct, forbid_unknown_fields=True):
+class RollEntryPatch(Bounded, forbid_unknown_fields=True):
     """A correction of one title on a draft roll (e.g. the registered area)."""
 
     area: Area | None = None
@@ -104,15 +103,15 @@ class WebBallotIn(msgspec.Struct, forbid_unknown_fields=True):
     """A resident's web ballot: the voting code from the letter and a choice per item id."""
 
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    choices: dict[int, Choice]
+    choices: dict[Id, Choice]
 
 
 class PaperBallotIn(msgspec.Struct, forbid_unknown_fields=True):
     """A paper (or door-to-door) ballot entered by staff for one title, by certificate number or entry id."""
 
-    choices: dict[int, Choice]
-    certificate_no: str | None = None
-    roll_entry_id: int | None = None
+    choices: dict[Id, Choice]
+    certificate_no: Annotated[str, msgspec.Meta(max_length=80)] | None = None
+    roll_entry_id: Id | None = None
     channel: Channel = Channel.paper
     invalid_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
     proxy_name: Annotated[str, msgspec.Meta(max_length=120)] = ""
@@ -122,13 +121,13 @@ class PaperBallotIn(msgspec.Struct, forbid_unknown_fields=True):
 class ConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
     """The second staff member's own entry of the same sheet."""
 
-    choices: dict[int, Choice]
+    choices: dict[Id, Choice]
 
 
 class ResolveIn(msgspec.Struct, forbid_unknown_fields=True):
     """A supervisor's decision on a mismatched sheet: count these choices, or reject the sheet."""
 
-    choices: dict[int, Choice] | None = None
+    choices: dict[Id, Choice] | None = None
     reject: bool = False
 
 

@@ -13,6 +13,7 @@ from litestar.response import Template
 from tracker.accounts.roles import Role
 from tracker.documents import services
 from tracker.errors import NotFound
+from tracker.types import Id
 from tracker.web.guards import actor_of, allow_public, project_member, requires_login, requires_role
 
 
@@ -25,7 +26,7 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 
 class VoidIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
-    superseded_by: int | None = None
+    superseded_by: Id | None = None
 
 
 class Verification(msgspec.Struct):
