@@ -49,7 +49,7 @@ from inspections.tables import DefectReport, Issue, Notice, Photo, ResumptionApp
 from tracker.accounts.roles import Role
 from tracker.documents import services as documents
 from tracker.errors import Invalid
-from tracker.types import INT32_MAX, Id
+from tracker.types import INT32_MAX
 from tracker.web.guards import actor_of, project_member, requires_login, requires_role
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -96,8 +96,8 @@ def issue_filter(
     status: list[IssueStatus] | None = None,
     severity: Severity | None = None,
     kind: IssueKind | None = None,
-    responsible_org_id: Id | None = None,
-    building_id: Id | None = None,
+    responsible_org_id: int | None = Parameter(default=None, ge=1, le=INT32_MAX),
+    building_id: int | None = Parameter(default=None, ge=1, le=INT32_MAX),
     overdue: bool | None = None,
     ball: str | None = None,
     created_from: dt.date | None = None,

@@ -24,6 +24,7 @@ from tracker.web.auth import ActorMiddleware
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.guards import allow_public
 from tracker.web.inputs import InputLimitsMiddleware, check_body
+from tracker.web.openapi import OpenAPIResponsesPlugin
 from tracker.web.templating import configure_environment
 
 
@@ -84,7 +85,7 @@ def create_app() -> Litestar:
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
-        plugins=[TrackerPlugin()],
+        plugins=[TrackerPlugin(), OpenAPIResponsesPlugin()],
         request_max_body_size=settings.max_upload_bytes,
         debug=settings.debug,
     )

@@ -166,3 +166,90 @@ class SigningIn(msgspec.Struct, forbid_unknown_fields=True):
 class LotteryIn(msgspec.Struct, forbid_unknown_fields=True):
     seed: Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
     purpose: Annotated[str, msgspec.Meta(pattern=r"^(signing|unit_selection)$")] = "signing"
+
+
+# ---------------------------------------------------------------- results, progress, lottery
+
+
+class CountsOut(msgspec.Struct):
+    """Exact totals of an item (`counting.Counts`): titles, heads (总人数) and areas; never floats."""
+
+    roll_titles: int
+    roll_area: Decimal
+    roll_heads: int
+    returned_titles: int
+    agree_titles: int
+    oppose_titles: int
+    abstain_titles: int
+    invalid_titles: int  # 废票
+    not_voted_titles: int  # 未表决
+    participating_heads: int
+    participating_area: Decimal
+    agree_heads: int
+    agree_area: Decimal
+    non_voters_counted_as_agree: bool
+
+
+class FiguresOut(CountsOut):
+    """The counts with the posted rates, e.g. "93.10%" ("—" with nothing to divide by); display only."""
+
+    participation_rate_heads: str
+    participation_rate_area: str
+    agree_rate_heads: str
+    agree_rate_area: str
+    agree_rate_roll: str  # 同意率 of the whole roll
+
+
+class ResultRowOut(FiguresOut):
+    """One row of a grouped tally: `labels` name the group; fewer labels are a subtotal, none the total."""
+
+    level: str
+    labels: dict[str, str | None]
+
+
+class ReasonOut(msgspec.Struct):
+    """One comparison the rule made, with exact figures as strings, e.g. "2/3"."""
+
+    code: str
+    numerator: str
+    denominator: str
+    threshold: str
+    comparison: str
+    met: bool
+    text_zh: str
+    text_en: str
+
+
+class ItemResultOut(msgspec.Struct):
+    item: ItemOut
+    totals: FiguresOut
+    passed: bool
+    final: bool  # recorded by the decision; false while the result is provisional
+    reasons: list[ReasonOut]
+    rows: list[ResultRowOut]
+
+
+class ResultsOut(msgspec.Struct):
+    consultation_id: int
+    status: Status
+    rule_key: str
+    rule_params: dict[str, str]
+    non_voters_agree: bool
+    non_voters_notice: str
+    dimensions: list[str]
+    items: list[ItemResultOut]
+
+
+class ProgressDayOut(msgspec.Struct):
+    """One daily snapshot: the counts per item id."""
+
+    day: dt.date
+    tally: dict[str, CountsOut]
+
+
+class LotteryOut(msgspec.Struct):
+    purpose: str
+    seed: str
+    order: list[str]  # certificate numbers in drawn order
+    result_hash: str
+    algorithm: str

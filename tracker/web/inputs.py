@@ -66,6 +66,7 @@ def nul_field(value: Any, path: str = "") -> str | None:
 
 
 def refuse_nul(field: str) -> Invalid:
+    field = field.replace(NUL, "") or "body"  # a NUL in a key is not repeated in the answer
     return Invalid("{name} contains a NUL character, which no text may hold.", field=field, rule="no_nul", name=field)
 
 
@@ -84,7 +85,7 @@ class InputLimitsMiddleware(ASGIMiddleware):
             for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
                                         errors="replace"):
                 if NUL in key or NUL in value:
-                    raise refuse_nul(key.replace(NUL, "") or "query")
+                    raise refuse_nul(key or "query")
                 if key in integers and _INTEGER.fullmatch(value.strip()) and abs(int(value)) > INT32_MAX:
                     raise Invalid("{name} must be at most {limit}.", field=key, rule="int32", name=key,
                                   limit=INT32_MAX)
@@ -123,7 +124,7 @@ async def check_body(request: Request) -> None:
         form = await request.form()
         for key, value in form.multi_items():
             if NUL in key or (not isinstance(value, UploadFile) and NUL in str(value)):
-                raise refuse_nul(key.replace(NUL, "") or "form")
+                raise refuse_nul(key or "form")
         return
     body = await request.body()
     if not body:

@@ -1,0 +1,87 @@
+"""Schemathesis over the whole OpenAPI document, against a real uvicorn process on the test database:
+no generated request, valid or not, may get a 5xx.
+
+Each run is bounded and reproducible: a fixed seed, deterministic generation, a fixed number of
+examples per operation, no example database. The phases are the schema's examples, the coverage
+phase (boundary and invalid values of every parameter: positive and negative), fuzzing in both
+modes, and the stateful phase (schemathesis links responses to requests by the ids they carry).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.integration.consultations.helpers import draft, open_consultation
+from tests.integration.inspections.helpers import file_issue, issue_notice
+from tests.support import PASSWORD
+
+pytestmark = pytest.mark.asyncio
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
+# Logging out would end the run's own session; everything else is fair game.
+NOT_FUZZED = "^/api/v1/auth/logout$"
+PUBLIC = "^/(health|api/v1/(auth/login|vote.*|public/.*|verify/.*))$"
+
+
+async def _seed(world, client_for) -> None:
+    """Rows for the generated ids to find: an open consultation, an issue on a notice."""
+    admin = await client_for("admin")
+    await open_consultation(admin, world.project, draft(items=2))
+    inspector = await client_for("inspector")
+    issue = await file_issue(inspector, world)
+    await issue_notice(inspector, world, [issue["id"]])
+    await file_issue(inspector, world)
+
+
+async def _session_headers(base: str, username: str | None) -> list[str]:
+    async with httpx.AsyncClient(base_url=base) as client:
+        await client.get("/health")
+        if username is not None:
+            response = await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+        cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+        token = client.cookies.get("csrftoken", "")
+    return ["-H", f"Cookie: {cookies}", "-H", f"x-csrftoken: {token}"]
+
+
+def _schemathesis(base: str, headers: list[str], *filters: str) -> tuple[int, str, float]:
+    command = [
+        sys.executable, "-m", "schemathesis.cli", "run", f"{base}/schema/openapi.json",
+        "--checks", "not_a_server_error",
+        "--mode", "all",
+        "--phases", "examples,coverage,fuzzing,stateful",
+        "--max-examples", str(MAX_EXAMPLES),
+        "--generation-deterministic",
+        "--suppress-health-check", "all",
+        "--workers", "1",
+        "--request-timeout", "60",
+        "--no-color",
+        "--output-truncate", "true",
+        *headers,
+        *filters,
+    ]
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1200, env={**os.environ})
+    return done.returncode, done.stdout + done.stderr, time.monotonic() - started
+
+
+@pytest.mark.parametrize("username", ["admin", "contractor"])
+async def test_no_operation_answers_a_server_error(world, client_for, api_server, username):
+    await _seed(world, client_for)
+    headers = await _session_headers(api_server, username)
+    code, output, seconds = _schemathesis(api_server, headers, "--exclude-path-regex", NOT_FUZZED)
+    print(f"schemathesis as {username}: {seconds:.0f} s\n{output[-3000:]}")
+    assert code == 0, output[-20000:]
+
+
+async def test_no_public_operation_answers_a_server_error_to_anyone(world, api_server):
+    headers = await _session_headers(api_server, None)
+    code, output, seconds = _schemathesis(api_server, headers, "--include-path-regex", PUBLIC)
+    print(f"schemathesis anonymous: {seconds:.0f} s\n{output[-3000:]}")
+    assert code == 0, output[-20000:]
