@@ -41,9 +41,9 @@ class Digits:
         if abs(value) >= limit:
             raise Invalid("{name} must be below {limit}.", field=name, rule="digits", name=name, limit=limit)
         if self.minimum is not None and (value <= self.minimum if self.exclusive_minimum else value < self.minimum):
-            word = "greater than" if self.exclusive_minimum else "at least"
-            raise Invalid("{name} must be {word} {minimum}.", field=name, rule="minimum", name=name, word=word,
-                          minimum=self.minimum)
+            message = "{name} must be greater than {minimum}." if self.exclusive_minimum else \
+                "{name} must be at least {minimum}."
+            raise Invalid(message, field=name, rule="minimum", name=name, minimum=self.minimum)
         try:
             exact = value == value.quantize(Decimal(1).scaleb(-self.scale))
         except InvalidOperation:

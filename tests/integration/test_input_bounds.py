@@ -168,7 +168,7 @@ async def test_database_data_errors_are_422_not_500(world):
                 await db.engine().run_ddl(sql)
             refused = data_invalid(raised.value)
             assert refused.status_code == 422 and words in refused.detail, refused.detail
-        with pytest.raises(asyncpg.exceptions._base.DataError) as raised:
+        with pytest.raises(asyncpg.exceptions.DataError) as raised:  # asyncpg refusing to encode the argument
             await Project.select().where(Project.id == 2**40)
         assert data_invalid(raised.value).status_code == 422
     else:
