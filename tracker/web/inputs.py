@@ -81,19 +81,25 @@ class InputLimitsMiddleware(ASGIMiddleware):
                 raise refuse_nul(name)
         query = scope.get("query_string") or b""
         if query:
-            integers = _integer_parameters(scope["route_handler"])
+            integers = _integer_parameters(scope.get("route_handler"))
             for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
                                         errors="replace"):
                 if NUL in key or NUL in value:
                     raise refuse_nul(key or "query")
-                if key in integers and _INTEGER.fullmatch(value.strip()) and abs(int(value)) > INT32_MAX:
+                if key in integers and _beyond_int32(value):
                     raise Invalid("{name} must be at most {limit}.", field=key, rule="int32", name=key,
                                   limit=INT32_MAX)
         await next_app(scope, receive, send)
 
 
 _INTEGER_PARAMETERS: dict[int, frozenset[str]] = {}  # by route handler, which lives as long as the app
-_INTEGER = re.compile(r"[+-]?\d{1,400}")
+_INTEGER = re.compile(r"\s*[+-]?0*(\d+)\s*")
+
+
+def _beyond_int32(value: str) -> bool:
+    match = _INTEGER.fullmatch(value)
+    # Counting digits first: int() of a very long string is slow, and refused beyond 4300 digits.
+    return bool(match) and (len(match.group(1)) > 10 or int(match.group(1)) > INT32_MAX)
 
 
 def _integer_parameters(handler: Any) -> frozenset[str]:
@@ -101,7 +107,8 @@ def _integer_parameters(handler: Any) -> frozenset[str]:
     cached = _INTEGER_PARAMETERS.get(id(handler))
     if cached is None:
         names = set()
-        for name, parameter in handler.parsed_fn_signature.parameters.items():
+        signature = getattr(handler, "parsed_fn_signature", None)
+        for name, parameter in (signature.parameters if signature else {}).items():
             annotation = parameter.annotation
             inner = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
             if len(inner) == 1 and inner[0] is int:
