@@ -1,10 +1,11 @@
 """Schemathesis over the whole OpenAPI document, against a real uvicorn process on the test database:
 no generated request, valid or not, may get a 5xx.
 
-Each run is bounded and reproducible: a fixed seed, deterministic generation, a fixed number of
-examples per operation, no example database. The phases are the schema's examples, the coverage
-phase (boundary and invalid values of every parameter: positive and negative), fuzzing in both
-modes, and the stateful phase (schemathesis links responses to requests by the ids they carry).
+Each run is bounded and reproducible: deterministic generation (no random seed, no example database)
+and a fixed number of examples per operation (`FUZZ_MAX_EXAMPLES`, default 5). As admin: the coverage
+phase (every boundary and invalid value the schema defines), fuzzing in both modes (positive and
+negative) and the stateful phase (schemathesis chains calls through the ids responses carry). As a
+contractor: fuzzing and stateful. Anonymously: every phase over the public operations.
 """
 
 from __future__ import annotations

@@ -12,9 +12,12 @@ from typing import Any
 
 import msgspec
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import ParameterKwarg
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
 
+from tracker.types import INT32_MAX
 from tracker.web.guards import allow_public, requires_login
 
 PROBLEM = "application/problem+json"
@@ -103,3 +106,19 @@ class OpenAPIResponsesPlugin(ReceiveRoutePlugin):
                     data_container=bytes, media_type=media, description="The file.", generate_examples=False
                 )
             handler.responses = {**derived, **(handler.responses or {})}
+            _document_id_bounds(route, handler)
+
+
+def _document_id_bounds(route: HTTPRoute, handler: Any) -> None:
+    """Integer path parameters are ids, 1..2^31-1 (`tracker.web.inputs` answers 404 outside).
+
+    Only the schema changes: the handler's parameters were parsed into its request model when it was
+    registered, before routes reach this plugin; Litestar itself adds to this mapping when it builds
+    the document. A fuzzer reading the bounds tries the values just outside them.
+    """
+    parameters = handler.parsed_fn_signature.parameters
+    for name, definition in route.path_parameters.items():
+        if definition.type is int:
+            parameters[name] = FieldDefinition.from_kwarg(
+                int, name=name, kwarg_definition=ParameterKwarg(ge=1, le=INT32_MAX, description=f"The {name}.")
+            )
