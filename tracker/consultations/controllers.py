@@ -7,7 +7,7 @@ no CSRF token); everything else is for project members by role.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
@@ -65,6 +65,11 @@ async def consultation_member(connection: ASGIConnection, _: BaseRouteHandler) -
 
 def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+# `default`, or tally dimensions joined by commas; documented so clients (and the fuzzer) know the values.
+_DIMENSION = "(" + "|".join(DIMENSIONS) + ")"
+GroupBy = Annotated[str, Parameter(pattern=f"^(default|{_DIMENSION}(,{_DIMENSION})*)?$", max_length=200)]
 
 
 def parse_dims(group_by: str) -> tuple[str, ...]:
@@ -152,20 +157,20 @@ class ConsultationApiController(Controller):
         return await services.list_sheets(consultation_id, status)
 
     @get("/results", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def results(self, consultation_id: int, group_by: str = "") -> ResultsOut:
+    async def results(self, consultation_id: int, group_by: GroupBy = "") -> ResultsOut:
         """Per item: totals, rates, pass/fail with reasons; `group_by=kind,office,subdistrict` (or
         `default`) adds grouped rows with subtotals and the total."""
         return msgspec.convert(await services.results_for(consultation_id, parse_dims(group_by)), ResultsOut,
                                strict=False)
 
     @get("/results.csv", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def results_csv(self, consultation_id: int, group_by: str = "default") -> Response:
+    async def results_csv(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_csv(consultation_id, parse_dims(group_by))
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "content-disposition": f'attachment; filename="consultation-{consultation_id}-results.csv"'})
 
     @get("/results.xlsx", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def results_xlsx(self, consultation_id: int, group_by: str = "default") -> Response:
+    async def results_xlsx(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_xlsx(consultation_id, parse_dims(group_by))
         return Response(
             body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -173,7 +178,7 @@ class ConsultationApiController(Controller):
         )
 
     @get("/publicity.pdf", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def publicity_pdf(self, consultation_id: int, group_by: str = "default") -> Response:
+    async def publicity_pdf(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         """The publicity sheet (公示) carrying the audit-chain head hash at printing."""
         body = await exports.publicity_pdf(consultation_id, parse_dims(group_by))
         return Response(body, media_type="application/pdf", headers={
@@ -258,7 +263,7 @@ class PublicResultsApiController(Controller):
     tags = ["consultations"]
 
     @get("/results", guards=[allow_public])
-    async def results(self, consultation_id: int, group_by: str = "") -> ResultsOut:
+    async def results(self, consultation_id: int, group_by: GroupBy = "") -> ResultsOut:
         """Published results (公示), once the consultation's visibility allows."""
         result = await services.results_for(consultation_id, parse_dims(group_by), public=True)
         if result is None:
