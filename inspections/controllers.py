@@ -50,6 +50,7 @@ from inspections.tables import DefectReport, Issue, Notice, Photo, ResumptionApp
 from tracker.accounts.roles import Role
 from tracker.documents import services as documents
 from tracker.errors import Invalid
+from tracker.types import INT32_MAX
 from tracker.web.guards import actor_of, project_member, requires_login, requires_role
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -98,15 +99,15 @@ def issue_filter(
     status: list[IssueStatus] | None = None,
     severity: Severity | None = None,
     kind: IssueKind | None = None,
-    responsible_org_id: int | None = None,
-    building_id: int | None = None,
+    responsible_org_id: int | None = Parameter(default=None, ge=1, le=INT32_MAX),
+    building_id: int | None = Parameter(default=None, ge=1, le=INT32_MAX),
     overdue: bool | None = None,
     ball: str | None = None,
     created_from: dt.date | None = None,
     created_to: dt.date | None = None,
     deadline_to: dt.date | None = None,
     q: str = "",
-    offset: int = Parameter(default=0, ge=0),
+    offset: int = Parameter(default=0, ge=0, le=INT32_MAX),
     limit: int = Parameter(default=50, ge=1, le=500),
 ) -> services.IssueFilter:
     return services.IssueFilter(

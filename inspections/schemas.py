@@ -21,6 +21,7 @@ from inspections.kinds import (
     StopScope,
     StopStatus,
 )
+from tracker.types import Id, Int32
 
 Text = Annotated[str, msgspec.Meta(max_length=4000)]
 Line = Annotated[str, msgspec.Meta(max_length=255)]
@@ -40,7 +41,7 @@ class CategoryIn(Struct):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     kind: IssueKind
     active: bool = True
-    position: int = 0
+    position: Int32 = 0
 
 
 class CategoryOut(msgspec.Struct):
@@ -57,13 +58,13 @@ class CategoryOut(msgspec.Struct):
 
 class IssueIn(Struct):
     kind: IssueKind
-    category: str  # catalogue code
+    category: Annotated[str, msgspec.Meta(max_length=60)]  # catalogue code
     severity: Severity
     description: Required
-    responsible_org_id: int
+    responsible_org_id: Id
     deadline: dt.date
-    building_id: int | None = None
-    dwelling_id: int | None = None
+    building_id: Id | None = None
+    dwelling_id: Id | None = None
     part: Line = ""
     location: Line = ""
 
@@ -154,8 +155,8 @@ class RecheckIn(Struct):
 
 class ReportIn(Struct):
     description: Required
-    building_id: int | None = None
-    dwelling_id: int | None = None
+    building_id: Id | None = None
+    dwelling_id: Id | None = None
     location: Line = ""
 
 
@@ -185,7 +186,7 @@ class ReportOut(msgspec.Struct):
 
 
 class NoticeIn(Struct):
-    issue_ids: Annotated[list[int], msgspec.Meta(min_length=1)]
+    issue_ids: Annotated[list[Id], msgspec.Meta(min_length=1)]
     subject: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]  # 事由
     content: Required  # 内容
     deadline: dt.date  # 整改期限
@@ -200,7 +201,7 @@ class NoticeVoidIn(Struct):
 
 
 class ReplyItemIn(Struct):
-    issue_id: int
+    issue_id: Id
     explanation: Text = ""
 
 
@@ -254,15 +255,15 @@ class NoticeOut(msgspec.Struct):
 
 
 class StopWorkIn(Struct):
-    addressed_org_id: int
+    addressed_org_id: Id
     scope: StopScope
     cause: StopCause
     effective_at: dt.datetime
     cause_details: Text = ""
     requirements: Text = ""
-    building_id: int | None = None
+    building_id: Id | None = None
     part: Line = ""
-    issue_ids: list[int] = []
+    issue_ids: list[Id] = []
     owner_consent_by: PersonName = ""
     owner_consent_at: dt.datetime | None = None
     emergency: bool = False

@@ -23,6 +23,8 @@ from tracker.web.auth import ActorMiddleware, CsrfMiddleware
 from tracker.web.disconnect import cancel_on_disconnect
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.guards import allow_public
+from tracker.web.inputs import InputLimitsMiddleware, check_body
+from tracker.web.openapi import OpenAPIResponsesPlugin
 from tracker.web.templating import configure_environment
 
 
@@ -61,10 +63,12 @@ def create_app() -> Litestar:
         # Session first (it stores last), then the CSRF check bound to that session, then the actor.
         middleware=[
             cancel_on_disconnect,
+            InputLimitsMiddleware(),
             SessionMiddleware(max_age=settings.session_max_age, secure=settings.secure_cookies),
             CsrfMiddleware(),
             ActorMiddleware(),
         ],
+        before_request=check_body,
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
@@ -74,7 +78,7 @@ def create_app() -> Litestar:
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
-        plugins=[TrackerPlugin()],
+        plugins=[TrackerPlugin(), OpenAPIResponsesPlugin()],
         request_max_body_size=settings.max_upload_bytes,
         debug=settings.debug,
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from tracker.accounts.roles import OrganisationKind, Role
+from tracker.types import Id
 
 # Where the daily digest is mailed; services and a CHECK constraint hold the same rule.
 Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
@@ -43,9 +44,9 @@ class UserIn(msgspec.Struct, forbid_unknown_fields=True):
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     password: Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
     role: Role
-    organisation_id: int | None = None
-    household_id: int | None = None
-    project_ids: list[int] = []
+    organisation_id: Id | None = None
+    household_id: Id | None = None
+    project_ids: list[Id] = []
     email: Email | None = None
 
 
@@ -67,4 +68,4 @@ class UserOut(msgspec.Struct):
 
 
 class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: int
+    user_id: Id

@@ -36,7 +36,7 @@ class AuditApiController(Controller):
         self,
         entity: str | None = None,
         entity_id: str | None = None,
-        after_seq: int = Parameter(default=0, ge=0),
+        after_seq: int = Parameter(default=0, ge=0, le=2**63 - 1),
         limit: int = Parameter(default=100, ge=1, le=1000),
     ) -> list[dict]:
         query = AuditRecord.select().where(AuditRecord.seq > after_seq).order_by(AuditRecord.seq).limit(limit)

@@ -7,8 +7,9 @@ no CSRF token); everything else is for project members by role.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
@@ -23,9 +24,12 @@ from tracker.consultations.schemas import (
     ConsultationIn,
     ConsultationOut,
     LotteryIn,
+    LotteryOut,
     PaperBallotIn,
+    ProgressDayOut,
     ReceiptOut,
     ResolveIn,
+    ResultsOut,
     RollEntryOut,
     RollEntryPatch,
     SheetOut,
@@ -62,6 +66,11 @@ async def consultation_member(connection: ASGIConnection, _: BaseRouteHandler) -
 
 def client_of(request: Request) -> str:
     return client_address(request.scope)
+
+
+# `default`, or tally dimensions joined by commas; documented so clients (and the fuzzer) know the values.
+_DIMENSION = "(" + "|".join(DIMENSIONS) + ")"
+GroupBy = Annotated[str, Parameter(pattern=f"^(default|{_DIMENSION}(,{_DIMENSION})*)?$", max_length=200)]
 
 
 def parse_dims(group_by: str) -> tuple[str, ...]:
@@ -149,19 +158,20 @@ class ConsultationApiController(Controller):
         return await services.list_sheets(consultation_id, status)
 
     @get("/results", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def results(self, consultation_id: int, group_by: str = "") -> dict[str, Any]:
+    async def results(self, consultation_id: int, group_by: GroupBy = "") -> ResultsOut:
         """Per item: totals, rates, pass/fail with reasons; `group_by=kind,office,subdistrict` (or
         `default`) adds grouped rows with subtotals and the total."""
-        return await services.results_for(consultation_id, parse_dims(group_by))
+        return msgspec.convert(await services.results_for(consultation_id, parse_dims(group_by)), ResultsOut,
+                               strict=False)
 
     @get("/results.csv", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def results_csv(self, consultation_id: int, group_by: str = "default") -> Response:
+    async def results_csv(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_csv(consultation_id, parse_dims(group_by))
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "content-disposition": f'attachment; filename="consultation-{consultation_id}-results.csv"'})
 
     @get("/results.xlsx", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def results_xlsx(self, consultation_id: int, group_by: str = "default") -> Response:
+    async def results_xlsx(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_xlsx(consultation_id, parse_dims(group_by))
         return Response(
             body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -169,7 +179,7 @@ class ConsultationApiController(Controller):
         )
 
     @get("/publicity.pdf", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def publicity_pdf(self, consultation_id: int, group_by: str = "default") -> Response:
+    async def publicity_pdf(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         """The publicity sheet (公示) carrying the audit-chain head hash at printing."""
         body = await exports.publicity_pdf(consultation_id, parse_dims(group_by))
         return Response(body, media_type="application/pdf", headers={
@@ -183,9 +193,9 @@ class ConsultationApiController(Controller):
             "content-disposition": f'attachment; filename="consultation-{consultation_id}-letters.pdf"'})
 
     @get("/progress", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def progress(self, consultation_id: int) -> list[dict[str, Any]]:
+    async def progress(self, consultation_id: int) -> list[ProgressDayOut]:
         """The daily snapshots, oldest first (the progress chart's data)."""
-        return await services.progress(consultation_id)
+        return msgspec.convert(await services.progress(consultation_id), list[ProgressDayOut], strict=False)
 
     @post("/signing/{entry_id:int}", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
     async def record_signing(self, request: Request, consultation_id: int, entry_id: int, data: SigningIn) -> dict[str, Any]:
@@ -193,13 +203,13 @@ class ConsultationApiController(Controller):
         return await services.record_signing(actor_of(request), consultation_id, entry_id, data)
 
     @post("/lottery", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
-    async def draw_lottery(self, request: Request, consultation_id: int, data: LotteryIn) -> dict[str, Any]:
+    async def draw_lottery(self, request: Request, consultation_id: int, data: LotteryIn) -> LotteryOut:
         """Draw the order from the published seed; anyone can recompute it (see the algorithm field)."""
-        return await services.draw_lottery(actor_of(request), consultation_id, data.seed, data.purpose)
+        return LotteryOut(**await services.draw_lottery(actor_of(request), consultation_id, data.seed, data.purpose))
 
     @get("/lottery/{purpose:str}", guards=[requires_role(REGISTER_READERS), consultation_member])
-    async def get_lottery(self, consultation_id: int, purpose: str) -> dict[str, Any]:
-        return await services.get_lottery(consultation_id, purpose)
+    async def get_lottery(self, consultation_id: int, purpose: str) -> LotteryOut:
+        return LotteryOut(**await services.get_lottery(consultation_id, purpose))
 
     @get("/lost-contact", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
     async def lost_contact(self, consultation_id: int) -> list[dict[str, Any]]:
@@ -254,12 +264,12 @@ class PublicResultsApiController(Controller):
     tags = ["consultations"]
 
     @get("/results", guards=[allow_public])
-    async def results(self, consultation_id: int, group_by: str = "") -> dict[str, Any]:
+    async def results(self, consultation_id: int, group_by: GroupBy = "") -> ResultsOut:
         """Published results (公示), once the consultation's visibility allows."""
         result = await services.results_for(consultation_id, parse_dims(group_by), public=True)
         if result is None:
             raise NotFound("Results of this consultation are published after it closes.", field="consultation_id")
-        return result
+        return msgspec.convert(result, ResultsOut, strict=False)
 
 
 CONTROLLERS = [

@@ -10,14 +10,13 @@ import msgspec
 
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import Channel, ConsultationKind, ItemClass, Scope, SheetStatus, Status, Visibility
+from tracker.types import Area, Bounded, Id, Money
 
-# msgspec cannot bound a Decimal; the services check money ≥ 0 and areas > 0 and name the field.
-Money = Decimal
-Area = Decimal
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+RuleWord = Annotated[str, msgspec.Meta(max_length=40)]  # a rule parameter's name or exact value
 
 
-class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
+class ItemIn(Bounded, forbid_unknown_fields=True):
     description: Text
     item_class: ItemClass = ItemClass.question
     estimated_cost: Money | None = None
@@ -29,13 +28,13 @@ class ConsultationIn(msgspec.Struct, forbid_unknown_fields=True):
 
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     kind: ConsultationKind
-    rule_key: str
+    rule_key: Annotated[str, msgspec.Meta(max_length=40)]
     opens_at: dt.datetime
     closes_at: dt.datetime
     items: list[ItemIn]
-    rule_params: dict[str, str] = {}
+    rule_params: Annotated[dict[RuleWord, RuleWord], msgspec.Meta(max_length=10)] = {}
     scope: Scope = Scope.project
-    building_id: int | None = None
+    building_id: Id | None = None
     stairwell: Annotated[str, msgspec.Meta(max_length=20)] = ""
     visibility: Visibility = Visibility.after_close
     non_voters_agree: bool = False
@@ -88,7 +87,7 @@ class RollEntryOut(msgspec.Struct):
     stairwell: str
 
 
-class RollEntryPatch(msgspec.Struct, forbid_unknown_fields=True):
+class RollEntryPatch(Bounded, forbid_unknown_fields=True):
     """A correction of one title on a draft roll (e.g. the registered area)."""
 
     area: Area | None = None
@@ -104,15 +103,15 @@ class WebBallotIn(msgspec.Struct, forbid_unknown_fields=True):
     """A resident's web ballot: the voting code from the letter and a choice per item id."""
 
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    choices: dict[int, Choice]
+    choices: dict[Id, Choice]
 
 
 class PaperBallotIn(msgspec.Struct, forbid_unknown_fields=True):
     """A paper (or door-to-door) ballot entered by staff for one title, by certificate number or entry id."""
 
-    choices: dict[int, Choice]
-    certificate_no: str | None = None
-    roll_entry_id: int | None = None
+    choices: dict[Id, Choice]
+    certificate_no: Annotated[str, msgspec.Meta(max_length=80)] | None = None
+    roll_entry_id: Id | None = None
     channel: Channel = Channel.paper
     invalid_reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
     proxy_name: Annotated[str, msgspec.Meta(max_length=120)] = ""
@@ -122,13 +121,13 @@ class PaperBallotIn(msgspec.Struct, forbid_unknown_fields=True):
 class ConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
     """The second staff member's own entry of the same sheet."""
 
-    choices: dict[int, Choice]
+    choices: dict[Id, Choice]
 
 
 class ResolveIn(msgspec.Struct, forbid_unknown_fields=True):
     """A supervisor's decision on a mismatched sheet: count these choices, or reject the sheet."""
 
-    choices: dict[int, Choice] | None = None
+    choices: dict[Id, Choice] | None = None
     reject: bool = False
 
 
@@ -174,3 +173,90 @@ class SheetFormIn(msgspec.Struct):
     (a page's own field: the API's sheet routes do not need it). Bounded like the id column."""
 
     consultation_id: Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+
+
+# ---------------------------------------------------------------- results, progress, lottery
+
+
+class CountsOut(msgspec.Struct):
+    """Exact totals of an item (`counting.Counts`): titles, heads (总人数) and areas; never floats."""
+
+    roll_titles: int
+    roll_area: Decimal
+    roll_heads: int
+    returned_titles: int
+    agree_titles: int
+    oppose_titles: int
+    abstain_titles: int
+    invalid_titles: int  # 废票
+    not_voted_titles: int  # 未表决
+    participating_heads: int
+    participating_area: Decimal
+    agree_heads: int
+    agree_area: Decimal
+    non_voters_counted_as_agree: bool
+
+
+class FiguresOut(CountsOut):
+    """The counts with the posted rates, e.g. "93.10%" ("—" with nothing to divide by); display only."""
+
+    participation_rate_heads: str
+    participation_rate_area: str
+    agree_rate_heads: str
+    agree_rate_area: str
+    agree_rate_roll: str  # 同意率 of the whole roll
+
+
+class ResultRowOut(FiguresOut):
+    """One row of a grouped tally: `labels` name the group; fewer labels are a subtotal, none the total."""
+
+    level: str
+    labels: dict[str, str | None]
+
+
+class ReasonOut(msgspec.Struct):
+    """One comparison the rule made, with exact figures as strings, e.g. "2/3"."""
+
+    code: str
+    numerator: str
+    denominator: str
+    threshold: str
+    comparison: str
+    met: bool
+    text_zh: str
+    text_en: str
+
+
+class ItemResultOut(msgspec.Struct):
+    item: ItemOut
+    totals: FiguresOut
+    passed: bool
+    final: bool  # recorded by the decision; false while the result is provisional
+    reasons: list[ReasonOut]
+    rows: list[ResultRowOut]
+
+
+class ResultsOut(msgspec.Struct):
+    consultation_id: int
+    status: Status
+    rule_key: str
+    rule_params: dict[str, str]
+    non_voters_agree: bool
+    non_voters_notice: str
+    dimensions: list[str]
+    items: list[ItemResultOut]
+
+
+class ProgressDayOut(msgspec.Struct):
+    """One daily snapshot: the counts per item id."""
+
+    day: dt.date
+    tally: dict[str, CountsOut]
+
+
+class LotteryOut(msgspec.Struct):
+    purpose: str
+    seed: str
+    order: list[str]  # certificate numbers in drawn order
+    result_hash: str
+    algorithm: str

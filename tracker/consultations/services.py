@@ -112,8 +112,11 @@ async def _items(consultation_id: int) -> list[dict]:
 
 
 def _money(value: Decimal | None) -> Decimal | None:
-    # Yuan with fen, whatever scale the engine hands back.
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+    # Yuan with fen, whatever scale the engine hands back; a value no NUMERIC(14, 2) can hold (an old
+    # SQLite row) reads as unknown rather than failing every list that shows the item.
+    if value is None or not Decimal(value).is_finite() or abs(Decimal(value)) >= 10**12:
+        return None
+    return Decimal(value).quantize(Decimal("0.01"))
 
 
 def _item_out(row: dict) -> ItemOut:

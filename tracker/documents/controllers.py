@@ -16,6 +16,7 @@ from tracker.documents import services
 from tracker.errors import NotFound
 from tracker.plugin import document_reader_roles
 from tracker.web.guards import actor_of, allow_public, project_member, requires_role
+from tracker.types import Id
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
@@ -27,7 +28,7 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 
 class VoidIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
-    superseded_by: int | None = None
+    superseded_by: Id | None = None
 
 
 class Verification(msgspec.Struct):

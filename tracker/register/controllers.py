@@ -28,6 +28,7 @@ from tracker.register.schemas import (
     ProjectOut,
     StrategyIn,
 )
+from tracker.types import INT32_MAX
 from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -89,7 +90,7 @@ class ProjectApiController(Controller):
         subdistrict: str = "",
         kind: HouseholdKind | None = None,
         contact_status: ContactStatus | None = None,
-        offset: int = Parameter(default=0, ge=0),
+        offset: int = Parameter(default=0, ge=0, le=INT32_MAX),
         limit: int = Parameter(default=50, ge=1, le=500),
     ) -> Page:
         """Households of a project: search by certificate, name or phone; filter by label and status."""

@@ -9,12 +9,11 @@ from typing import Annotated
 import msgspec
 
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind, ProjectKind, ProjectStatus
+from tracker.types import Area, Bounded, Id
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=80)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
-# msgspec cannot bound a Decimal; services.check_area enforces 0 < area < 100000 with 2 decimals.
-Area = Annotated[Decimal, msgspec.Meta(description="m², greater than 0, at most 2 decimal places")]
 
 
 class ProjectIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -66,7 +65,7 @@ class BuildingOut(msgspec.Struct):
     dwellings: int = 0
 
 
-class DwellingIn(msgspec.Struct, forbid_unknown_fields=True):
+class DwellingIn(Bounded, forbid_unknown_fields=True):
     number: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     stairwell: Annotated[str, msgspec.Meta(max_length=20)] = ""
     floor: Annotated[int, msgspec.Meta(ge=-10, le=200)] | None = None
@@ -99,7 +98,7 @@ class HouseholdIn(msgspec.Struct, forbid_unknown_fields=True):
     subdistrict: Short = ""
     phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
     contact_status: ContactStatus = ContactStatus.reachable
-    dwelling_ids: list[int] = []
+    dwelling_ids: list[Id] = []
 
 
 class HouseholdPatch(msgspec.Struct, forbid_unknown_fields=True):

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 import asyncpg
+import asyncpg.exceptions._base as asyncpg_base
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -17,7 +18,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from tracker.db import integrity_conflict
-from tracker.errors import DomainError
+from tracker.errors import DomainError, Invalid
 from tracker.i18n import gettext
 
 log = logging.getLogger("tracker")
@@ -79,6 +80,32 @@ def integrity_error(request: Request, exc: Exception) -> Response:
     return domain_error(request, integrity_conflict(exc))
 
 
+def data_error(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold that the schemas did not refuse first: still a 422, never a 500.
+
+    PostgreSQL's data exceptions (SQLSTATE class 22: numeric out of range, string too long, NUL or an
+    untranslatable character, bad text representation, date out of range), asyncpg's refusal to encode
+    an argument, SQLite's OverflowError for an integer beyond 64 bits and its DataError.
+    """
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+    return domain_error(request, data_invalid(exc))
+
+
+def data_invalid(exc: Exception) -> Invalid:
+    column = getattr(exc, "column_name", None) if isinstance(exc, asyncpg.PostgresError) else None
+    rule = getattr(exc, "sqlstate", None) or type(exc).__name__
+    if isinstance(exc, asyncpg.exceptions.StringDataRightTruncationError):
+        message = "A value is longer than its column allows."
+    elif isinstance(exc, (asyncpg.exceptions.CharacterNotInRepertoireError,
+                          asyncpg.exceptions.UntranslatableCharacterError)):
+        message = "A text holds a character the database cannot store (such as NUL)."
+    elif isinstance(exc, (asyncpg.exceptions.NumericValueOutOfRangeError, OverflowError)):
+        message = "A number is too large for its column."
+    else:
+        message = "A value cannot be stored: {reason}"
+    return Invalid(message, field=column, rule=str(rule), reason=str(exc).splitlines()[0] if str(exc) else rule)
+
+
 def internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_html(request):
@@ -92,5 +119,9 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error,
     sqlite3.IntegrityError: integrity_error,
     asyncpg.IntegrityConstraintViolationError: integrity_error,
+    asyncpg.exceptions.DataError: data_error,
+    asyncpg_base.DataError: data_error,
+    sqlite3.DataError: data_error,
+    OverflowError: data_error,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }
