@@ -21,7 +21,7 @@ from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
 from tracker.web.auth import ActorMiddleware
-from tracker.web.errors import EXCEPTION_HANDLERS
+from tracker.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableGuard
 from tracker.web.guards import allow_public
 from tracker.web.templating import configure_environment
 
@@ -66,7 +66,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[static],
         lifespan=[lifespan],
-        middleware=[session_config.middleware, ActorMiddleware()],
+        middleware=[DatabaseUnavailableGuard, session_config.middleware, ActorMiddleware()],
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
