@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 class _Transaction(PostgresTransaction):
     """Piccolo's transaction, except that a connection failing on the way in or out is given back.
 
-    Piccolo acquires a pooled connection and then sends BEGIN; if BEGIN (or the closing COMMIT or
-    ROLLBACK) fails because the server went away, it never releases the connection nor resets the
-    current transaction. Each such failure would then hold one of the pool's slots for good, and a
-    process that lived through a database restart would end up waiting forever on an empty pool.
+    Piccolo acquires a pooled connection and then sends BEGIN; if BEGIN, or the closing COMMIT or
+    ROLLBACK, raises (cancelled with its request, a server error) it neither releases the connection
+    nor resets the current transaction. asyncpg hands back a connection the server closed by itself,
+    but one still open would hold one of the pool's 20 slots for good, until requests wait for ever.
     """
 
     __slots__ = ()
@@ -58,9 +58,11 @@ class _Transaction(PostgresTransaction):
         connection, self.connection = getattr(self, "connection", None), None
         if connection is None:
             return
-        # Its state is unknown (a transaction may still be open on a live server): never reuse it.
-        # Terminating it also frees its slot in the pool; the pool connects afresh when asked.
-        connection.terminate()
+        # A connection the server closed has already been handed back by asyncpg. An open one is in an
+        # unknown state (a transaction may still be open, a cancelled COMMIT may still run): never reuse
+        # it. Terminating it frees its slot in the pool, which connects afresh when asked.
+        with suppress(asyncpg.InterfaceError):  # "released back to the pool": nothing left to do
+            connection.terminate()
         if self.engine.pool is not None:
             await self.engine.pool.release(connection)
 
