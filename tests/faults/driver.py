@@ -91,12 +91,14 @@ async def _storm_check(consultation_id: int) -> dict:
     double_rows = await BallotSheet.raw(
         f"SELECT roll_entry FROM counted_ballot WHERE consultation = {c} GROUP BY roll_entry HAVING COUNT(*) > {ITEMS}")
     audited = await BallotSheet.raw("SELECT COUNT(*) AS n FROM audit_record WHERE action LIKE 'ballot.%'")
+    sheets = await BallotSheet.raw(f"SELECT COUNT(*) AS n FROM ballot_sheet WHERE consultation = {c}")
     drift = await tally.cells_drift(c)
     chain = await audit.verify()
     return {
         "counted": sorted(r["receipt_no"] for r in counted),
         "double": len(double_sheets) + len(double_rows),
         "ballots_audited": int(audited[0]["n"]),
+        "sheets": int(sheets[0]["n"]),
         "drift": [repr(d) for d in drift],
         "audit_ok": chain.ok,
         "audit_checked": chain.checked,
