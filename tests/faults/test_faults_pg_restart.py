@@ -66,6 +66,7 @@ async def test_postgres_restart_gives_503_meanwhile_and_the_same_process_recover
             # As a monitor calls it: no cookies.
             health = httpx.get(f"{server.base_url}/health", timeout=REQUEST_TIMEOUT_S)
             assert health.status_code == 503 and health.json()["database"] == "unreachable", health.text
+            assert health.headers["retry-after"].isdigit()
 
             await asyncio.to_thread(fault_env.cluster.start)
             deadline = time.monotonic() + RECOVERY_TIMEOUT_S
