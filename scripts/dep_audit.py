@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from importlib import metadata
@@ -35,14 +36,21 @@ TIMEOUT_S = 20
 ACCEPTED: set[str] = set()
 
 
-def _get(url: str) -> dict | None:
-    try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:  # nosec B310  # a fixed https URL
-            return json.load(answer)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        raise
+def _get(url: str, tries: int = 3) -> dict | None:
+    for attempt in range(1, tries + 1):
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:  # nosec B310  # a fixed https URL
+                return json.load(answer)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            if attempt == tries or exc.code < 500:
+                raise
+        except (urllib.error.URLError, TimeoutError):
+            if attempt == tries:
+                raise
+        time.sleep(2 * attempt)  # a passing fault of the registry: a short pause, then again
+    return None
 
 
 def runtime_closure() -> dict[str, str]:
@@ -132,7 +140,13 @@ def main() -> int:
         return run_pip_audit()
     print("dep-audit: PyPI's per-release API is out of reach: offline list from the project pages")
     LIST.parent.mkdir(parents=True, exist_ok=True)
-    LIST.write_text(json.dumps(build_list(installed), indent=1, sort_keys=True))
+    try:
+        listed = build_list(installed)
+    except (urllib.error.URLError, TimeoutError) as exc:
+        # No list, no verdict: failing says so, where passing would claim a check that did not happen.
+        print(f"dep-audit: PyPI did not answer ({exc}); no vulnerability list could be made", file=sys.stderr)
+        return 2
+    LIST.write_text(json.dumps(listed, indent=1, sort_keys=True))
     return check(installed, json.loads(LIST.read_text()))
 
 
