@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -58,9 +57,9 @@ class FaultEnv:
 
 
 @pytest.fixture
-def fault_env(pg_cluster):
-    tmp = Path(tempfile.mkdtemp(prefix="tracker-faults-"))
-    return FaultEnv(pg_cluster, tmp)
+def fault_env(pg_cluster, tmp_path):
+    """Server logs stay in pytest's tmp_path (the last few runs are kept) for a failure's post-mortem."""
+    return FaultEnv(pg_cluster, tmp_path)
 
 
 class Server:
