@@ -3,11 +3,11 @@
 #   make run               serve the demo (HOST=... PORT=... to change)
 #   make test              tests on SQLite, and on PostgreSQL too if
 #                          TEST_DATABASE_URL=postgresql://... is set
-#   make setup | bench | clean
+#   make setup | bench | audit | clean
 
 SHELL := /bin/sh
 .DEFAULT_GOAL := help
-.PHONY: help setup os-deps run test bench clean
+.PHONY: help setup os-deps run test bench audit clean
 
 PYTHON3 ?= python3
 VENV    := .venv
@@ -80,6 +80,15 @@ bench: setup
 	done; \
 	[ $$found -eq 1 ] || echo 'No benchmarks in bench/ yet.'; \
 	if [ -n "$$failed" ]; then echo "Failed:$$failed" >&2; exit 1; fi
+
+# Security scanners (CI runs them beside the tests and fails on a new finding): bandit over the code,
+# with the skips of pyproject.toml [tool.bandit], and known vulnerabilities in the installed
+# dependencies (scripts/dep_audit.py). Accepted findings: docs/security-findings.md.
+audit: setup
+	@echo '==> bandit (tracker inspections funding)'
+	@$(VENV)/bin/bandit -q -c pyproject.toml -r tracker inspections funding
+	@echo '==> dependency vulnerabilities'
+	@$(PY) scripts/dep_audit.py
 
 clean:
 	rm -rf var $(VENV)

@@ -21,7 +21,7 @@ from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
 from tracker.web.auth import ActorMiddleware, CsrfMiddleware
 from tracker.web.disconnect import cancel_on_disconnect
-from tracker.web.errors import EXCEPTION_HANDLERS
+from tracker.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableGuard
 from tracker.web.guards import allow_public
 from tracker.web.inputs import InputLimitsMiddleware, check_body
 from tracker.web.openapi import OpenAPIResponsesPlugin
@@ -62,6 +62,7 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         # Session first (it stores last), then the CSRF check bound to that session, then the actor.
         middleware=[
+            DatabaseUnavailableGuard,
             cancel_on_disconnect,
             InputLimitsMiddleware(),
             SessionMiddleware(max_age=settings.session_max_age, secure=settings.secure_cookies),

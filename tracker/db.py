@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 
 import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from tracker.errors import Conflict
@@ -20,9 +21,60 @@ if TYPE_CHECKING:
     from tracker.settings import Settings
 
 
+class _Transaction(PostgresTransaction):
+    """Piccolo's transaction, except that a connection failing on the way in or out is given back.
+
+    Piccolo acquires a pooled connection and then sends BEGIN; if BEGIN, or the closing COMMIT or
+    ROLLBACK, raises (cancelled with its request, a server error) it neither releases the connection
+    nor resets the current transaction. asyncpg hands back a connection the server closed by itself,
+    but one still open would hold one of the pool's 20 slots for good, until requests wait for ever.
+    """
+
+    __slots__ = ()
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            await self._give_back()
+            raise
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent is not None:
+            return exception is None
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        except BaseException:
+            await self._give_back()
+            raise
+
+    async def _give_back(self) -> None:
+        context, self.context = getattr(self, "context", None), None
+        if context is not None:
+            with suppress(ValueError, RuntimeError):  # already reset by Piccolo
+                self.engine.current_transaction.reset(context)
+        connection, self.connection = getattr(self, "connection", None), None
+        if connection is None:
+            return
+        # A connection the server closed has already been handed back by asyncpg. An open one is in an
+        # unknown state (a transaction may still be open, a cancelled COMMIT may still run): never reuse
+        # it. Terminating it frees its slot in the pool, which connects afresh when asked.
+        with suppress(asyncpg.InterfaceError):  # "released back to the pool": nothing left to do
+            connection.terminate()
+        if self.engine.pool is not None:
+            await self.engine.pool.release(connection)
+
+
+class _PostgresEngine(PostgresEngine):
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _Transaction(engine=self, allow_nested=allow_nested)
+
+
 def make_engine(settings: Settings) -> Engine:
     if settings.engine == "postgres":
-        return PostgresEngine(config={"dsn": settings.database_url})
+        return _PostgresEngine(config={"dsn": settings.database_url})
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue behind each other instead of failing with
     # "database is locked" when several requests write at once.
@@ -109,9 +161,13 @@ async def stop(db: Engine | None = None) -> None:
         await db.close_connection_pool()
 
 
+PING_TIMEOUT_S = 3
+
+
 async def ping() -> bool:
     try:
-        await engine().run_ddl("SELECT 1")
+        # Bounded: a server that accepts connections but never answers is unreachable too.
+        await asyncio.wait_for(engine().run_ddl("SELECT 1"), PING_TIMEOUT_S)
     except Exception:  # noqa: BLE001 - health reports any failure as unreachable
         return False
     return True

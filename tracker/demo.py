@@ -23,7 +23,7 @@ from tracker.register.schemas import BuildingIn, FileEntryIn, ProjectIn
 from tracker.register.tables import Household, Project
 
 SEED = 1998
-DEMO_PASSWORD = "tracker-demo"
+DEMO_PASSWORD = "tracker-demo"  # nosec B105  # the published demo login, printed by `make run`
 
 # (username, password, role, description) — printed by the command line after loading.
 DEMO_USERS: list[tuple[str, str, Role, str]] = [
@@ -339,7 +339,7 @@ async def _file_and_strategies(rng: random.Random, staff_id: int, project_id: in
 
 async def load_demo() -> DemoSummary:
     """Load the demo into an empty database, all in one transaction; refuse if any project exists."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311  # reproducible demo data, not a secret
     people = _People(rng)
     async with transaction():
         if await Project.count():

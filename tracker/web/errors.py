@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import html
+import json
 import logging
 import sqlite3
 from typing import Any
@@ -125,3 +128,113 @@ EXCEPTION_HANDLERS = {
     OverflowError: data_error,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }
+
+
+# --- The database is down, restarting or (SQLite) locked beyond its busy timeout: 503, never 500. ---
+
+RETRY_AFTER_S = 5
+_CONNECTION_ERRNOS = frozenset({
+    errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE, errno.ETIMEDOUT,
+    errno.EHOSTUNREACH, errno.ENETUNREACH,
+})
+# 57P01 terminating by administrator (a fast shutdown), 57P02 crash shutdown, 57P03 the database
+# system is starting up / shutting down, 53300 too many connections.
+_PG_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,  # class 08: connection does not exist, failure, rejection
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    # "cannot switch to state …; another operation is in progress": a pooled connection whose server
+    # went away between two queries, before asyncpg noticed; it is closed right after.
+    asyncpg.exceptions.InternalClientError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached now (as opposed to a bug or bad data)."""
+    message = str(exc).lower()
+    if isinstance(exc, _PG_UNAVAILABLE) or isinstance(exc, ConnectionError):
+        return True
+    if isinstance(exc, asyncpg.InterfaceError):  # "connection is closed", "pool is closing"
+        return "closed" in message or "closing" in message
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in message or "busy" in message
+    if isinstance(exc, OSError):  # asyncpg's connect: "Multiple exceptions: [Errno 111] Connect call failed"
+        return exc.errno in _CONNECTION_ERRNOS or "connect call failed" in message
+    return False
+
+
+def unavailable_error(request: Request, exc: Exception) -> Response:
+    if not database_unavailable(exc):
+        return internal_error(request, exc)
+    log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    if wants_html(request):
+        response = _page(request, 503, gettext("The database is unavailable right now; try again in a moment."))
+    else:
+        response = _problem(
+            503, "Service unavailable", "The database is unavailable right now; try again in a moment.",
+            rule="database_unavailable",
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+EXCEPTION_HANDLERS.update(dict.fromkeys(
+    (*_PG_UNAVAILABLE, asyncpg.InterfaceError, sqlite3.OperationalError, OSError), unavailable_error
+))
+
+
+def _unavailable_cause(exc: BaseException) -> BaseException | None:
+    """The database failure behind `exc`, following `raise … from …` a few links deep."""
+    for _ in range(8):
+        if exc is None or database_unavailable(exc):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+class DatabaseUnavailableGuard:
+    """The outermost middleware: the session is written on the way out, once the handler has answered;
+    a database failing just then is raised where Litestar's handlers no longer apply, and the server
+    would send a bare 500. Unless the response has already begun, answer 503 problem details instead.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            cause = _unavailable_cause(exc)
+            if started or cause is None:
+                raise
+            log.warning("database unavailable after %s %s: %s: %s", scope.get("method"), scope.get("path"),
+                        type(cause).__name__, cause)
+            message = "The database is unavailable right now; try again in a moment."
+            if wants_html(Request(scope)):
+                # Litestar's templates are out of reach here: a bare page saying the same.
+                text = html.escape(gettext(message))
+                body = f'<!doctype html><meta charset="utf-8"><title>503</title><p role="alert">{text}</p>'.encode()
+                media_type = "text/html; charset=utf-8"
+            else:
+                body = json.dumps({"type": "about:blank", "title": "Service unavailable", "status": 503,
+                                   "detail": message, "rule": "database_unavailable"}).encode()
+                media_type = PROBLEM
+            await send({"type": "http.response.start", "status": 503, "headers": [
+                (b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(RETRY_AFTER_S).encode()),
+            ]})
+            await send({"type": "http.response.body", "body": body})

@@ -7,6 +7,7 @@ from litestar.response import Redirect
 
 from tracker import db
 from tracker.accounts.roles import Role
+from tracker.web.errors import RETRY_AFTER_S
 from tracker.web.guards import actor_of, allow_public, requires_login
 
 
@@ -19,7 +20,9 @@ class SystemController(Controller):
         reachable = await db.ping()
         body = {"status": "ok" if reachable else "degraded", "database": "reachable" if reachable else "unreachable",
                 "engine": db.engine().engine_type}
-        return Response(body, status_code=200 if reachable else 503)
+        if reachable:
+            return Response(body, status_code=200)
+        return Response(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @get("/", guards=[requires_login], include_in_schema=False)
     async def home(self, request: Request) -> Redirect:
