@@ -12,11 +12,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests.live import free_port
 
 COMMAND_TIMEOUT_S = 60
 
@@ -26,12 +27,6 @@ def server_bin() -> Path | None:
     if not found:
         return None
     return max(found, key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()] or [0])
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Cluster:

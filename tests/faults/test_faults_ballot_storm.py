@@ -31,7 +31,7 @@ async def test_kill_9_of_one_app_process_during_a_ballot_storm(fault_env):
     unexpected: list[tuple[int, str]] = []
     try:
         for server in servers:
-            server.wait_ready()
+            server.wait_ready(60)
         queue = list(reversed(codes))
         deadline = time.monotonic() + STORM_LIMIT_S
         killed = asyncio.Event()
@@ -39,7 +39,7 @@ async def test_kill_9_of_one_app_process_during_a_ballot_storm(fault_env):
         async def client(n: int) -> None:
             choices = {str(item): ("agree", "oppose", "abstain")[(n + item) % 3] for item in items}
             server = servers[n % 2]
-            http = httpx.AsyncClient(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S)
+            http = httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT_S)
             try:
                 while queue and time.monotonic() < deadline:
                     code = queue.pop()
@@ -53,7 +53,7 @@ async def test_kill_9_of_one_app_process_during_a_ballot_storm(fault_env):
                             # Its voter tries again, on the process that is still there.
                             await http.aclose()
                             server = survivor
-                            http = httpx.AsyncClient(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S)
+                            http = httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT_S)
                             continue
                         if answer.status_code == 201:
                             acknowledged[code] = answer.json()["receipt_no"]
@@ -73,7 +73,7 @@ async def test_kill_9_of_one_app_process_during_a_ballot_storm(fault_env):
         await asyncio.wait_for(asyncio.gather(killer(), *(client(n) for n in range(CLIENTS))), STORM_LIMIT_S + 30)
     finally:
         for server in servers:
-            server.close()
+            server.stop()
 
     assert victim.process.returncode == -9
     assert not unexpected, unexpected[:5]

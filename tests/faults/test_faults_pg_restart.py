@@ -31,8 +31,8 @@ async def test_postgres_restart_gives_503_meanwhile_and_the_same_process_recover
     server = fault_env.server()
     statuses: list[int] = []
     try:
-        server.wait_ready()
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as http:
+        server.wait_ready(60)
+        async with httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT_S) as http:
             await login(http, "admin")
             assert (await http.get("/api/v1/projects")).status_code == 200
 
@@ -64,7 +64,7 @@ async def test_postgres_restart_gives_503_meanwhile_and_the_same_process_recover
                 assert "数据库暂时无法访问" in page.text and page.headers.get("retry-after")
                 assert time.monotonic() - started < REQUEST_TIMEOUT_S
             # As a monitor calls it: no cookies.
-            health = httpx.get(f"{server.base_url}/health", timeout=REQUEST_TIMEOUT_S)
+            health = httpx.get(f"{server.base}/health", timeout=REQUEST_TIMEOUT_S)
             assert health.status_code == 503 and health.json()["database"] == "unreachable", health.text
             assert health.headers["retry-after"].isdigit()
 
@@ -86,10 +86,10 @@ async def test_postgres_restart_gives_503_meanwhile_and_the_same_process_recover
             created = await http.post(f"/api/v1/projects/{recovered.json()[0]['id']}/buildings",
                                       json={"name": "重启后"})
             assert created.status_code == 201, created.text
-            assert httpx.get(f"{server.base_url}/health", timeout=REQUEST_TIMEOUT_S).status_code == 200
+            assert httpx.get(f"{server.base}/health", timeout=REQUEST_TIMEOUT_S).status_code == 200
         assert server.process.poll() is None, "the server process must have lived through the restart"
     finally:
-        server.close()
+        server.stop()
         if not fault_env.cluster.running():
             fault_env.cluster.start()
     assert 500 not in statuses and set(statuses) <= {200, 503}, statuses

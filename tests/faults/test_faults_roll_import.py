@@ -38,8 +38,8 @@ async def test_kill_9_during_a_roll_import_writes_nothing(fault_env):
     server = fault_env.server()
     watcher = None
     try:
-        server.wait_ready()
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=WRITING_TIMEOUT_S + 30) as http:
+        server.wait_ready(60)
+        async with httpx.AsyncClient(base_url=server.base, timeout=WRITING_TIMEOUT_S + 30) as http:
             await login(http, "staff")
             before = fault_env.driver("counts")
             watcher = await asyncpg.connect(fault_env.url)
@@ -70,7 +70,7 @@ async def test_kill_9_during_a_roll_import_writes_nothing(fault_env):
                     "AND pid <> pg_backend_pid()"):
                 await asyncio.sleep(0.05)
     finally:
-        server.close()
+        server.stop()
         if watcher is not None:
             await watcher.close()
 

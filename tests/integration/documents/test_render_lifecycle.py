@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,9 +14,9 @@ import pytest
 
 from inspections.tables import Issue
 from tests.integration.inspections.helpers import API, file_issue
+from tests.live import AppProcess
 from tests.support import PASSWORD
 
-ROOT = Path(__file__).resolve().parents[3]
 LONG_LEDGER_ISSUES = 1024  # about 75 pages: seconds of layout
 
 
@@ -70,42 +67,18 @@ def wait_until(condition, seconds: float) -> bool:
     return condition()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Server(AppProcess):
+    """The app, with the session cookies of its last login (the raw-socket request below needs them)."""
 
-
-class Server:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tracker.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "SCHEDULER_ENABLED": "false"},
-        )
-        self.cookies: dict[str, str] = {}
+    cookies: dict[str, str] = {}
 
     async def login(self, username: str) -> httpx.AsyncClient:
+        await self.ready()
         client = httpx.AsyncClient(base_url=self.base, timeout=120)
-        for _ in range(200):
-            if self.process.poll() is not None:
-                raise RuntimeError("the app server exited at start")
-            try:
-                if (await client.get("/health")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
         response = await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
         assert response.status_code == 200, response.text
         self.cookies = dict(client.cookies)
         return client
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture

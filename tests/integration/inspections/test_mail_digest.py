@@ -8,7 +8,6 @@ import datetime as dt
 import email
 import email.policy
 import os
-import socket
 from contextlib import contextmanager
 
 import pytest
@@ -17,6 +16,7 @@ from aiosmtpd.smtp import SMTP as SMTPServerProtocol
 from inspections import jobs
 from inspections.tables import InboxMail, InboxMessage, Issue, MailStatus
 from tests.integration.inspections.helpers import API, file_issue, issue_notice
+from tests.live import free_port
 from tracker import clock
 from tracker.jobs import run_job
 from tracker.settings import get_settings
@@ -62,13 +62,6 @@ async def start_smtp_server(mailbox: Mailbox) -> tuple[asyncio.Server, int]:
     server = await asyncio.get_running_loop().create_server(
         lambda: SMTPServerProtocol(mailbox, hostname="mail.test", ident="test-smtpd"), "127.0.0.1", 0)
     return server, server.sockets[0].getsockname()[1]
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on: connecting to it is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
