@@ -20,9 +20,12 @@ def _area(value: Decimal | None) -> str:
     return f"{Decimal(value):,.2f}"
 
 
-def _date(value: dt.date | dt.datetime | None) -> str:
+def _date(value: dt.date | dt.datetime | str | None) -> str:
+    """A date as it is, a moment as local wall time; an ISO text (an API shape's field) is read first."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
         return clock.local(value).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()

@@ -7,6 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from tracker import clock
 from tracker.accounts.actor import SYSTEM
 from tracker.db import transaction
 from tracker.documents import numbering, services
@@ -84,6 +85,9 @@ async def test_void_needs_a_reason_and_the_public_page_says_void(world, client_f
     assert verification["void_reason"] is None and verification["title"] is None
     page = await anonymous.get(f"/verify/{token}")
     assert "JTZ-2026-001" in page.text and "部位写错" not in page.text
+    # The page gives the issue time as the site's wall time (TIME_ZONE), not the stored UTC.
+    issued = dt.datetime.fromisoformat(verification["issued_at"])
+    assert clock.local(issued).strftime("%Y-%m-%d %H:%M") in page.text
     detailed = (await chief.get(f"/api/v1/verify/{token}")).json()
     assert detailed["details"] and detailed["superseded_by"] == "JTZ-2026-002"
     assert detailed["void_reason"] == "部位写错" and detailed["title"] == "监理通知单"
