@@ -50,7 +50,7 @@ LABELS = {
     "owner_consent_at": "Consented at",
     "owner_consent_by": "Consented by (owner)",
     "part": "Part",
-    "password": "Password",
+    "password": "Password",  # nosec B105 - the label of the password field, not a password
     "proposed_date": "Proposed resumption date",
     "proxy_name": "Proxy",
     "proxy_reference": "Authorisation reference",
