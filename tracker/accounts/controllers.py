@@ -27,6 +27,7 @@ from tracker.errors import DomainError
 from tracker.i18n import LOCALES, gettext
 from tracker.web.auth import SESSION_USER_KEY, client_address
 from tracker.web.forms import parse_form
+from tracker.web.inputs import check_body
 from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
 
 
@@ -42,6 +43,8 @@ async def _require_json(request: Request) -> None:
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise UnsupportedMediaType("The login takes a JSON body (Content-Type: application/json).",
                                    field="content-type", rule="json_body")
+    # A route's own before_request replaces the app's, so the app-wide body checks are called here too.
+    await check_body(request)
 
 
 def _me(actor) -> Me:
