@@ -13,7 +13,7 @@ import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
 from tracker.errors import Conflict
 
@@ -72,13 +72,56 @@ class _PostgresEngine(PostgresEngine):
         return _Transaction(engine=self, allow_nested=allow_nested)
 
 
+class _SQLiteTransaction(SQLiteTransaction):
+    """Piccolo's SQLite transaction, except that its connection is closed when BEGIN, COMMIT or ROLLBACK
+    raises ("database is locked" past the busy timeout). Piccolo closes it only on a clean way out, and
+    each aiosqlite connection runs a thread of its own that is not a daemon: every lock timeout leaked
+    one, and the process could no longer exit."""
+
+    __slots__ = ()
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            await self._close()
+            raise
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent is not None:
+            return exception is None
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        except BaseException:
+            await self._close()
+            raise
+
+    async def _close(self) -> None:
+        context, self.context = getattr(self, "context", None), None
+        if context is not None:
+            with suppress(ValueError, RuntimeError):  # already reset by Piccolo
+                self.engine.current_transaction.reset(context)
+        connection, self.connection = getattr(self, "connection", None), None
+        if connection is not None:
+            with suppress(sqlite3.Error, ValueError):  # closing is all that is left to do
+                await connection.close()
+
+
+class _SQLiteEngine(SQLiteEngine):
+    def transaction(self, transaction_type: TransactionType = TransactionType.deferred,
+                    allow_nested: bool = True) -> SQLiteTransaction:
+        return _SQLiteTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+
 def make_engine(settings: Settings) -> Engine:
     if settings.engine == "postgres":
         return _PostgresEngine(config={"dsn": settings.database_url})
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue behind each other instead of failing with
     # "database is locked" when several requests write at once.
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+    return _SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 def engine() -> Engine:
