@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
@@ -35,6 +36,9 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _pool: _Pool | None = None
 WORKERS = 2
 STOP_SECONDS = 2  # a worker asked to stop (SIGTERM) is killed if still there after this
+# The threads that hand jobs to the workers and wait for them; their own, so that twenty queued PDFs do
+# not hold every thread of the loop's default executor, which password hashing and photos also need.
+_DISPATCH = ThreadPoolExecutor(max_workers=64, thread_name_prefix="tracker-pdf-dispatch")
 _font_config = None
 # The first template rendered by a fresh worker, with text in the documents' CJK face.
 _WARM_UP = ("documents/base.html", {"title": "预热", "number": "预热-0", "project_name": "预热",
@@ -265,7 +269,7 @@ async def _run(func: Callable[..., bytes], *args: Any) -> bytes:
     target = pool()
     job = _Job(func, args)
     try:
-        return await asyncio.to_thread(target.run, job)
+        return await asyncio.get_running_loop().run_in_executor(_DISPATCH, target.run, job)
     except asyncio.CancelledError:
         target.abandon(job)
         raise
