@@ -71,9 +71,10 @@ async def test_sqlite_locked_beyond_the_busy_timeout_is_a_503_then_works_again(w
         engine.connection_kwargs["timeout"] = busy_timeout
     answer = await staff.post(f"/api/v1/projects/{world.project}/buildings", json={"name": "锁住"})
     assert answer.status_code == 201, answer.text
-    # The transactions that could not begin closed their connections: each holds a thread that is no
-    # daemon, so a leaked one would keep the process from ever exiting.
-    assert _sqlite_threads() == threads_before
+    # The transactions that could not begin closed their connections (another test's may have ended
+    # meanwhile): each holds a thread that is no daemon, so a leaked one would keep the process from
+    # ever exiting.
+    assert _sqlite_threads() <= threads_before
 
 
 def _sqlite_threads() -> int:
