@@ -21,24 +21,23 @@ if TYPE_CHECKING:
     from tracker.settings import Settings
 
 
-class _Transaction(PostgresTransaction):
-    """Piccolo's transaction, except that a connection failing on the way in or out is given back.
+class _ReleasesOnFailure:
+    """Piccolo's transactions, except that a connection failing on the way in or out is let go.
 
-    Piccolo acquires a pooled connection and then sends BEGIN; if BEGIN, or the closing COMMIT or
-    ROLLBACK, raises (cancelled with its request, a server error) it neither releases the connection
-    nor resets the current transaction. asyncpg hands back a connection the server closed by itself,
-    but one still open would hold one of the pool's 20 slots for good, until requests wait for ever.
+    Piccolo takes a connection and then sends BEGIN; if BEGIN, or the closing COMMIT or ROLLBACK, raises
+    (cancelled with its request, a server error, "database is locked" past SQLite's busy timeout) it
+    neither lets the connection go nor resets the current transaction. Each engine says how to let go.
     """
 
     __slots__ = ()
 
-    async def __aenter__(self) -> PostgresTransaction:
+    async def __aenter__(self):
         if self._parent is not None:
             return self._parent
         try:
             return await super().__aenter__()
         except BaseException:
-            await self._give_back()
+            await self._let_go()
             raise
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
@@ -47,20 +46,28 @@ class _Transaction(PostgresTransaction):
         try:
             return await super().__aexit__(exception_type, exception, traceback)
         except BaseException:
-            await self._give_back()
+            await self._let_go()
             raise
 
-    async def _give_back(self) -> None:
+    async def _let_go(self) -> None:
         context, self.context = getattr(self, "context", None), None
         if context is not None:
             with suppress(ValueError, RuntimeError):  # already reset by Piccolo
                 self.engine.current_transaction.reset(context)
         connection, self.connection = getattr(self, "connection", None), None
-        if connection is None:
-            return
-        # A connection the server closed has already been handed back by asyncpg. An open one is in an
-        # unknown state (a transaction may still be open, a cancelled COMMIT may still run): never reuse
-        # it. Terminating it frees its slot in the pool, which connects afresh when asked.
+        if connection is not None:
+            await self._release(connection)
+
+
+class _Transaction(_ReleasesOnFailure, PostgresTransaction):
+    """asyncpg hands back a connection the server closed by itself, but one still open would hold one
+    of the pool's 20 slots for good, until requests wait for ever."""
+
+    __slots__ = ()
+
+    async def _release(self, connection) -> None:
+        # An open connection is in an unknown state (a transaction may still be open, a cancelled COMMIT
+        # may still run): never reuse it. Terminating it frees its slot; the pool connects afresh.
         with suppress(asyncpg.InterfaceError):  # "released back to the pool": nothing left to do
             connection.terminate()
         if self.engine.pool is not None:
@@ -72,41 +79,15 @@ class _PostgresEngine(PostgresEngine):
         return _Transaction(engine=self, allow_nested=allow_nested)
 
 
-class _SQLiteTransaction(SQLiteTransaction):
-    """Piccolo's SQLite transaction, except that its connection is closed when BEGIN, COMMIT or ROLLBACK
-    raises ("database is locked" past the busy timeout). Piccolo closes it only on a clean way out, and
-    each aiosqlite connection runs a thread of its own that is not a daemon: every lock timeout leaked
-    one, and the process could no longer exit."""
+class _SQLiteTransaction(_ReleasesOnFailure, SQLiteTransaction):
+    """Each aiosqlite connection runs a thread of its own that is not a daemon: left open after a lock
+    timeout, it leaked the thread, and the process could no longer exit."""
 
     __slots__ = ()
 
-    async def __aenter__(self) -> SQLiteTransaction:
-        if self._parent is not None:
-            return self._parent
-        try:
-            return await super().__aenter__()
-        except BaseException:
-            await self._close()
-            raise
-
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        if self._parent is not None:
-            return exception is None
-        try:
-            return await super().__aexit__(exception_type, exception, traceback)
-        except BaseException:
-            await self._close()
-            raise
-
-    async def _close(self) -> None:
-        context, self.context = getattr(self, "context", None), None
-        if context is not None:
-            with suppress(ValueError, RuntimeError):  # already reset by Piccolo
-                self.engine.current_transaction.reset(context)
-        connection, self.connection = getattr(self, "connection", None), None
-        if connection is not None:
-            with suppress(sqlite3.Error, ValueError):  # closing is all that is left to do
-                await connection.close()
+    async def _release(self, connection) -> None:
+        with suppress(sqlite3.Error, ValueError):  # closing is all that is left to do
+            await connection.close()
 
 
 class _SQLiteEngine(SQLiteEngine):
