@@ -10,6 +10,8 @@ naming the rule, an id that does not exist a 404, on pages and in the API alike.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.errors import Conflict, Forbidden
@@ -36,7 +38,11 @@ def check_inspections(actor: Actor, project_id: int) -> None:
     check_project(actor, project_id)
     if actor.role is Role.resident:
         raise Forbidden("Residents see their own reports only.", rule="resident_reports_only")
-    if actor.role not in READERS:
+    _role_among(actor, READERS)
+
+
+def _role_among(actor: Actor, roles: Container[Role]) -> None:
+    if actor.role not in roles:
         raise Forbidden("Inspection records are not shown to the role {role}.", rule="inspection_readers",
                         role=actor.role.value)
 
@@ -74,9 +80,7 @@ def check_stop_work(actor: Actor, row: dict) -> None:
 def check_stop_status(actor: Actor, project_id: int) -> None:
     """Whether the project is stopped; the orders listed with it are those `check_stop_work` allows."""
     check_project(actor, project_id)
-    if actor.role not in STOP_STATUS_READERS:
-        raise Forbidden("Inspection records are not shown to the role {role}.", rule="inspection_readers",
-                        role=actor.role.value)
+    _role_among(actor, STOP_STATUS_READERS)
 
 
 def check_reports(actor: Actor, project_id: int) -> None:
@@ -84,9 +88,7 @@ def check_reports(actor: Actor, project_id: int) -> None:
     check_project(actor, project_id)
     if actor.role is Role.contractor:
         raise Forbidden("Contractors see issues addressed to them, not residents' reports.", rule="contractor_own_org")
-    if actor.role not in REPORT_READERS:
-        raise Forbidden("Inspection records are not shown to the role {role}.", rule="inspection_readers",
-                        role=actor.role.value)
+    _role_among(actor, REPORT_READERS)
 
 
 def check_report(actor: Actor, row: dict) -> None:
