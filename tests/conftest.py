@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 # Settings are read once, so the environment is fixed before anything imports the app.
@@ -84,3 +85,19 @@ async def client_for(app):
     yield make
     for client in opened:
         await client.__aexit__(None, None, None)
+
+
+@pytest.fixture
+def new_york_host():
+    """The process runs as on a host set to New York time (what dt.date.today() and naive now() use)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

@@ -1,7 +1,6 @@
 """The one clock: dates and wall times in TIME_ZONE whatever the host's zone, and the test seam."""
 
 import datetime as dt
-import os
 import time
 
 import pytest
@@ -13,21 +12,6 @@ UTC = dt.timezone.utc
 # 00:30 on 2 March in Shanghai; still 1 March (11:30) in New York and in UTC.
 AFTER_LOCAL_MIDNIGHT = dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC)
 
-
-@pytest.fixture
-def new_york_host():
-    """The process runs as on a host set to New York time (what dt.date.today() and naive now() use)."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 def test_today_is_the_configured_zones_date_on_a_new_york_host(new_york_host):

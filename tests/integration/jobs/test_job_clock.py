@@ -5,10 +5,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import pytest
 
 from inspections import jobs as inspection_jobs
 from inspections.tables import InboxMessage, Issue
@@ -67,20 +65,6 @@ def test_the_zone_is_the_configured_one_not_a_fixed_offset():
     assert fires["scheduler zone"] == "Europe/Berlin"
     assert fires["inspections.escalation"] == "2026-03-02T06:00:00+00:00"  # 07:00 CET
 
-
-@pytest.fixture
-def new_york_host():
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 async def test_escalation_after_local_midnight_runs_for_the_local_day(world, client_for, new_york_host):
