@@ -13,18 +13,9 @@ from __future__ import annotations
 from collections.abc import Container
 
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import INSPECTION_READERS, REPORT_READERS, STOP_STATUS_READERS, Role
 from tracker.errors import Conflict, Forbidden
 
-INSPECTORS = frozenset({Role.inspector, Role.chief_inspector})
-# Read every inspection record of their projects.
-STAFF = frozenset({Role.admin, Role.project_manager, Role.inspector, Role.chief_inspector, Role.community_staff})
-# Issues, notices and their replies, stop-work and resumption orders, the ledger and the dashboard.
-READERS = STAFF | {Role.contractor}
-# Whether work is stopped (not the orders themselves): finance too, since payments depend on it.
-STOP_STATUS_READERS = READERS | {Role.finance}
-# Residents' defect reports: staff, and the resident who reported (contractors get the accepted issue).
-REPORT_READERS = STAFF | {Role.resident}
 
 
 def check_project(actor: Actor, project_id: int) -> None:
@@ -38,7 +29,7 @@ def check_inspections(actor: Actor, project_id: int) -> None:
     check_project(actor, project_id)
     if actor.role is Role.resident:
         raise Forbidden("Residents see their own reports only.", rule="resident_reports_only")
-    _role_among(actor, READERS)
+    _role_among(actor, INSPECTION_READERS)
 
 
 def _role_among(actor: Actor, roles: Container[Role]) -> None:

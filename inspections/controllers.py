@@ -7,15 +7,11 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import Provide
-from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, Parameter
 
 from inspections import jobs, ledger, services, workflow
-from inspections.access import INSPECTORS, READERS, STOP_STATUS_READERS
 from inspections.kinds import IssueAction, IssueKind, IssueStatus, NoticeStatus, RecheckResult, Severity
 from inspections.photos import max_photo_bytes
 from inspections.schemas import (
@@ -46,8 +42,7 @@ from inspections.schemas import (
     SubmitIn,
     VoidIn,
 )
-from inspections.tables import DefectReport, Issue, Notice, Photo, ResumptionApplication, StopWorkOrder
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import INSPECTING, INSPECTION_READERS, STOP_STATUS_READERS, Role
 from tracker.documents import services as documents
 from tracker.errors import Invalid
 from tracker.types import INT32_MAX
@@ -56,31 +51,9 @@ from tracker.web.guards import actor_of, project_member, requires_login, require
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 UPLOAD_LIMIT = max_photo_bytes() + 256 * 1024  # room for the multipart envelope; the service names the limit
 
-_OWNERS = {
-    "issue_id": (Issue, Issue.project),
-    "notice_id": (Notice, Notice.project),
-    "order_id": (StopWorkOrder, StopWorkOrder.project),
-    "application_id": (ResumptionApplication, ResumptionApplication.project),
-    "report_id": (DefectReport, DefectReport.project),
-    "photo_id": (Photo, Photo.project),
-}
-
-
 def takes(action: IssueAction):
     """The guard of an issue action: the roles the state machine lets take it (inspections/workflow.py)."""
     return requires_role(workflow.roles_for(action))
-
-
-async def inspection_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """The actor belongs to the project of the issue, notice, order, report or photo in the path."""
-    actor = actor_of(connection)
-    for name, (table, column) in _OWNERS.items():
-        if name in connection.path_params:
-            rows = await table.select(column).where(table.id == connection.path_params[name])
-            if rows and not actor.can_see_project(rows[0]["project"]):
-                raise PermissionDeniedException("You are not a member of this project.")
-            return
-    await project_member(connection, _)
 
 
 async def _upload(form: dict[str, Any]) -> bytes:
@@ -123,7 +96,7 @@ FILTER_DEPENDENCY = {"f": Provide(issue_filter, sync_to_thread=False)}
 class InspectionsApiController(Controller):
     path = "/api/v1/inspections"
     tags = ["inspections"]
-    guards = [requires_login, inspection_member]
+    guards = [requires_login, project_member]
 
     # ------------------------------------------------------------ catalogue
 
@@ -139,23 +112,23 @@ class InspectionsApiController(Controller):
 
     # ------------------------------------------------------------ issues
 
-    @get("/projects/{project_id:int}/issues", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    @get("/projects/{project_id:int}/issues", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
     async def list_issues(self, request: Request, project_id: int, f: services.IssueFilter) -> IssuePage:
         """A project's issues, newest first; contractors see only those addressed to their organisation."""
         items, total = await services.list_issues(actor_of(request), project_id, f)
         return IssuePage(items=items, total=total, offset=f.offset, limit=f.limit)
 
-    @post("/projects/{project_id:int}/issues", guards=[requires_role(INSPECTORS)])
+    @post("/projects/{project_id:int}/issues", guards=[requires_role(INSPECTING)])
     async def file_issue(self, request: Request, project_id: int, data: IssueIn) -> IssueOut:
         """File an issue (问题) found on site; it is `open` until a notice puts it to the contractor."""
         return await services.file_issue(actor_of(request), project_id, data)
 
-    @get("/issues/{issue_id:int}", guards=[requires_role(READERS)])
+    @get("/issues/{issue_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def get_issue(self, request: Request, issue_id: int) -> IssueOut:
         """One issue with its photos and timeline, whose move it is (`ball`) and the actions allowed now."""
         return await services.get_issue(actor_of(request), issue_id)
 
-    @post("/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTORS, Role.contractor)],
+    @post("/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTING, Role.contractor)],
           request_max_body_size=UPLOAD_LIMIT)
     async def add_photo(self, request: Request, issue_id: int, data: Upload) -> PhotoOut:
         """Upload a JPEG/PNG (multipart field `file`): a finding photo by inspectors, an evidence photo by
@@ -181,14 +154,14 @@ class InspectionsApiController(Controller):
     async def void_issue(self, request: Request, issue_id: int, data: VoidIn) -> IssueOut:
         return await services.void_issue(actor_of(request), issue_id, data.reason)
 
-    @get("/photos/{photo_id:int}", guards=[requires_role(READERS, Role.resident)])
+    @get("/photos/{photo_id:int}", guards=[requires_role(INSPECTION_READERS, Role.resident)])
     async def photo(self, request: Request, photo_id: int, thumb: bool = False) -> Response[bytes]:
         content, media_type = await services.photo_file(actor_of(request), photo_id, thumb)
         return Response(content, media_type=media_type, headers={"cache-control": "private, max-age=86400"})
 
     # ------------------------------------------------------------ resident reports
 
-    @get("/projects/{project_id:int}/reports", guards=[requires_role(INSPECTORS, Role.admin, Role.resident)])
+    @get("/projects/{project_id:int}/reports", guards=[requires_role(INSPECTING, Role.admin, Role.resident)])
     async def list_reports(self, request: Request, project_id: int) -> list[ReportOut]:
         """Residents' defect reports; a resident sees only their own (with the decline reason)."""
         return await services.list_reports(actor_of(request), project_id)
@@ -197,7 +170,7 @@ class InspectionsApiController(Controller):
     async def report_defect(self, request: Request, project_id: int, data: ReportIn) -> ReportOut:
         return await services.report_defect(actor_of(request), project_id, data)
 
-    @get("/reports/{report_id:int}", guards=[requires_role(INSPECTORS, Role.admin, Role.resident)])
+    @get("/reports/{report_id:int}", guards=[requires_role(INSPECTING, Role.admin, Role.resident)])
     async def get_report(self, request: Request, report_id: int) -> ReportOut:
         return await services.get_report(actor_of(request), report_id)
 
@@ -206,33 +179,33 @@ class InspectionsApiController(Controller):
     async def add_report_photo(self, request: Request, report_id: int, data: Upload) -> PhotoOut:
         return await services.add_report_photo(actor_of(request), report_id, await _upload(data))
 
-    @post("/reports/{report_id:int}/accept", guards=[requires_role(INSPECTORS)])
+    @post("/reports/{report_id:int}/accept", guards=[requires_role(INSPECTING)])
     async def accept_report(self, request: Request, report_id: int, data: IssueIn) -> IssueOut:
         """Accept a resident's report into an issue."""
         return await services.accept_report(actor_of(request), report_id, data)
 
-    @post("/reports/{report_id:int}/decline", guards=[requires_role(INSPECTORS)], status_code=200)
+    @post("/reports/{report_id:int}/decline", guards=[requires_role(INSPECTING)], status_code=200)
     async def decline_report(self, request: Request, report_id: int, data: DeclineIn) -> ReportOut:
         """Decline a report with a reason the resident sees."""
         return await services.decline_report(actor_of(request), report_id, data.reason)
 
     # ------------------------------------------------------------ notices and replies
 
-    @get("/projects/{project_id:int}/notices", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/notices", guards=[requires_role(INSPECTION_READERS)])
     async def list_notices(self, request: Request, project_id: int, status: NoticeStatus | None = None) -> list[NoticeOut]:
         return await services.list_notices(actor_of(request), project_id, status)
 
-    @post("/projects/{project_id:int}/notices", guards=[requires_role(INSPECTORS)])
+    @post("/projects/{project_id:int}/notices", guards=[requires_role(INSPECTING)])
     async def issue_notice(self, request: Request, project_id: int, data: NoticeIn) -> NoticeOut:
         """Issue a numbered notice (监理通知单 A.0.3, or a quality station's series) on open issues of one
         contractor; a notice on a major (重大) issue needs the chief inspector."""
         return await services.issue_notice(actor_of(request), project_id, data)
 
-    @get("/notices/{notice_id:int}", guards=[requires_role(READERS)])
+    @get("/notices/{notice_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def get_notice(self, request: Request, notice_id: int) -> NoticeOut:
         return await services.get_notice(actor_of(request), notice_id)
 
-    @post("/notices/{notice_id:int}/void", guards=[requires_role(INSPECTORS)], status_code=200)
+    @post("/notices/{notice_id:int}/void", guards=[requires_role(INSPECTING)], status_code=200)
     async def void_notice(self, request: Request, notice_id: int, data: NoticeVoidIn) -> NoticeOut:
         """Void an issued notice with a reason; give `replacement` to supersede it with a new number."""
         return await services.void_notice(actor_of(request), notice_id, data)
@@ -243,13 +216,13 @@ class InspectionsApiController(Controller):
         to each issue first."""
         return await services.submit_reply(actor_of(request), notice_id, data)
 
-    @get("/notices/{notice_id:int}/pdf", guards=[requires_role(READERS)])
+    @get("/notices/{notice_id:int}/pdf", guards=[requires_role(INSPECTION_READERS)])
     async def notice_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
         """The notice as issued: the same bytes on every download."""
         notice = await services.get_notice(actor_of(request), notice_id)
         return _pdf(await documents.document_pdf(notice.document_id), notice.number)
 
-    @get("/notices/{notice_id:int}/reply.pdf", guards=[requires_role(READERS)])
+    @get("/notices/{notice_id:int}/reply.pdf", guards=[requires_role(INSPECTION_READERS)])
     async def reply_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
         """The reply form (B.0.9) with the recheck opinions: frozen once the notice closes, live before."""
         from tracker.documents.render import render_pdf
@@ -262,11 +235,11 @@ class InspectionsApiController(Controller):
 
     # ------------------------------------------------------------ stop work and resumption
 
-    @get("/projects/{project_id:int}/stop-work", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/stop-work", guards=[requires_role(INSPECTION_READERS)])
     async def list_stop_work(self, request: Request, project_id: int) -> list[StopWorkOut]:
         return await services.list_stop_work(actor_of(request), project_id)
 
-    @post("/projects/{project_id:int}/stop-work", guards=[requires_role(INSPECTORS)])
+    @post("/projects/{project_id:int}/stop-work", guards=[requires_role(INSPECTING)])
     async def issue_stop_work(self, request: Request, project_id: int, data: StopWorkIn) -> StopWorkOut:
         """工程暂停令 (A.0.5): chief inspector only; owner consent (who, when) or `emergency` with a report due."""
         return await services.issue_stop_work(actor_of(request), project_id, data)
@@ -277,16 +250,16 @@ class InspectionsApiController(Controller):
         read (finance: none; a contractor: those addressed to it)."""
         return await services.stop_status(actor_of(request), project_id)
 
-    @get("/stop-work/{order_id:int}", guards=[requires_role(READERS)])
+    @get("/stop-work/{order_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def get_stop_work(self, request: Request, order_id: int) -> StopWorkOut:
         return await services.get_stop_work(actor_of(request), order_id)
 
-    @get("/stop-work/{order_id:int}/pdf", guards=[requires_role(READERS)])
+    @get("/stop-work/{order_id:int}/pdf", guards=[requires_role(INSPECTION_READERS)])
     async def stop_work_pdf(self, request: Request, order_id: int) -> Response[bytes]:
         order = await services.get_stop_work(actor_of(request), order_id)
         return _pdf(await documents.document_pdf(order.document_id), order.number)
 
-    @get("/stop-work/{order_id:int}/resumption.pdf", guards=[requires_role(READERS)])
+    @get("/stop-work/{order_id:int}/resumption.pdf", guards=[requires_role(INSPECTION_READERS)])
     async def resumption_pdf(self, request: Request, order_id: int) -> Response[bytes]:
         order = await services.get_stop_work(actor_of(request), order_id)
         if order.resumption_document_id is None:
@@ -313,7 +286,7 @@ class InspectionsApiController(Controller):
         """The owner's 审批意见."""
         return await services.approve_resumption(actor_of(request), application_id, data)
 
-    @post("/stop-work/{order_id:int}/resume", guards=[requires_role(INSPECTORS)])
+    @post("/stop-work/{order_id:int}/resume", guards=[requires_role(INSPECTING)])
     async def issue_resumption_order(self, request: Request, order_id: int, data: ResumptionOrderIn) -> StopWorkOut:
         """工程复工令 (A.0.7) quoting the stop-work order's number: chief inspector, after owner approval,
         and only when every linked issue is verified (else 409 naming them)."""
@@ -321,28 +294,28 @@ class InspectionsApiController(Controller):
 
     # ------------------------------------------------------------ ledger, dashboard, inbox
 
-    @get("/projects/{project_id:int}/ledger", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    @get("/projects/{project_id:int}/ledger", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
     async def ledger(self, request: Request, project_id: int, f: services.IssueFilter) -> LedgerOut:
         """The rectification ledger (整改台账): filtered issues and counts per contractor and status."""
         return await ledger.ledger(actor_of(request), project_id, f)
 
-    @get("/projects/{project_id:int}/ledger.csv", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    @get("/projects/{project_id:int}/ledger.csv", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
     async def ledger_csv(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
         content = await ledger.export_csv(actor_of(request), project_id, f)
         return Response(content, media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="ledger-{project_id}.csv"'})
 
-    @get("/projects/{project_id:int}/ledger.xlsx", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    @get("/projects/{project_id:int}/ledger.xlsx", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
     async def ledger_xlsx(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
         content = await ledger.export_xlsx(actor_of(request), project_id, f)
         return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"content-disposition": f'attachment; filename="ledger-{project_id}.xlsx"'})
 
-    @get("/projects/{project_id:int}/ledger.pdf", guards=[requires_role(READERS)], dependencies=FILTER_DEPENDENCY)
+    @get("/projects/{project_id:int}/ledger.pdf", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
     async def ledger_pdf(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
         return _pdf(await ledger.export_pdf(actor_of(request), project_id, f), f"ledger-{project_id}")
 
-    @get("/projects/{project_id:int}/dashboard", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/dashboard", guards=[requires_role(INSPECTION_READERS)])
     async def dashboard(self, request: Request, project_id: int) -> DashboardOut:
         """Open / overdue / closed by contractor and severity, and the stop-work status."""
         return await ledger.dashboard(actor_of(request), project_id)

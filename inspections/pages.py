@@ -15,8 +15,7 @@ from litestar.response import Redirect, Template
 
 from inspections import jobs, ledger, services
 from inspections import photos as photo_store
-from inspections.access import INSPECTORS, READERS
-from inspections.controllers import UPLOAD_LIMIT, inspection_member
+from inspections.controllers import UPLOAD_LIMIT
 from inspections.kinds import (
     IssueKind,
     IssueStatus,
@@ -45,13 +44,13 @@ from inspections.schemas import (
 from inspections.tables import ResumptionApplication
 from tracker import clock
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import INSPECTING, INSPECTION_READERS, Role
 from tracker.accounts.tables import Organisation
 from tracker.errors import DomainError, Forbidden, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.register import services as register
 from tracker.web.forms import parse_form
-from tracker.web.guards import actor_of, requires_login, requires_role
+from tracker.web.guards import actor_of, project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -92,9 +91,9 @@ async def _contractors() -> list[dict]:
 
 class InspectionPages(Controller):
     include_in_schema = False
-    guards = [requires_login, inspection_member]
+    guards = [requires_login, project_member]
 
-    @get("/projects/{project_id:int}/inspections", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/inspections", guards=[requires_role(INSPECTION_READERS)])
     async def dashboard(self, request: Request, project_id: int) -> Template:
         """The project dashboard: open / overdue / closed by contractor and severity, stop-work status."""
         actor = actor_of(request)
@@ -103,7 +102,7 @@ class InspectionPages(Controller):
         context["inbox"] = await jobs.list_inbox(actor, unread=True)
         return Template("inspections/dashboard.html", context=context)
 
-    @get("/projects/{project_id:int}/inspections/issues", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/inspections/issues", guards=[requires_role(INSPECTION_READERS)])
     async def issues(self, request: Request, project_id: int, mine: bool = True) -> Template:
         """Open items: the inspector's (ball with the inspecting side) or the contractor's to rectify."""
         actor = actor_of(request)
@@ -111,11 +110,11 @@ class InspectionPages(Controller):
         f = services.IssueFilter(status=statuses, limit=200)
         items, total = await services.list_issues(actor, project_id, f)
         context = await _page_context(actor, project_id)
-        context.update(items=items, total=total, can_notify=actor.role in INSPECTORS, today=services.today(),
+        context.update(items=items, total=total, can_notify=actor.role in INSPECTING, today=services.today(),
                        default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issues.html", context=context)
 
-    @get("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTORS)])
+    @get("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTING)])
     async def new_issue(self, request: Request, project_id: int) -> Template:
         return await self._new_issue_page(project_id, actor=actor_of(request))
 
@@ -129,7 +128,7 @@ class InspectionPages(Controller):
         )
         return Template("inspections/new_issue.html", context=context, status_code=status)
 
-    @post("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTORS)],
+    @post("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTING)],
           request_max_body_size=UPLOAD_LIMIT * 4)
     async def file_issue(self, request: Request, project_id: int, data: Multipart) -> Template | Redirect:
         actor = actor_of(request)
@@ -157,7 +156,7 @@ class InspectionPages(Controller):
                                               error=gettext("Check the form: a value is missing."))
         return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
 
-    @get("/inspections/issues/{issue_id:int}", guards=[requires_role(READERS)])
+    @get("/inspections/issues/{issue_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def issue(self, request: Request, issue_id: int) -> Template:
         return await self._issue_page(request, issue_id)
 
@@ -170,7 +169,7 @@ class InspectionPages(Controller):
                        default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issue.html", context=context, status_code=status)
 
-    @post("/inspections/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTORS, Role.contractor)],
+    @post("/inspections/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTING, Role.contractor)],
           request_max_body_size=UPLOAD_LIMIT * 4)
     async def add_photos(self, request: Request, issue_id: int, data: Multipart) -> Template | Redirect:
         try:
@@ -183,7 +182,7 @@ class InspectionPages(Controller):
             return await self._issue_page(request, issue_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(path=f"/inspections/issues/{issue_id}", status_code=303)
 
-    @post("/inspections/issues/{issue_id:int}/{action:str}", guards=[requires_role(INSPECTORS, Role.contractor)])
+    @post("/inspections/issues/{issue_id:int}/{action:str}", guards=[requires_role(INSPECTING, Role.contractor)])
     async def act(self, request: Request, issue_id: int, action: str, data: Form) -> Template | Redirect:
         """submit (contractor), verify / reject (inspecting organisation) from the issue page."""
         actor = actor_of(request)
@@ -204,7 +203,7 @@ class InspectionPages(Controller):
             return await self._issue_page(request, issue_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(path=f"/inspections/issues/{issue_id}", status_code=303)
 
-    @post("/projects/{project_id:int}/inspections/notices", guards=[requires_role(INSPECTORS)])
+    @post("/projects/{project_id:int}/inspections/notices", guards=[requires_role(INSPECTING)])
     async def issue_notice(self, request: Request, project_id: int, data: Form) -> Template | Redirect:
         actor = actor_of(request)
         try:
@@ -225,7 +224,7 @@ class InspectionPages(Controller):
                             status_code=exc.status_code if isinstance(exc, DomainError) else 422)
         return Redirect(path=f"/inspections/notices/{notice.id}", status_code=303)
 
-    @get("/inspections/notices/{notice_id:int}", guards=[requires_role(READERS)])
+    @get("/inspections/notices/{notice_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def notice(self, request: Request, notice_id: int) -> Template:
         return await self._notice_page(request, notice_id)
 
@@ -259,7 +258,7 @@ class InspectionPages(Controller):
             return await self._notice_page(request, notice_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
 
-    @post("/inspections/notices/{notice_id:int}/void", guards=[requires_role(INSPECTORS)])
+    @post("/inspections/notices/{notice_id:int}/void", guards=[requires_role(INSPECTING)])
     async def void_notice(self, request: Request, notice_id: int, data: Form) -> Template | Redirect:
         """Void an issued notice with a reason (作废), optionally superseding it by a new notice on the
         issues ticked; the service decides who may."""
@@ -286,7 +285,7 @@ class InspectionPages(Controller):
                                            form=plain, status=422)
         return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
 
-    @get("/projects/{project_id:int}/inspections/inbox", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/inspections/inbox", guards=[requires_role(INSPECTION_READERS)])
     async def inbox(self, request: Request, project_id: int) -> Template:
         """The contractor's inbox: notices to reply to with their deadlines, and the daily digests."""
         actor = actor_of(request)
@@ -295,7 +294,7 @@ class InspectionPages(Controller):
                        today=services.today())
         return Template("inspections/inbox.html", context=context)
 
-    @get("/projects/{project_id:int}/inspections/ledger", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/inspections/ledger", guards=[requires_role(INSPECTION_READERS)])
     async def ledger_page(self, request: Request, project_id: int, status: str = "", severity: str = "",
                           overdue: str = "", offset: int = 0) -> Template:
         actor = actor_of(request)
@@ -312,7 +311,7 @@ class InspectionPages(Controller):
 
     # ------------------------------------------------------------ stop work (工程暂停令) and resumption
 
-    @get("/projects/{project_id:int}/inspections/stop-work", guards=[requires_role(READERS)])
+    @get("/projects/{project_id:int}/inspections/stop-work", guards=[requires_role(INSPECTION_READERS)])
     async def stop_work_list(self, request: Request, project_id: int) -> Template:
         """The project's stop-work orders, newest first, with their resumption orders."""
         actor = actor_of(request)
@@ -356,7 +355,7 @@ class InspectionPages(Controller):
                                                   error=gettext("Check the form: a value is missing."))
         return Redirect(path=f"/inspections/stop-work/{order.id}", status_code=303)
 
-    @get("/inspections/stop-work/{order_id:int}", guards=[requires_role(READERS)])
+    @get("/inspections/stop-work/{order_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def stop_work(self, request: Request, order_id: int) -> Template:
         return await self._stop_work_page(request, order_id)
 
@@ -445,7 +444,7 @@ class InspectionPages(Controller):
 
     # ------------------------------------------------------------ residents' defect reports
 
-    @get("/projects/{project_id:int}/inspections/reports", guards=[requires_role(INSPECTORS, Role.resident)])
+    @get("/projects/{project_id:int}/inspections/reports", guards=[requires_role(INSPECTING, Role.resident)])
     async def reports(self, request: Request, project_id: int) -> Template:
         return await self._reports_page(request, project_id)
 
@@ -456,8 +455,8 @@ class InspectionPages(Controller):
         context = await _page_context(actor, project_id)
         context.update(
             reports=await services.list_reports(actor, project_id), role=actor.role.value, error=error,
-            categories=await services.list_categories() if actor.role in INSPECTORS else [],
-            contractors=await _contractors() if actor.role in INSPECTORS else [], severities=list(Severity),
+            categories=await services.list_categories() if actor.role in INSPECTING else [],
+            contractors=await _contractors() if actor.role in INSPECTING else [], severities=list(Severity),
             kinds=list(IssueKind), default_deadline=(services.today() + dt.timedelta(days=7)).isoformat(),
         )
         return Template("inspections/reports.html", context=context, status_code=status)
@@ -481,7 +480,7 @@ class InspectionPages(Controller):
             return await self._reports_page(request, project_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(path=f"/projects/{project_id}/inspections/reports", status_code=303)
 
-    @post("/inspections/reports/{report_id:int}/{decision:str}", guards=[requires_role(INSPECTORS)])
+    @post("/inspections/reports/{report_id:int}/{decision:str}", guards=[requires_role(INSPECTING)])
     async def decide_report(self, request: Request, report_id: int, decision: str, data: Form) -> Template | Redirect:
         actor = actor_of(request)
         report = await services.get_report(actor, report_id)

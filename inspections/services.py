@@ -71,7 +71,7 @@ from inspections.tables import (
 from tracker import audit
 from tracker import clock
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import OrganisationKind, Role
+from tracker.accounts.roles import CONTRACTING, INSPECTING, STOP_STATUS_READERS, OrganisationKind, Role
 from tracker.accounts.tables import Organisation
 from tracker.db import is_postgres, transaction
 from tracker.documents import numbering
@@ -433,10 +433,10 @@ async def file_issue(actor: Actor, project_id: int, data: IssueIn, *, report_id:
 async def _move(actor: Actor, row: dict, action: IssueAction, *, note: str = "", **changes) -> IssueStatus:
     """Move one issue through the state machine: checks role, organisation and state; records the event."""
     target = workflow.transition(row["status"], action, actor.role)
-    if actor.role in workflow.INSPECTING and row["inspecting_org"] != actor.organisation_id:
+    if actor.role in INSPECTING and row["inspecting_org"] != actor.organisation_id:
         raise Forbidden("Only the inspecting organisation may {action} this issue.", rule="inspecting_org_only",
                         action=action.value)
-    if actor.role in workflow.CONTRACTOR and row["responsible_org"] != actor.organisation_id:
+    if actor.role in CONTRACTING and row["responsible_org"] != actor.organisation_id:
         raise Forbidden("This issue is not addressed to your organisation.", rule="contractor_own_org")
     updates = {"status": target.value, "updated_at": now(), **changes}
     if target in workflow.FINAL:
@@ -480,7 +480,7 @@ async def add_photo(actor: Actor, issue_id: int, data: bytes) -> PhotoOut:
             raise Conflict("Evidence photos are added while the issue is being rectified (it is {status}).",
                            field="status", rule="evidence_while_rectifying", status=row["status"])
         purpose = "evidence"
-    elif actor.role in workflow.INSPECTING:
+    elif actor.role in INSPECTING:
         if row["status"] in workflow.FINAL:
             raise Conflict("The issue is {status}; no more photos.", field="status", rule="issue_final",
                            status=row["status"])
@@ -783,7 +783,7 @@ async def void_notice(actor: Actor, notice_id: int, data: NoticeVoidIn) -> Notic
     async with transaction():
         row = await _notice_row(notice_id)
         _check_notice_visible(actor, row)
-        if actor.role not in workflow.INSPECTING or row["issuing_org"] != actor.organisation_id:
+        if actor.role not in INSPECTING or row["issuing_org"] != actor.organisation_id:
             raise Forbidden("Only the issuing organisation may void its notice.", rule="issuing_org_only")
         if row["status"] != NoticeStatus.issued:
             raise Conflict("Notice {number} is {status}; only an issued notice can be voided.", field="status",
@@ -1119,7 +1119,7 @@ async def visible_stop_status(actor: Actor, project_id: int) -> StopStatusOut | 
 async def stopped_project_ids(actor: Actor) -> set[int]:
     """Projects with a stop-work order in force (any scope) that the actor may see, for lists that mark
     them in one query."""
-    if actor.role not in access.STOP_STATUS_READERS:
+    if actor.role not in STOP_STATUS_READERS:
         return set()
     query = StopWorkOrder.select(StopWorkOrder.project).where(
         StopWorkOrder.status == StopStatus.in_force.value, *access.stop_work_scope(actor)

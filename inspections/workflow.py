@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspections.kinds import Ball, IssueAction, IssueStatus
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import CONTRACTING, INSPECTING, Role
 from tracker.errors import Conflict, Forbidden
 
 S, A = IssueStatus, IssueAction
 
-# The inspecting organisation's people (监理 / 质监站); the organisation itself is checked by the service.
-INSPECTING = frozenset({Role.inspector, Role.chief_inspector})
-CONTRACTOR = frozenset({Role.contractor})
 
 
 @dataclass(frozen=True)
@@ -28,7 +25,7 @@ class Transition:
 TRANSITIONS: dict[tuple[IssueStatus, IssueAction], Transition] = {
     (S.open, A.notify): Transition(S.rectifying, INSPECTING),
     (S.open, A.void): Transition(S.void, INSPECTING),
-    (S.rectifying, A.submit): Transition(S.submitted, CONTRACTOR),
+    (S.rectifying, A.submit): Transition(S.submitted, CONTRACTING),
     (S.rectifying, A.withdraw): Transition(S.open, INSPECTING),
     (S.rectifying, A.void): Transition(S.void, INSPECTING),
     (S.submitted, A.verify): Transition(S.verified, INSPECTING),

@@ -19,9 +19,10 @@ from tracker.documents import render
 from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
-from tracker.web.auth import ActorMiddleware, CsrfMiddleware
+from tracker.web.auth import CsrfMiddleware, LocaleMiddleware, SessionAuthentication
 from tracker.web.disconnect import cancel_on_disconnect
 from tracker.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableGuard
+from tracker.web.deps import DEPENDENCIES
 from tracker.web.guards import allow_public
 from tracker.web.inputs import InputLimitsMiddleware, check_body
 from tracker.web.openapi import OpenAPIResponsesPlugin
@@ -60,16 +61,18 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[static],
         lifespan=[lifespan],
-        # Session first (it stores last), then the CSRF check bound to that session, then the actor.
+        # Session first (it stores last), then the CSRF check bound to that session, then who is acting.
         middleware=[
             DatabaseUnavailableGuard,
             cancel_on_disconnect,
             InputLimitsMiddleware(),
             SessionMiddleware(max_age=settings.session_max_age, secure=settings.secure_cookies),
             CsrfMiddleware(),
-            ActorMiddleware(),
+            SessionAuthentication,
+            LocaleMiddleware(),
         ],
         before_request=check_body,
+        dependencies=DEPENDENCIES,
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

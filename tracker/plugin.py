@@ -45,6 +45,17 @@ def scheduled_jobs() -> list:
     return [*account_jobs(), *inspection_jobs(), *consultation_jobs()]
 
 
+def project_paths() -> dict:
+    """Every domain's path parameters that name a record inside a project, with the column holding its
+    project: the one membership guard (`tracker.web.guards.project_member`) reads them."""
+    from inspections.guards import PROJECT_PATHS as inspection_paths
+    from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
+    from tracker.documents.guards import PROJECT_PATHS as document_paths
+    from tracker.register.guards import PROJECT_PATHS as register_paths
+
+    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths}
+
+
 def document_readers() -> dict:
     """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
     document routes (PDF, verification details) ask the record that issued the document."""
@@ -56,7 +67,7 @@ def document_readers() -> dict:
 def document_reader_roles() -> frozenset:
     """The roles that may read some kind of issued document: the generic document routes' role guard
     (which document each may read is then `document_readers()`'s decision)."""
-    from inspections.access import READERS as inspection_readers
+    from tracker.accounts.roles import INSPECTION_READERS as inspection_readers
     from tracker.accounts.roles import Role
 
     return frozenset({Role.admin, *inspection_readers})

@@ -25,7 +25,6 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from inspections import jobs
-from inspections.controllers import inspection_member
 from inspections.tables import Issue
 from tests.integration.consultations.helpers import draft
 from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice, png
@@ -34,7 +33,6 @@ from tracker.accounts.actor import SYSTEM
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.services import create_organisation, create_user
 from tracker.app import create_app
-from tracker.consultations.controllers import consultation_member
 from tracker.documents.tables import IssuedDocument
 from tracker.web.guards import Access, allow_public, own_household, project_member, requires_login
 
@@ -49,7 +47,7 @@ PUBLIC = {
 
 ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finance", "resident", "outsider", None]
 
-MEMBER_GUARDS = {project_member, inspection_member, consultation_member}
+MEMBER_GUARDS = {project_member}
 # Path parameters naming something that lives inside one project: a membership guard must check them.
 PROJECT_PARAMS = {"project_id", "building_id", "household_id", "document_id", "consultation_id", "sheet_id",
                   "issue_id", "notice_id", "order_id", "application_id", "report_id", "photo_id", "entry_id"}

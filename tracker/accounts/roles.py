@@ -29,11 +29,37 @@ class OrganisationKind(StrEnum):
     finance_bureau = "finance_bureau"  # 财政局
 
 
-# Who may see the register of households: residents see only their own household through
-# their own pages, contractors never see the roll.
+# Role sets, each defined once and named for what it allows. Guards (`requires_role(...)`), services
+# and the role-matrix test read them from here; a domain adds its own sets below, never elsewhere.
+
+# Administer a project: memberships, approvals, decisions, settling disputes.
+PROJECT_ADMINS = frozenset({Role.admin, Role.project_manager})
+# The office that faces residents: keeps the roll and runs consultations (prepares, paper ballots, signing).
+RESIDENT_OFFICE = frozenset({Role.admin, Role.project_manager, Role.community_staff})
+# Write the per-household file (一户一档).
+HOUSEHOLD_FILE_WRITERS = frozenset({Role.admin, Role.community_staff})
+# Read the register of households: residents see only their own household through their own pages,
+# contractors never see the roll.
 REGISTER_READERS = frozenset(
     {Role.admin, Role.project_manager, Role.community_staff, Role.inspector, Role.chief_inspector, Role.finance}
 )
-REGISTER_WRITERS = frozenset({Role.admin, Role.project_manager, Role.community_staff})
-HOUSEHOLD_FILE_WRITERS = frozenset({Role.admin, Role.community_staff})
-PROJECT_ADMINS = frozenset({Role.admin, Role.project_manager})
+
+# Inspect: file issues, recheck, issue notices (the inspecting organisation, 监理 / 质监站).
+INSPECTING = frozenset({Role.inspector, Role.chief_inspector})
+# Answer for the works: submit rectification, reply to notices (施工单位).
+CONTRACTING = frozenset({Role.contractor})
+# Read every inspection record of their projects.
+INSPECTION_STAFF = frozenset(
+    {Role.admin, Role.project_manager, Role.inspector, Role.chief_inspector, Role.community_staff}
+)
+# Read inspection records at all (contractors only what is addressed to their organisation).
+INSPECTION_READERS = INSPECTION_STAFF | {Role.contractor}
+# Whether work is stopped (not the orders themselves): finance too, since payments depend on it.
+STOP_STATUS_READERS = INSPECTION_READERS | {Role.finance}
+# Residents' defect reports: staff, and the resident who reported (contractors get the accepted issue).
+REPORT_READERS = INSPECTION_STAFF | {Role.resident}
+
+# Read a project's funding: sources, schedules, allocations, spending, reports, monitors.
+FUNDING_READERS = frozenset({Role.admin, Role.project_manager, Role.finance})
+# Record funding: sources, arrivals, allocations, spending, the monthly report; pay certificates.
+FUNDING_WRITERS = frozenset({Role.admin, Role.finance})

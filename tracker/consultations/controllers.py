@@ -11,12 +11,9 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
-from litestar.connection import ASGIConnection
-from litestar.exceptions import PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Parameter
 
-from tracker.accounts.roles import REGISTER_READERS, Role
+from tracker.accounts.roles import PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.consultations import exports, services
 from tracker.consultations.kinds import SheetStatus
 from tracker.consultations.schemas import (
@@ -40,28 +37,7 @@ from tracker.consultations.schemas import (
 from tracker.consultations.tally import DEFAULT_LAYOUT, DIMENSIONS
 from tracker.errors import Invalid, NotFound
 from tracker.web.auth import client_address
-from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
-
-# Who runs a consultation: prepares it, enters and confirms paper ballots, records signing.
-CONSULTATION_STAFF = frozenset({Role.admin, Role.project_manager, Role.community_staff})
-SUPERVISORS = services.SUPERVISORS
-
-
-async def consultation_member(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """The actor belongs to the project of the consultation or ballot sheet the path names."""
-    actor = actor_of(connection)
-    params = connection.path_params
-    if "consultation_id" in params:
-        project_id = await services.consultation_project(int(params["consultation_id"]))
-    elif "sheet_id" in params:
-        project_id = await services.sheet_project(int(params["sheet_id"]))
-    elif "project_id" in params:
-        project_id = int(params["project_id"])
-    else:
-        project_id = None
-    if project_id is None or actor.can_see_project(project_id):
-        return
-    raise PermissionDeniedException("You are not a member of this project.")
+from tracker.web.guards import actor_of, allow_public, project_member, requires_role
 
 
 def client_of(request: Request) -> str:
@@ -88,11 +64,11 @@ class ProjectConsultationApiController(Controller):
     path = "/api/v1/projects/{project_id:int}/consultations"
     tags = ["consultations"]
 
-    @get("/", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/", guards=[requires_role(REGISTER_READERS), project_member])
     async def list_consultations(self, project_id: int) -> list[ConsultationOut]:
         return await services.list_consultations(project_id)
 
-    @post("/", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def create_consultation(self, request: Request, project_id: int, data: ConsultationIn) -> ConsultationOut:
         """A draft consultation; its roll is taken from the register now and frozen when it opens."""
         return await services.create_consultation(actor_of(request), project_id, data)
@@ -102,43 +78,43 @@ class ConsultationApiController(Controller):
     path = "/api/v1/consultations/{consultation_id:int}"
     tags = ["consultations"]
 
-    @get("/", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/", guards=[requires_role(REGISTER_READERS), project_member])
     async def get_consultation(self, consultation_id: int) -> ConsultationOut:
         return await services.get_consultation(consultation_id)
 
-    @put("/", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @put("/", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def update_consultation(self, request: Request, consultation_id: int, data: ConsultationIn) -> ConsultationOut:
         """Change a draft; once open its roll and rule are frozen (409)."""
         return await services.update_consultation(actor_of(request), consultation_id, data)
 
-    @get("/roll", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/roll", guards=[requires_role(REGISTER_READERS), project_member])
     async def list_roll(self, consultation_id: int) -> list[RollEntryOut]:
         return await services.list_roll(consultation_id)
 
-    @post("/roll/rebuild", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    @post("/roll/rebuild", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=200)
     async def rebuild_roll(self, request: Request, consultation_id: int) -> dict[str, int]:
         return {"roll_titles": await services.rebuild_roll(actor_of(request), consultation_id)}
 
-    @patch("/roll/{entry_id:int}", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @patch("/roll/{entry_id:int}", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def edit_roll_entry(
         self, request: Request, consultation_id: int, entry_id: int, data: RollEntryPatch
     ) -> RollEntryOut:
         """Correct a title on a draft roll; once open the roll is frozen (409)."""
         return await services.edit_roll_entry(actor_of(request), consultation_id, entry_id, data)
 
-    @post("/open", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    @post("/open", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=200)
     async def open_consultation(self, request: Request, consultation_id: int) -> ConsultationOut:
         return await services.open_consultation(actor_of(request), consultation_id)
 
-    @post("/close", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    @post("/close", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=200)
     async def close_consultation(self, request: Request, consultation_id: int) -> ConsultationOut:
         return await services.close_consultation(actor_of(request), consultation_id)
 
-    @post("/decide", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    @post("/decide", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=200)
     async def decide_consultation(self, request: Request, consultation_id: int) -> ConsultationOut:
         return await services.decide_consultation(actor_of(request), consultation_id)
 
-    @post("/next-round", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/next-round", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def next_round(
         self, request: Request, consultation_id: int, data: dict[str, dt.datetime]
     ) -> ConsultationOut:
@@ -147,30 +123,30 @@ class ConsultationApiController(Controller):
             raise Invalid("Give opens_at and closes_at of the new round.", field="opens_at")
         return await services.start_next_round(actor_of(request), consultation_id, data["opens_at"], data["closes_at"])
 
-    @post("/paper-ballots", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/paper-ballots", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def enter_paper_ballot(self, request: Request, consultation_id: int, data: PaperBallotIn) -> SheetOut:
         """Enter a paper / door-to-door sheet; it counts once a second staff member confirms it."""
         return await services.enter_paper_ballot(actor_of(request), consultation_id, data)
 
-    @get("/sheets", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @get("/sheets", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def list_sheets(self, consultation_id: int, status: SheetStatus | None = None) -> list[SheetOut]:
         """Every ballot sheet handed in (the ballot history), optionally by status."""
         return await services.list_sheets(consultation_id, status)
 
-    @get("/results", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/results", guards=[requires_role(REGISTER_READERS), project_member])
     async def results(self, consultation_id: int, group_by: GroupBy = "") -> ResultsOut:
         """Per item: totals, rates, pass/fail with reasons; `group_by=kind,office,subdistrict` (or
         `default`) adds grouped rows with subtotals and the total."""
         return msgspec.convert(await services.results_for(consultation_id, parse_dims(group_by)), ResultsOut,
                                strict=False)
 
-    @get("/results.csv", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/results.csv", guards=[requires_role(REGISTER_READERS), project_member])
     async def results_csv(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_csv(consultation_id, parse_dims(group_by))
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "content-disposition": f'attachment; filename="consultation-{consultation_id}-results.csv"'})
 
-    @get("/results.xlsx", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/results.xlsx", guards=[requires_role(REGISTER_READERS), project_member])
     async def results_xlsx(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_xlsx(consultation_id, parse_dims(group_by))
         return Response(
@@ -178,40 +154,40 @@ class ConsultationApiController(Controller):
             headers={"content-disposition": f'attachment; filename="consultation-{consultation_id}-results.xlsx"'},
         )
 
-    @get("/publicity.pdf", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/publicity.pdf", guards=[requires_role(REGISTER_READERS), project_member])
     async def publicity_pdf(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         """The publicity sheet (公示) carrying the audit-chain head hash at printing."""
         body = await exports.publicity_pdf(consultation_id, parse_dims(group_by))
         return Response(body, media_type="application/pdf", headers={
             "content-disposition": f'inline; filename="consultation-{consultation_id}-publicity.pdf"'})
 
-    @get("/voting-letters.pdf", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @get("/voting-letters.pdf", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def voting_letters_pdf(self, consultation_id: int) -> Response:
         """One letter per title with its voting code (codes are derived, never stored)."""
         body = await exports.letters_pdf(consultation_id)
         return Response(body, media_type="application/pdf", headers={
             "content-disposition": f'attachment; filename="consultation-{consultation_id}-letters.pdf"'})
 
-    @get("/progress", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress(self, consultation_id: int) -> list[ProgressDayOut]:
         """The daily snapshots, oldest first (the progress chart's data)."""
         return msgspec.convert(await services.progress(consultation_id), list[ProgressDayOut], strict=False)
 
-    @post("/signing/{entry_id:int}", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    @post("/signing/{entry_id:int}", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=200)
     async def record_signing(self, request: Request, consultation_id: int, entry_id: int, data: SigningIn) -> dict[str, Any]:
         """Signed (签约) / sealed (封房) / moved out (搬迁) dates of one title in a signing round."""
         return await services.record_signing(actor_of(request), consultation_id, entry_id, data)
 
-    @post("/lottery", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/lottery", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def draw_lottery(self, request: Request, consultation_id: int, data: LotteryIn) -> LotteryOut:
         """Draw the order from the published seed; anyone can recompute it (see the algorithm field)."""
         return LotteryOut(**await services.draw_lottery(actor_of(request), consultation_id, data.seed, data.purpose))
 
-    @get("/lottery/{purpose:str}", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/lottery/{purpose:str}", guards=[requires_role(REGISTER_READERS), project_member])
     async def get_lottery(self, consultation_id: int, purpose: str) -> LotteryOut:
         return LotteryOut(**await services.get_lottery(consultation_id, purpose))
 
-    @get("/lost-contact", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @get("/lost-contact", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def lost_contact(self, consultation_id: int) -> list[dict[str, Any]]:
         """Titles whose household is marked lost-contact (失联) and has not signed."""
         return await services.lost_contact(consultation_id)
@@ -221,12 +197,12 @@ class BallotSheetApiController(Controller):
     path = "/api/v1/ballot-sheets/{sheet_id:int}"
     tags = ["consultations"]
 
-    @post("/confirm", guards=[requires_role(CONSULTATION_STAFF), consultation_member], status_code=200)
+    @post("/confirm", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=200)
     async def confirm(self, request: Request, sheet_id: int, data: ConfirmIn) -> SheetOut:
         """A second, different staff member enters the sheet again: equal → counted, else flagged."""
         return await services.confirm_paper_ballot(actor_of(request), sheet_id, data.choices)
 
-    @post("/resolve", guards=[requires_role(SUPERVISORS), consultation_member], status_code=200)
+    @post("/resolve", guards=[requires_role(PROJECT_ADMINS), project_member], status_code=200)
     async def resolve(self, request: Request, sheet_id: int, data: ResolveIn) -> SheetOut:
         """A supervisor settles a mismatched sheet from the paper original."""
         return await services.resolve_sheet(actor_of(request), sheet_id, data.choices, data.reject)

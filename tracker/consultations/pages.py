@@ -11,9 +11,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
-from tracker.accounts.roles import REGISTER_READERS
+from tracker.accounts.roles import PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.consultations import chart, lottery, services
-from tracker.consultations.controllers import CONSULTATION_STAFF, SUPERVISORS, client_of, consultation_member
+from tracker.consultations.controllers import client_of
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import ConsultationKind, SheetStatus
 from tracker.consultations.schemas import (
@@ -31,7 +31,7 @@ from tracker.consultations.tally import DEFAULT_LAYOUT
 from tracker.errors import DomainError, Invalid, NotFound
 from tracker.i18n import gettext
 from tracker.web.forms import parse_form
-from tracker.web.guards import actor_of, allow_public, requires_role
+from tracker.web.guards import actor_of, allow_public, project_member, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 CHOICES = [Choice.AGREE, Choice.OPPOSE, Choice.ABSTAIN]
@@ -135,7 +135,7 @@ class ConsultationPages(Controller):
 
     # ------------------------------------------------------------ staff
 
-    @get("/projects/{project_id:int}/consultations", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/projects/{project_id:int}/consultations", guards=[requires_role(REGISTER_READERS), project_member])
     async def project_consultations(self, project_id: int) -> Template:
         return Template("consultations/list.html", context={
             "project_id": project_id, "consultations": await services.list_consultations(project_id)})
@@ -145,24 +145,24 @@ class ConsultationPages(Controller):
         actor = actor_of(request)
         consultation = await services.get_consultation(consultation_id)
         results = await services.results_for(consultation_id, DEFAULT_LAYOUT)
-        staff = actor.role in CONSULTATION_STAFF
+        staff = actor.role in RESIDENT_OFFICE
         sheets = await services.list_sheets(consultation_id) if staff else []
         progress = await services.progress(consultation_id)
         return Template("consultations/detail.html", status_code=status, context={
             "c": consultation, "results": results, "staff": staff, "actor": actor, "choices": CHOICES,
             "pending": [s for s in sheets if s.status is SheetStatus.pending],
             "mismatched": [s for s in sheets if s.status is SheetStatus.mismatch],
-            "supervisor": actor.role in SUPERVISORS,
+            "supervisor": actor.role in PROJECT_ADMINS,
             "error": error, "notice": notice, "progress": progress,
             "items": {i.id: i for i in consultation.items},
             **_chart_context(consultation, progress, None),
         })
 
-    @get("/consultations/{consultation_id:int}", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/consultations/{consultation_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
     async def detail(self, request: Request, consultation_id: int) -> Template:
         return await self._staff_page(request, consultation_id)
 
-    @post("/consultations/{consultation_id:int}/paper", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/consultations/{consultation_id:int}/paper", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def enter_paper(self, request: Request, consultation_id: int, data: Form) -> Template:
         """First entry of a paper sheet; it waits for a second person."""
         try:
@@ -177,7 +177,7 @@ class ConsultationPages(Controller):
             notice=gettext("Sheet {receipt} entered; a second staff member must confirm it.").format(receipt=sheet.receipt_no),
         )
 
-    @post("/ballot-sheets/{sheet_id:int}/confirm", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/ballot-sheets/{sheet_id:int}/confirm", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def confirm_paper(self, request: Request, sheet_id: int, data: Form) -> Template:
         """The second person's own entry of the same sheet."""
         consultation_id = await _sheet_consultation(sheet_id, data)
@@ -191,7 +191,7 @@ class ConsultationPages(Controller):
                    else gettext("Sheet {receipt} does not match the first entry; a supervisor decides."))
         return await self._staff_page(request, consultation_id, notice=message.format(receipt=sheet.receipt_no))
 
-    @post("/ballot-sheets/{sheet_id:int}/resolve", guards=[requires_role(SUPERVISORS), consultation_member])
+    @post("/ballot-sheets/{sheet_id:int}/resolve", guards=[requires_role(PROJECT_ADMINS), project_member])
     async def resolve_paper(self, request: Request, sheet_id: int, data: Form) -> Template:
         """A supervisor settles a mismatched sheet from the paper original: counts the choices read from
         it (`decision=count` with a choice per item) or rejects the sheet (`decision=reject`)."""
@@ -209,7 +209,7 @@ class ConsultationPages(Controller):
         return await self._staff_page(request, consultation_id, notice=message.format(receipt=sheet.receipt_no))
 
     @post("/consultations/{consultation_id:int}/status/{action:str}",
-          guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def act(self, request: Request, consultation_id: int, action: str) -> Redirect | Template:
         """Open, close or decide from the page (the same status table as the API)."""
         handlers = {"open": services.open_consultation, "close": services.close_consultation,
@@ -222,7 +222,7 @@ class ConsultationPages(Controller):
             return await self._staff_page(request, consultation_id, error=exc.translated(gettext), status=exc.status_code)
         return Redirect(f"/consultations/{consultation_id}", status_code=303)
 
-    @get("/consultations/{consultation_id:int}/progress", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/consultations/{consultation_id:int}/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress_page(self, consultation_id: int, item: int | None = None) -> Template:
         """Participation and agree rate per day from the daily snapshots, per item or all items pooled."""
         consultation = await services.get_consultation(consultation_id)
@@ -249,18 +249,18 @@ class ConsultationPages(Controller):
         return Template("consultations/signing.html", status_code=status, context={
             "c": consultation, "rows": rows, "total": total, "q": q, "page": page,
             "pages": max(1, -(-total // SIGNING_PAGE_SIZE)), "summary": board[0] if board else None,
-            "staff": actor.role in CONSULTATION_STAFF and signing and consultation.status != "draft",
+            "staff": actor.role in RESIDENT_OFFICE and signing and consultation.status != "draft",
             "error": error, "notice": notice, "saved": saved,
         })
 
-    @get("/consultations/{consultation_id:int}/signing", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/consultations/{consultation_id:int}/signing", guards=[requires_role(REGISTER_READERS), project_member])
     async def signing(self, request: Request, consultation_id: int, q: str = "",
                       page: int = Parameter(default=1, ge=1)) -> Template:
         """Each title's signed (签约), sealed (封房) and moved-out (搬迁) dates, searchable, in pages."""
         return await self._signing_page(request, consultation_id, q=q, page=page)
 
     @post("/consultations/{consultation_id:int}/signing/{entry_id:int}",
-          guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def record_signing(self, request: Request, consultation_id: int, entry_id: int, data: Form) -> Template:
         """Dates of one title; an empty field leaves that date as recorded."""
         q = str(data.get("q", ""))
@@ -297,16 +297,16 @@ class ConsultationPages(Controller):
             draws[purpose] = drawn
         return Template("consultations/lottery.html", status_code=status, context={
             "c": consultation, "draws": draws, "roll": roll, "error": error, "form": form or {},
-            "staff": actor.role in CONSULTATION_STAFF,
+            "staff": actor.role in RESIDENT_OFFICE,
         })
 
-    @get("/consultations/{consultation_id:int}/lottery", guards=[requires_role(REGISTER_READERS), consultation_member])
+    @get("/consultations/{consultation_id:int}/lottery", guards=[requires_role(REGISTER_READERS), project_member])
     async def lottery_page(self, request: Request, consultation_id: int) -> Template:
         """The signing and unit-selection order lotteries (抽取顺序号): the form, or the drawn order with
         its seed, hash, algorithm and a recomputation."""
         return await self._lottery_page(request, consultation_id)
 
-    @post("/consultations/{consultation_id:int}/lottery", guards=[requires_role(CONSULTATION_STAFF), consultation_member])
+    @post("/consultations/{consultation_id:int}/lottery", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def draw_lottery(self, request: Request, consultation_id: int, data: Form) -> Template | Redirect:
         try:
             drawn = _lottery_in(data)

@@ -27,7 +27,7 @@ from tracker import clock
 from tracker.audit.services import canonical_json
 from tracker.accounts import ratelimit
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import PROJECT_ADMINS, Role
 from tracker.consultations import lottery, tally
 from tracker.consultations.counting import Choice, Counts
 from tracker.consultations.kinds import (
@@ -72,8 +72,6 @@ from tracker.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Staff who settle a mismatched paper sheet (the supervisor of the count).
-SUPERVISORS = frozenset({Role.admin, Role.project_manager})
 # Who acts when a resident votes with a code: the audit log names the title, not a user.
 VOTER = Actor(id=None, username="voter", name="voter", role=Role.resident)
 
@@ -977,7 +975,7 @@ async def confirm_paper_ballot(actor: Actor, sheet_id: int, choices: dict[int, C
 
 async def resolve_sheet(actor: Actor, sheet_id: int, choices: dict[int, Choice] | None, reject: bool) -> SheetOut:
     """A supervisor settles a mismatched sheet from the paper original: count these choices or reject."""
-    if actor.role not in SUPERVISORS:
+    if actor.role not in PROJECT_ADMINS:
         raise Forbidden("Only a supervisor settles a mismatched sheet.", rule="supervisor")
     async with transaction():
         sheet = await _sheet_row(sheet_id)

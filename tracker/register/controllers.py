@@ -9,7 +9,7 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, PROJECT_ADMINS, REGISTER_READERS, REGISTER_WRITERS, Role
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE, Role
 from tracker.errors import Invalid
 from tracker.register import rollio, services
 from tracker.register.kinds import ContactStatus, HouseholdKind
@@ -77,7 +77,7 @@ class ProjectApiController(Controller):
     async def list_buildings(self, project_id: int) -> list[BuildingOut]:
         return await services.list_buildings(project_id)
 
-    @post("/{project_id:int}/buildings", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @post("/{project_id:int}/buildings", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def add_building(self, request: Request, project_id: int, data: BuildingIn) -> BuildingOut:
         return await services.add_building(actor_of(request), project_id, data)
 
@@ -103,11 +103,11 @@ class ProjectApiController(Controller):
         )
         return Page(items=items, total=total, offset=offset, limit=limit)
 
-    @post("/{project_id:int}/households", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @post("/{project_id:int}/households", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def create_household(self, request: Request, project_id: int, data: HouseholdIn) -> HouseholdOut:
         return await services.create_household(actor_of(request), project_id, data)
 
-    @post("/{project_id:int}/households/import", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @post("/{project_id:int}/households/import", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def import_roll(self, request: Request, project_id: int, data: Upload) -> rollio.ImportReport:
         """Import a roll (multipart field `file`, CSV or XLSX): all rows or none; 422 lists every bad row."""
         content, filename = await uploaded_file(data)
@@ -132,7 +132,7 @@ class BuildingApiController(Controller):
     async def list_dwellings(self, building_id: int) -> list[DwellingOut]:
         return await services.list_dwellings(building_id)
 
-    @post("/{building_id:int}/dwellings", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @post("/{building_id:int}/dwellings", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def add_dwelling(self, request: Request, building_id: int, data: DwellingIn) -> DwellingOut:
         return await services.add_dwelling(actor_of(request), building_id, data)
 
@@ -145,7 +145,7 @@ class HouseholdApiController(Controller):
     async def get_household(self, household_id: int) -> HouseholdOut:
         return await services.get_household(household_id)
 
-    @patch("/{household_id:int}", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @patch("/{household_id:int}", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def update_household(self, request: Request, household_id: int, data: HouseholdPatch) -> HouseholdOut:
         return await services.update_household(actor_of(request), household_id, data)
 

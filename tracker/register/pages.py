@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from inspections.services import stopped_project_ids, visible_stop_status
 from tracker import clock
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, REGISTER_WRITERS, Role
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, RESIDENT_OFFICE, Role
 from tracker.errors import DomainError
 from tracker.i18n import gettext
 from tracker.register import rollio, services
@@ -145,7 +145,7 @@ class RegisterPages(Controller):
         await services.set_strategy(actor_of(request), household_id, strategy)
         return Redirect(path=f"/households/{household_id}")
 
-    @get("/projects/{project_id:int}/import", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @get("/projects/{project_id:int}/import", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def import_form(
         self, project_id: int, imported: int | None = None, buildings: int = 0, dwellings: int = 0
     ) -> Template:
@@ -153,7 +153,7 @@ class RegisterPages(Controller):
         report = rollio.ImportReport(imported, buildings, dwellings) if imported is not None else None
         return await self._import_page(project_id, report=report)
 
-    @post("/projects/{project_id:int}/import", guards=[requires_role(REGISTER_WRITERS), project_member])
+    @post("/projects/{project_id:int}/import", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def import_roll(self, request: Request, project_id: int, data: Upload) -> Template | Redirect:
         try:
             content, filename = await uploaded_file(data)

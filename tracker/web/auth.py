@@ -1,4 +1,4 @@
-"""Per-request middleware: the client's address, the CSRF check, the logged-in actor and the reader's locale."""
+"""Per-request middleware: the client's address, the CSRF check, authentication (the logged-in actor) and the reader's locale."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import ipaddress
 import secrets
 from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
+from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
@@ -167,15 +169,26 @@ class CsrfMiddleware(ASGIMiddleware):
         return None
 
 
-class ActorMiddleware(ASGIMiddleware):
-    """Anonymous requests get `user = None`; the route's guards decide what that may do."""
+class SessionAuthentication(AbstractAuthenticationMiddleware):
+    """Litestar's authentication middleware over our sessions: `request.user` is the logged-in `Actor`,
+    or None for an anonymous request (the route's guards decide what that may do)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        # Every method, OPTIONS included, gets `user` set, so guards never meet a missing key.
+        super().__init__(app, exclude_http_methods=())
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        session = connection.scope.get("session") or {}
+        user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
+        actor = await load_actor(int(user_id)) if user_id else None
+        return AuthenticationResult(user=actor, auth=current_id(connection.scope) if actor else None)
+
+
+class LocaleMiddleware(ASGIMiddleware):
+    """The reader's language for this request: the `lang` cookie, else the configured default."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        session = scope.get("session") or {}
-        user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
-        scope["user"] = await load_actor(int(user_id)) if user_id else None
-        locale = pick_locale(_cookie(scope, "lang"), get_settings().default_locale)
-        token = current_locale.set(locale)
+        token = current_locale.set(pick_locale(_cookie(scope, "lang"), get_settings().default_locale))
         try:
             await next_app(scope, receive, send)
         finally:

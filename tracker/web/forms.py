@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
+from litestar import Response
+from litestar.response import Template
 from msgspec import inspect as mi
 
 from tracker import clock
-from tracker.errors import Invalid
+from tracker.errors import DomainError, Invalid
+from tracker.i18n import gettext
 
 S = TypeVar("S", bound=msgspec.Struct)
+T = TypeVar("T")
 
 # The English label of each form field (the msgid its form shows); a field without one is named as is.
 LABELS = {
@@ -209,3 +214,39 @@ def parse_form(form: Mapping[str, Any], schema: type[S], *, verbatim: frozenset[
         return msgspec.convert(raw, schema, strict=False)
     except msgspec.ValidationError as exc:
         raise _refusal(exc) from None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused form as its page shows it again: the message in the reader's language, the field it
+    concerns (the template puts it beside that field, `_forms.html`), the status, and what was typed."""
+
+    message: str
+    field: str | None
+    status: int
+    values: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, error: DomainError, form: Mapping[str, Any] | None = None) -> Refusal:
+        values = {k: v for k, v in (form or {}).items() if isinstance(v, str) and k != "_csrf_token"}
+        return cls(error.translated(gettext), error.field, error.status_code, values)
+
+
+async def refused(
+    act: Callable[[], Awaitable[T]],
+    *,
+    done: Callable[[T], Response],
+    again: Callable[[Refusal], Awaitable[Template]],
+    form: Mapping[str, Any] | None = None,
+) -> Response | Template:
+    """Run a page's action; on a domain error render the form page `again` with the refusal.
+
+    The one shape of every page POST: `act` parses the form (`parse_form`) and calls the service,
+    `done` turns its result into the answer (a redirect, as a rule), `again` renders the same page
+    with the message beside its field and the typed values kept, answering the error's status.
+    """
+    try:
+        result = await act()
+    except DomainError as exc:
+        return await again(Refusal.of(exc, form))
+    return done(result)

@@ -17,10 +17,10 @@ from litestar.handlers.base import BaseRouteHandler
 
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
-from tracker.register.tables import Building, Household
 
 
 def actor_of(connection: ASGIConnection) -> Actor:
+    """The logged-in actor, for guards (handlers receive theirs as the `actor` dependency)."""
     actor = connection.scope.get("user")
     if actor is None:
         raise NotAuthorizedException("Log in first.")
@@ -67,22 +67,27 @@ class Access:
     project_member: bool = False  # the handler checks the project of the resource in the path
 
 
+def _project_paths() -> dict:
+    from tracker.plugin import project_paths
+
+    return project_paths()
+
+
 async def project_of(connection: ASGIConnection) -> int | None:
-    """The project a request is about, from whichever id its path carries."""
+    """The project a request is about, from the first path parameter a domain declared.
+
+    Each domain's `guards.PROJECT_PATHS` maps a path parameter to the column that holds its record's
+    project (through a join where the record belongs to another: `BallotSheet.consultation._.project`);
+    `project_id` is the project itself. A parameter nobody declared is not a project's.
+    """
     params = connection.path_params
     if "project_id" in params:
         return int(params["project_id"])
-    if "building_id" in params:
-        rows = await Building.select(Building.project).where(Building.id == params["building_id"])
-        return rows[0]["project"] if rows else None
-    if "household_id" in params:
-        rows = await Household.select(Household.project).where(Household.id == params["household_id"])
-        return rows[0]["project"] if rows else None
-    if "document_id" in params:
-        from tracker.documents.tables import IssuedDocument
-
-        rows = await IssuedDocument.select(IssuedDocument.project).where(IssuedDocument.id == params["document_id"])
-        return rows[0]["project"] if rows else None
+    for name, column in _project_paths().items():
+        if name in params:
+            table = column._meta.call_chain[0]._meta.table if column._meta.call_chain else column._meta.table
+            rows = await table.select(column.as_alias("project")).where(table._meta.primary_key == params[name])
+            return rows[0]["project"] if rows else None
     return None
 
 

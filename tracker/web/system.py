@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.response import Redirect
 
 from tracker import db
+from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.web.errors import RETRY_AFTER_S
-from tracker.web.guards import actor_of, allow_public, requires_login
+from tracker.web.guards import allow_public, requires_login
 
 
 class SystemController(Controller):
@@ -25,8 +26,7 @@ class SystemController(Controller):
         return Response(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @get("/", guards=[requires_login], include_in_schema=False)
-    async def home(self, request: Request) -> Redirect:
-        actor = actor_of(request)
+    async def home(self, actor: Actor) -> Redirect:
         if actor.role is Role.resident and actor.household_id:
             return Redirect(path=f"/households/{actor.household_id}")
         return Redirect(path="/projects")

@@ -34,3 +34,13 @@ async def test_memberships_and_users_refer_only_to_existing_records(world, clien
         "username": "newbie", "display_name": "新人", "password": "long-enough-1", "role": "inspector",
         "project_ids": [world.project, 999999]})
     assert user.status_code == 404 and user.json()["field"] == "project_ids"
+
+
+async def test_home_sends_each_user_to_their_start_page(world, client_for):
+    """The home route receives the actor by dependency injection; nobody logged in may not pass."""
+    resident = await client_for("resident")
+    manager = await client_for("manager")
+    anonymous = await client_for(None)
+    assert (await resident.get("/", follow_redirects=False)).headers["location"] == f"/households/{world.households[0]}"
+    assert (await manager.get("/", follow_redirects=False)).headers["location"] == "/projects"
+    assert (await anonymous.get("/", follow_redirects=False)).status_code in (302, 303, 401)

@@ -1,0 +1,28 @@
+"""Dependencies provided to every handler: the acting user, as `actor` (logged in) or `viewer` (maybe not)."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+
+from tracker.accounts.actor import Actor
+
+
+def provide_actor(request: ASGIConnection) -> Actor:
+    """The logged-in user; 401 when nobody is (the route's guards have normally refused already)."""
+    actor = request.scope.get("user")
+    if actor is None:
+        raise NotAuthorizedException("Log in first.")
+    return actor
+
+
+def provide_viewer(request: ASGIConnection) -> Actor | None:
+    """The logged-in user or None, for public routes that show more to members."""
+    return request.scope.get("user")
+
+
+DEPENDENCIES = {
+    "actor": Provide(provide_actor, sync_to_thread=False),
+    "viewer": Provide(provide_viewer, sync_to_thread=False),
+}
