@@ -51,9 +51,10 @@ def project_paths() -> dict:
     from inspections.guards import PROJECT_PATHS as inspection_paths
     from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
     from tracker.documents.guards import PROJECT_PATHS as document_paths
+    from tracker.handover.guards import PROJECT_PATHS as handover_paths
     from tracker.register.guards import PROJECT_PATHS as register_paths
 
-    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths}
+    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths}
 
 
 def document_readers() -> dict:
