@@ -63,3 +63,6 @@ REPORT_READERS = INSPECTION_STAFF | {Role.resident}
 FUNDING_READERS = frozenset({Role.admin, Role.project_manager, Role.finance})
 # Record funding: sources, arrivals, allocations, spending, the monthly report; pay certificates.
 FUNDING_WRITERS = frozenset({Role.admin, Role.finance})
+
+# Read handover: the schedule, acceptance, units, selections, handover records, warranty.
+HANDOVER_READERS = INSPECTION_STAFF | {Role.finance}

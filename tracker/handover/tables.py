@@ -26,7 +26,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
-from inspections.tables import Issue
+from inspections.tables import DefectReport, Issue
 from tracker.accounts.tables import Organisation, User
 from tracker.handover.kinds import BatchStatus, ItemResult, Milestone, MissedSlot, OrderMethod, UnitStatus, WarrantyPart
 from tracker.register.tables import Building, Dwelling, Household, Project
@@ -77,11 +77,13 @@ class DeliveryBatch(Table):
 
 
 class BatchBuilding(Table):
-    """Which batch a building is delivered in (a building is in one batch)."""
+    """Which batch a building is delivered in (a building is in one batch), and who built it: the
+    contractor that answers for its acceptance failures and its warranty defects."""
 
     id = Serial(primary_key=True)
     batch = ForeignKey(references=DeliveryBatch, null=False, index=True, on_delete=OnDelete.restrict)
     building = ForeignKey(references=Building, null=False, unique=True, on_delete=OnDelete.restrict)
+    contractor = ForeignKey(references=Organisation, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class BuildingMilestone(Table):
@@ -249,7 +251,8 @@ class HandoverRating(Table):
 
 class WarrantyClaim(Table):
     """A defect reported after handover, classified in or out of warranty (with the reason); in
-    warranty it is routed to the responsible contractor as an issue of the inspection loop."""
+    warranty it is routed into the inspection loop as a defect report on the unit, which an inspector
+    accepts into an issue addressed to the building's contractor."""
 
     id = Serial(primary_key=True)
     project = ForeignKey(references=Project, null=False, index=True, on_delete=OnDelete.restrict)
@@ -260,7 +263,7 @@ class WarrantyClaim(Table):
     in_warranty = Boolean(null=False)
     reason = Varchar(length=300, null=False)  # why in or out, shown to the resident
     contractor = ForeignKey(references=Organisation, null=True, default=None, on_delete=OnDelete.restrict)
-    issue = ForeignKey(references=Issue, null=True, default=None, index=True, on_delete=OnDelete.restrict)
+    report = ForeignKey(references=DefectReport, null=True, default=None, index=True, on_delete=OnDelete.restrict)
     at_handover = Boolean(default=False)  # noted on the spot at handover
 
     warranty_part_known = Check(one_of("part", WarrantyPart))

@@ -4,7 +4,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from tracker.schema import apply
 
-ID = "2026-12-01T17:19:26:538317"
+ID = "2026-12-01T17:21:26:078925"
 VERSION = "1.38.0"
 DESCRIPTION = 'Handover: terms, batches, milestones, units, acceptance, entitlements, slots, selections, appointments, records, ratings, warranty claims'
 
@@ -36,7 +36,8 @@ STATEMENTS = {'sqlite': ['CREATE TABLE "handover_terms" ("id" INTEGER PRIMARY KE
             'CREATE TABLE "batch_building" ("id" INTEGER PRIMARY KEY NOT NULL, "batch" INTEGER NOT '
             'NULL REFERENCES "delivery_batch" ("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT '
             'null, "building" INTEGER UNIQUE NOT NULL REFERENCES "building" ("id") ON DELETE '
-            'RESTRICT ON UPDATE CASCADE DEFAULT null)',
+            'RESTRICT ON UPDATE CASCADE DEFAULT null, "contractor" INTEGER REFERENCES '
+            '"organisation" ("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT null)',
             'CREATE INDEX batch_building_batch ON "batch_building" ("batch")',
             'CREATE TABLE "building_milestone" ("id" INTEGER PRIMARY KEY NOT NULL, "building" '
             'INTEGER NOT NULL REFERENCES "building" ("id") ON DELETE RESTRICT ON UPDATE CASCADE '
@@ -149,14 +150,14 @@ STATEMENTS = {'sqlite': ['CREATE TABLE "handover_terms" ("id" INTEGER PRIMARY KE
             'NOT NULL DEFAULT \'\', "reported_on" DATE NOT NULL DEFAULT CURRENT_DATE, '
             '"in_warranty" BOOLEAN NOT NULL DEFAULT false, "reason" VARCHAR(300) NOT NULL DEFAULT '
             '\'\', "contractor" INTEGER REFERENCES "organisation" ("id") ON DELETE RESTRICT ON '
-            'UPDATE CASCADE DEFAULT null, "issue" INTEGER REFERENCES "issue" ("id") ON DELETE '
-            'RESTRICT ON UPDATE CASCADE DEFAULT null, "at_handover" BOOLEAN NOT NULL DEFAULT '
-            'false, CONSTRAINT warranty_part_known CHECK ("part" IN (\'structure\', '
+            'UPDATE CASCADE DEFAULT null, "report" INTEGER REFERENCES "defect_report" ("id") ON '
+            'DELETE RESTRICT ON UPDATE CASCADE DEFAULT null, "at_handover" BOOLEAN NOT NULL '
+            'DEFAULT false, CONSTRAINT warranty_part_known CHECK ("part" IN (\'structure\', '
             "'waterproofing', 'heating_cooling', 'electrical', 'plumbing', 'equipment', "
             "'fit_out')))",
             'CREATE INDEX warranty_claim_project ON "warranty_claim" ("project")',
             'CREATE INDEX warranty_claim_unit ON "warranty_claim" ("unit")',
-            'CREATE INDEX warranty_claim_issue ON "warranty_claim" ("issue")'],
+            'CREATE INDEX warranty_claim_report ON "warranty_claim" ("report")'],
  'postgres': ['CREATE TABLE "handover_terms" ("id" SERIAL PRIMARY KEY NOT NULL, "project" INTEGER '
               'UNIQUE NOT NULL REFERENCES "project" ("id") ON DELETE RESTRICT ON UPDATE CASCADE '
               'DEFAULT null, "quota_m2_per_person" NUMERIC(10, 2) NOT NULL DEFAULT 0, '
@@ -185,7 +186,8 @@ STATEMENTS = {'sqlite': ['CREATE TABLE "handover_terms" ("id" INTEGER PRIMARY KE
               'CREATE TABLE "batch_building" ("id" SERIAL PRIMARY KEY NOT NULL, "batch" INTEGER '
               'NOT NULL REFERENCES "delivery_batch" ("id") ON DELETE RESTRICT ON UPDATE CASCADE '
               'DEFAULT null, "building" INTEGER UNIQUE NOT NULL REFERENCES "building" ("id") ON '
-              'DELETE RESTRICT ON UPDATE CASCADE DEFAULT null)',
+              'DELETE RESTRICT ON UPDATE CASCADE DEFAULT null, "contractor" INTEGER REFERENCES '
+              '"organisation" ("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT null)',
               'CREATE INDEX batch_building_batch ON "batch_building" USING btree ("batch")',
               'CREATE TABLE "building_milestone" ("id" SERIAL PRIMARY KEY NOT NULL, "building" '
               'INTEGER NOT NULL REFERENCES "building" ("id") ON DELETE RESTRICT ON UPDATE CASCADE '
@@ -300,14 +302,14 @@ STATEMENTS = {'sqlite': ['CREATE TABLE "handover_terms" ("id" INTEGER PRIMARY KE
               'NOT NULL DEFAULT \'\', "reported_on" DATE NOT NULL DEFAULT CURRENT_DATE, '
               '"in_warranty" BOOLEAN NOT NULL DEFAULT false, "reason" VARCHAR(300) NOT NULL '
               'DEFAULT \'\', "contractor" INTEGER REFERENCES "organisation" ("id") ON DELETE '
-              'RESTRICT ON UPDATE CASCADE DEFAULT null, "issue" INTEGER REFERENCES "issue" ("id") '
-              'ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT null, "at_handover" BOOLEAN NOT NULL '
-              'DEFAULT false, CONSTRAINT warranty_part_known CHECK ("part" IN (\'structure\', '
-              "'waterproofing', 'heating_cooling', 'electrical', 'plumbing', 'equipment', "
-              "'fit_out')))",
+              'RESTRICT ON UPDATE CASCADE DEFAULT null, "report" INTEGER REFERENCES '
+              '"defect_report" ("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFAULT null, '
+              '"at_handover" BOOLEAN NOT NULL DEFAULT false, CONSTRAINT warranty_part_known CHECK '
+              '("part" IN (\'structure\', \'waterproofing\', \'heating_cooling\', \'electrical\', '
+              "'plumbing', 'equipment', 'fit_out')))",
               'CREATE INDEX warranty_claim_project ON "warranty_claim" USING btree ("project")',
               'CREATE INDEX warranty_claim_unit ON "warranty_claim" USING btree ("unit")',
-              'CREATE INDEX warranty_claim_issue ON "warranty_claim" USING btree ("issue")']}
+              'CREATE INDEX warranty_claim_report ON "warranty_claim" USING btree ("report")']}
 
 
 async def forwards():
