@@ -14,6 +14,7 @@ def route_handlers() -> list:
     from tracker.audit.controllers import AuditApiController
     from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
+    from tracker.handover.controllers import HandoverApiController
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
     from tracker.web.system import SystemController
@@ -33,6 +34,7 @@ def route_handlers() -> list:
         DocumentController,
         InspectionsApiController,
         InspectionPages,
+        HandoverApiController,
     ]
 
 

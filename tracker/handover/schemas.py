@@ -244,6 +244,19 @@ class AppointmentSlotIn(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Count
 
 
+class AppointmentSlotOut(msgspec.Struct):
+    id: int
+    batch_id: int
+    day: dt.date
+    starts_at: dt.datetime
+    capacity: int
+    booked: int
+
+
+class IdleReasonIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Note
+
+
 class AppointmentIn(msgspec.Struct, forbid_unknown_fields=True):
     appointment_slot_id: Id
 
@@ -288,7 +301,6 @@ class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ClaimIn(msgspec.Struct, forbid_unknown_fields=True):
-    unit_id: Id
     part: WarrantyPart
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 

@@ -131,17 +131,17 @@ async def test_handover_trues_up_and_routes_defects_by_warranty(site, world):
         with pytest.raises(Invalid):
             await services.add_appointment_slot(SYSTEM, site.batch, AppointmentSlotIn(
                 starts_at=dt.datetime(2027, 1, 5, 1, tzinfo=dt.timezone.utc), capacity=1))
-        await services.book(site.actors["resident"], selection.id, AppointmentIn(appointment_slot_id=slot["id"]))
+        await services.book(site.actors["resident"], selection.id, AppointmentIn(appointment_slot_id=slot.id))
         record = await services.record_handover(site.actors["staff"], selection.id, HandoverIn(
             keys=3, acknowledged=True, surveyed_area=Decimal("161.20"),
             defects=[DefectNoted(part=WarrantyPart.fit_out, description="主卧墙面空鼓")]))
     assert record.true_up_fen == 2_800_00  # 0.70 m² more at 4,000
     assert len(record.claims) == 1
     with clock.frozen(dt.datetime(2029, 1, 5, 2, tzinfo=dt.timezone.utc)):  # fit-out covered to 2028-12-09
-        late = await services.report_claim(site.actors["resident"], ClaimIn(
-            unit_id=site.units[0], part=WarrantyPart.fit_out, description="厨房吊顶开裂"))
-        roof = await services.report_claim(site.actors["resident"], ClaimIn(
-            unit_id=site.units[0], part=WarrantyPart.waterproofing, description="卫生间渗水到楼下"))
+        late = await services.report_claim(site.actors["resident"], site.units[0], ClaimIn(
+            part=WarrantyPart.fit_out, description="厨房吊顶开裂"))
+        roof = await services.report_claim(site.actors["resident"], site.units[0], ClaimIn(
+            part=WarrantyPart.waterproofing, description="卫生间渗水到楼下"))
     assert not late.in_warranty and late.report_id is None
     assert roof.in_warranty and roof.report_id is not None
     assert "2031-12-09" in roof.reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tracker.accounts.actor import Actor
+from tracker.accounts.roles import Role
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.handover.pricing import CENTI, Terms
 from tracker.handover.tables import HandoverTerms
@@ -15,6 +16,15 @@ from tracker.register.tables import Project
 def check_project(actor: Actor, project_id: int) -> None:
     if not actor.can_see_project(project_id):
         raise Forbidden("You are not a member of this project.", rule="project_member")
+
+
+def check_own_or_member(actor: Actor, household_id: int | None, project_id: int) -> None:
+    """A resident reaches their own household's records only; staff those of their projects."""
+    if actor.role is Role.resident:
+        if actor.household_id is None or household_id != actor.household_id:
+            raise Forbidden("Residents reach only their own household's unit.", rule="own_household")
+        return
+    check_project(actor, project_id)
 
 
 async def resettlement_project(actor: Actor, project_id: int) -> None:

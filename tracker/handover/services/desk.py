@@ -17,12 +17,13 @@ from tracker.handover.schemas import (
     AppointmentIn,
     AppointmentOut,
     AppointmentSlotIn,
+    AppointmentSlotOut,
     ClaimIn,
     HandoverIn,
     HandoverOut,
     RatingIn,
 )
-from tracker.handover.services.common import area, check_project, pricing_terms, terms_row
+from tracker.handover.services.common import area, check_own_or_member, check_project, pricing_terms, terms_row
 from tracker.handover.services.warranty import report_claim
 from tracker.handover.tables import (
     Appointment,
@@ -48,12 +49,7 @@ async def _selection(selection_id: int) -> dict:
     return rows[0]
 
 
-def _own_or_member(actor: Actor, row: dict) -> None:
-    if row["household"] != actor.household_id:
-        check_project(actor, row["project"])
-
-
-async def add_appointment_slot(actor: Actor, batch_id: int, data: AppointmentSlotIn) -> dict:
+async def add_appointment_slot(actor: Actor, batch_id: int, data: AppointmentSlotIn) -> AppointmentSlotOut:
     rows = await DeliveryBatch.select().where(DeliveryBatch.id == batch_id)
     if not rows:
         raise NotFound("No delivery batch {id}.", field="batch_id", id=batch_id)
@@ -70,14 +66,15 @@ async def add_appointment_slot(actor: Actor, batch_id: int, data: AppointmentSlo
         )).returning(AppointmentSlot.id))[0]["id"]
         await audit.record(actor, "handover.appointment_slot", "delivery_batch", batch_id, {
             "starts_at": data.starts_at.isoformat(), "capacity": data.capacity})
-    return {"id": slot_id, "day": day, "starts_at": data.starts_at, "capacity": data.capacity, "booked": 0}
+    return AppointmentSlotOut(id=slot_id, batch_id=batch_id, day=day, starts_at=data.starts_at,
+                              capacity=data.capacity, booked=0)
 
 
 async def book(actor: Actor, selection_id: int, data: AppointmentIn) -> AppointmentOut:
     """Book (or move) the handover appointment of a selected unit: staff, or the resident themself,
     in a slot of the unit's batch that has room."""
     selection = await _selection(selection_id)
-    _own_or_member(actor, selection)
+    check_own_or_member(actor, selection["household"], selection["project"])
     slots = await AppointmentSlot.select(AppointmentSlot.id, AppointmentSlot.batch, AppointmentSlot.starts_at) \
         .where(AppointmentSlot.id == data.appointment_slot_id)
     batch = await BatchBuilding.select(BatchBuilding.batch).where(BatchBuilding.building == selection["building"])
@@ -139,9 +136,8 @@ async def record_handover(actor: Actor, selection_id: int, data: HandoverIn) -> 
             electricity_reading=data.electricity_reading, gas_reading=data.gas_reading, acknowledged=True,
             handed_by=actor.id, note=data.note,
         )).returning(HandoverRecord.id))[0]["id"]
-        claims = [(await report_claim(actor, ClaimIn(unit_id=selection["unit"], part=d.part,
-                                                     description=d.description), at_handover=True)).id
-                  for d in data.defects]
+        claims = [(await report_claim(actor, selection["unit"], ClaimIn(part=d.part, description=d.description),
+                                      at_handover=True)).id for d in data.defects]
         await audit.record(actor, "handover.hand_over", "selection", selection_id, {
             "keys": data.keys, "surveyed_area": str(data.surveyed_area) if data.surveyed_area else None,
             "true_up_fen": true_up, "claims": claims})

@@ -15,7 +15,13 @@ from tracker.handover import ordering
 from tracker.handover.kinds import MissedSlot, OrderMethod
 from tracker.handover.pricing import quota_area
 from tracker.handover.schemas import EntitlementIn, EntitlementOut, EntitleSignedIn, OrderIn, SlotOut, SlotsIn
-from tracker.handover.services.common import check_project, pricing_terms, resettlement_project, terms_row
+from tracker.handover.services.common import (
+    check_own_or_member,
+    check_project,
+    pricing_terms,
+    resettlement_project,
+    terms_row,
+)
 from tracker.handover.tables import Entitlement, HandoverTerms, Selection, SelectionSlot
 from tracker.register.tables import Household
 from tracker.rows import to_schema, to_schemas
@@ -93,8 +99,7 @@ async def get_entitlement(actor: Actor, entitlement_id: int) -> EntitlementOut:
     rows = await Entitlement.select(*_COLUMNS).where(Entitlement.id == entitlement_id)
     if not rows:
         raise NotFound("No entitlement {id}.", field="entitlement_id", id=entitlement_id)
-    if rows[0]["household_id"] != actor.household_id:
-        check_project(actor, rows[0]["project_id"])
+    check_own_or_member(actor, rows[0]["household_id"], rows[0]["project_id"])
     return to_schema(rows[0], EntitlementOut)
 
 

@@ -18,16 +18,17 @@ from tracker.errors import Conflict, NotFound
 from tracker.handover import pricing
 from tracker.handover.kinds import UnitStatus
 from tracker.handover.schemas import SelectIn, SelectionOut, StepOut
-from tracker.handover.services.common import area, check_project, pricing_terms, terms_row
+from tracker.handover.services.common import area, check_own_or_member, check_project, pricing_terms, terms_row
 from tracker.handover.tables import Entitlement, Selection, SelectionSlot, Unit
 
 
-async def select_unit(actor: Actor, data: SelectIn) -> SelectionOut:
+async def select_unit(actor: Actor, data: SelectIn, *, project_id: int | None = None) -> SelectionOut:
+    """Record a household's choice at the desk (`project_id`: the desk's project, when it names one)."""
     rows = await Entitlement.select(
         Entitlement.project, Entitlement.quota_area, Entitlement.slot, Entitlement.units_selected,
         Entitlement.units_allowed,
     ).where(Entitlement.id == data.entitlement_id)
-    if not rows:
+    if not rows or (project_id is not None and rows[0]["project"] != project_id):
         raise NotFound("No entitlement {id}.", field="entitlement_id", id=data.entitlement_id)
     entitlement = rows[0]
     project_id = entitlement["project"]
@@ -82,8 +83,7 @@ async def get_selection(actor: Actor, selection_id: int) -> SelectionOut:
     if not rows:
         raise NotFound("No selection {id}.", field="selection_id", id=selection_id)
     row = rows[0]
-    if row["household"] != actor.household_id:
-        check_project(actor, row["project"])
+    check_own_or_member(actor, row["household"], row["project"])
     terms = pricing_terms(await terms_row(row["project"]))
     quota, unit_area = area(row["quota"]), area(row["area"])
     return SelectionOut(

@@ -15,7 +15,7 @@ from tracker.errors import NotFound
 from tracker.handover import warranty
 from tracker.handover.kinds import Milestone
 from tracker.handover.schemas import ClaimIn, ClaimOut
-from tracker.handover.services.common import check_project
+from tracker.handover.services.common import check_own_or_member, check_project
 from tracker.handover.tables import BatchBuilding, BuildingMilestone, Selection, Unit, WarrantyClaim
 from tracker.i18n import gettext
 from tracker.rows import to_schemas
@@ -41,12 +41,10 @@ async def _household_of(unit_id: int) -> int | None:
     return rows[0]["household"] if rows else None
 
 
-async def report_claim(actor: Actor, data: ClaimIn, *, at_handover: bool = False) -> ClaimOut:
+async def report_claim(actor: Actor, unit_id: int, data: ClaimIn, *, at_handover: bool = False) -> ClaimOut:
     """A defect of a handed-over unit, reported by its household or by staff."""
-    unit = await _unit(data.unit_id)
-    household = await _household_of(data.unit_id)
-    if household is None or household != actor.household_id:
-        check_project(actor, unit["project"])
+    unit = await _unit(unit_id)
+    check_own_or_member(actor, await _household_of(unit_id), unit["project"])
     completed = await BuildingMilestone.select(BuildingMilestone.actual_on).where(
         BuildingMilestone.building == unit["building"],
         BuildingMilestone.milestone == Milestone.completion_accepted.value)
@@ -66,11 +64,11 @@ async def report_claim(actor: Actor, data: ClaimIn, *, at_handover: bool = False
                 location=data.part.value))
             report_id = report.id
         claim_id = (await WarrantyClaim.insert(WarrantyClaim(
-            project=unit["project"], unit=data.unit_id, part=data.part.value, description=data.description,
+            project=unit["project"], unit=unit_id, part=data.part.value, description=data.description,
             reported_on=today, in_warranty=verdict.in_warranty, reason=reason, contractor=contractor_id,
             report=report_id, at_handover=at_handover,
         )).returning(WarrantyClaim.id))[0]["id"]
-        await audit.record(actor, "handover.warranty_claim", "unit", data.unit_id, {
+        await audit.record(actor, "handover.warranty_claim", "unit", unit_id, {
             "part": data.part.value, "in_warranty": verdict.in_warranty, "last_day": verdict.last_day.isoformat(),
             "report_id": report_id})
     return (await _claims(WarrantyClaim.id == claim_id))[0]
@@ -82,8 +80,7 @@ async def _claims(*where) -> list[ClaimOut]:
 
 async def unit_claims(actor: Actor, unit_id: int) -> list[ClaimOut]:
     unit = await _unit(unit_id)
-    if await _household_of(unit_id) != actor.household_id or actor.household_id is None:
-        check_project(actor, unit["project"])
+    check_own_or_member(actor, await _household_of(unit_id), unit["project"])
     return await _claims(WarrantyClaim.unit == unit_id)
 
 
