@@ -35,6 +35,8 @@ _RATE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
 def _exact(value: object, name: str) -> Decimal:
     """`value` as a Decimal if it is an exact number (Decimal or int); a float is a TypeError."""
+    if type(value) is Decimal and value.is_finite():  # the common case, first
+        return value
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         raise TypeError(f"{name} must be a Decimal or an int, not {type(value).__name__}")
     number = Decimal(value)

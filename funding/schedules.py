@@ -103,11 +103,14 @@ class YearTotals(NamedTuple):
         return self.interest_fen + self.principal_fen
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by whole months; a day the target month lacks becomes its last day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = 29 if month == 1 and calendar.isleap(year) else _MONTH_DAYS[month]
+    return dt.date(year, month + 1, day.day if day.day <= last else last)
 
 
 def _date(value: object, field: str) -> dt.date:
@@ -360,7 +363,7 @@ class LoanTerms:
         elif self.custom is not None:
             raise Invalid("A repayment table is given only with the custom method.", field="custom",
                           rule="schedule.custom_method")
-        elif not any(day > self.grace_end for day in self.payment_dates()):
+        elif maturity <= self.grace_end:  # maturity is the last payment date
             raise Invalid("The grace period leaves no payment date to repay the principal.", field="grace_months",
                           rule="schedule.grace")
 
@@ -425,9 +428,11 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
     """Drawdown rows and payment rows of a loan, in date order, until the balance is repaid."""
     method = terms.method
     spread = rate_from_bp(terms.spread_bp)
-    reset_days = [reset.effective_date for reset in terms.base_rates]
+    # Event days end with a sentinel that no period reaches, so the loop needs no bounds checks.
+    reset_days = [reset.effective_date for reset in terms.base_rates] + [dt.date.max]
     rates = [reset.base_rate + spread for reset in terms.base_rates]
     draws = terms.drawdowns
+    draw_days = [draw.date for draw in draws] + [dt.date.max]
     dates = terms.payment_dates()
     maturity, start, grace_end = dates[-1], terms.start, terms.grace_end
     custom = {line.date: line.principal_fen for line in terms.custom} if method is RepaymentMethod.CUSTOM else {}
@@ -438,7 +443,7 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
 
     def draw_on(day: dt.date) -> None:
         nonlocal balance, drawn
-        while drawn < len(draws) and draws[drawn].date == day:
+        while draw_days[drawn] == day:
             balance += draws[drawn].amount_fen
             rows.append(ScheduleRow(day, 0, 0, 0, balance, rate, NOTE_DRAWDOWN, draws[drawn].amount_fen))
             drawn += 1
@@ -459,26 +464,25 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
             fixed = annuity_payment(balance, rate / 12 * terms.payment_months, periods_left)
             fixed_rate = rate
             dirty = False
-        accrued = Decimal(0)  # balance × rate × days, summed; ÷ 360 once at the end
         reset_in_period = False
-        moment = period_start
-        while True:
-            until = day
-            if drawn < len(draws) and draws[drawn].date < until:
-                until = draws[drawn].date
-            if next_reset < len(reset_days) and reset_days[next_reset] < until:
-                until = reset_days[next_reset]
-            accrued += balance * rate * (until - moment).days
-            moment = until
-            if moment == day:
-                break
-            while next_reset < len(reset_days) and reset_days[next_reset] == moment:
-                rate = rates[next_reset]
-                next_reset += 1
-                reset_in_period = True
-            if drawn < len(draws) and draws[drawn].date == moment:
-                draw_on(moment)
-                dirty = True
+        if reset_days[next_reset] >= day and draw_days[drawn] >= day:  # nothing happens inside the period
+            accrued = balance * rate * (day - period_start).days
+        else:
+            accrued = Decimal(0)  # balance × rate × days, summed; ÷ 360 once at the end
+            moment = period_start
+            while True:
+                until = min(day, draw_days[drawn], reset_days[next_reset])
+                accrued += balance * rate * (until - moment).days
+                moment = until
+                if moment == day:
+                    break
+                while reset_days[next_reset] == moment:
+                    rate = rates[next_reset]
+                    next_reset += 1
+                    reset_in_period = True
+                if draw_days[drawn] == moment:
+                    draw_on(moment)
+                    dirty = True
         interest = round_fen(accrued / DAYS_IN_YEAR)
         if method is RepaymentMethod.CUSTOM:
             principal = custom.get(day, 0)
@@ -490,7 +494,7 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
         elif day == maturity:
             principal = balance
         elif method is RepaymentMethod.EQUAL_PRINCIPAL:
-            principal = min(fixed, balance)
+            principal = fixed if fixed < balance else balance
         else:
             principal = min(max(fixed - interest, 0), balance)
         balance -= principal
@@ -501,10 +505,10 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
         rows.append(ScheduleRow(day, interest, principal, interest + principal, balance, rate, note))
         if repaying:
             periods_left -= 1
-        while next_reset < len(reset_days) and reset_days[next_reset] == day:
+        while reset_days[next_reset] == day:
             rate = rates[next_reset]
             next_reset += 1
-        if drawn < len(draws) and draws[drawn].date == day:
+        if draw_days[drawn] == day:
             draw_on(day)
             dirty = True
         period_start = day
