@@ -41,7 +41,7 @@ def _exact(value: object, name: str) -> Decimal:
         raise TypeError(f"{name} must be a Decimal or an int, not {type(value).__name__}")
     number = Decimal(value)
     if not number.is_finite():
-        raise Invalid("{name} must be a finite number.", field=name, rule="money.finite", name=name)
+        raise Invalid("Enter a finite number.", field=name, rule="money.finite")
     return number
 
 

@@ -171,3 +171,20 @@ def test_round_fen_is_within_half_a_fen_and_halves_go_away_from_zero(exact):
     assert abs(rounded - exact) <= Decimal("0.5")
     if abs(rounded - exact) == Decimal("0.5"):
         assert abs(rounded) > abs(exact)
+
+
+def test_every_refusal_and_row_note_is_translated_to_chinese():
+    import ast
+    from pathlib import Path
+
+    from funding.schedules import NOTES
+    from tracker.i18n import translations
+
+    zh = translations("zh_CN")
+    msgids = set(NOTES)
+    for module in ("money.py", "schedules.py"):
+        tree = ast.parse((Path(money.__file__).parent / module).read_text())
+        msgids |= {node.args[0].value for node in ast.walk(tree)
+                   if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Invalid"}
+    missing = sorted(msgid for msgid in msgids if zh.gettext(msgid) == msgid)
+    assert not missing, missing
