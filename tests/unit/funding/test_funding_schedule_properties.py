@@ -61,11 +61,13 @@ def loans(draw, max_months: int = 360) -> LoanTerms:
     spread_bp = draw(st.integers(0, 300))
     custom = None
     if method is RepaymentMethod.CUSTOM:
+        # the drawn total cut into as many positive repayments as there are cuts + 1, on the last chosen dates
         total = sum(amounts)
-        cuts = sorted(draw(st.lists(st.integers(1, total - 1), max_size=len(chosen) - 1, unique=True))) if total > 1 else []
-        cuts = cuts[: len(chosen) - 1]
+        cuts = []
+        if total > 1:
+            cuts = sorted(draw(st.lists(st.integers(1, total - 1), max_size=len(chosen) - 1, unique=True)))
         bounds = [0, *cuts, total]
-        custom = list(zip(chosen[-len(bounds) + 1:], (b - a for a, b in zip(bounds, bounds[1:]))))
+        custom = list(zip(chosen[-len(bounds) + 1 :], (b - a for a, b in zip(bounds, bounds[1:]))))
     return LoanTerms(drawdowns=drawdowns, base_rates=resets, spread_bp=spread_bp, method=method,
                      payment_months=payment_months, grace_months=grace_months, maturity_date=maturity, custom=custom)
 
