@@ -23,6 +23,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from tracker.errors import Invalid
 
 FEN_PER_YUAN = 100
+# 10 万亿 yuan: far above any project's money, and low enough that an amount × a rate × days stays
+# exact within Decimal's default 28 digits.
+MAX_FEN = 10**15
 BP_PER_UNIT = 10_000
 RATIO_PLACES = Decimal("0.0001")
 _ONE = Decimal(1)
@@ -49,6 +52,14 @@ def require_fen(value: object, name: str = "amount") -> int:
     """`value` if it is an int amount of fen; anything else (a float, a Decimal, a bool) is a TypeError."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int of fen, not {type(value).__name__}")
+    return value
+
+
+def require_amount(value: object, name: str = "amount") -> int:
+    """`value` if it is an int of fen no larger than MAX_FEN either way (a float is a TypeError)."""
+    if abs(require_fen(value, name)) > MAX_FEN:
+        raise Invalid("An amount is at most {limit} yuan.", field=name, rule="money.range",
+                      limit=fen_to_text(MAX_FEN))
     return value
 
 
@@ -79,7 +90,7 @@ def yuan(value: str | Decimal | int, *, field: str = "amount") -> int:
             rule="money.precision",
             value=str(value).strip(),
         )
-    return int(fen)
+    return require_amount(int(fen), field)
 
 
 def fen_to_yuan(fen: int) -> Decimal:

@@ -36,14 +36,17 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from functools import wraps
 from enum import StrEnum
 from typing import NamedTuple
 
-from funding.money import fen_to_text, rate_from_bp, ratio, require_fen, require_rate, round_fen
+from funding.money import fen_to_text, rate_from_bp, ratio, require_amount, require_rate, round_fen
 from tracker.errors import Invalid
 
 DAYS_IN_YEAR = 360  # ACT/360 for loans
+MAX_YEARS = 50  # the longest bond or loan (ultra-long treasury bonds run 50 years)
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates outside are typing errors, and keep date arithmetic in range
 PAYMENT_MONTHS = (1, 3, 6, 12)  # monthly, quarterly, half-yearly, yearly
 
 # Row notes are English msgids; the funding catalog translates them.
@@ -106,6 +109,18 @@ class YearTotals(NamedTuple):
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def _exact_arithmetic(generate):
+    """Run `generate` with 60 significant digits: amount × rate × days stays exact whatever the rate's
+    digits, so the one rounding per figure is round_fen's and not the Decimal context's."""
+
+    @wraps(generate)
+    def run(*args, **kwargs):
+        with localcontext(prec=60):
+            return generate(*args, **kwargs)
+
+    return run
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by whole months; a day the target month lacks becomes its last day (31 Jan + 1 → 28/29 Feb)."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
@@ -116,6 +131,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def _date(value: object, field: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise TypeError(f"{field} must be a date, not {type(value).__name__}")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise Invalid("A date falls between {first} and {last}.", field=field, rule="schedule.date_range",
+                      first=FIRST_YEAR, last=LAST_YEAR)
     return value
 
 
@@ -160,7 +178,7 @@ class PrincipalPart:
         if self.share is not None and not 0 < require_rate(self.share, "principal") <= 1:
             raise Invalid("A principal share is more than 0 and at most 1.", field="principal",
                           rule="schedule.principal_share")
-        if self.amount_fen is not None and require_fen(self.amount_fen, "principal") <= 0:
+        if self.amount_fen is not None and require_amount(self.amount_fen, "principal") <= 0:
             raise Invalid("A principal amount is more than 0.", field="principal", rule="schedule.principal_amount")
 
 
@@ -176,13 +194,14 @@ class BondTerms:
     principal: Sequence[PrincipalPart] | None = None
 
     def __post_init__(self) -> None:
-        if require_fen(self.face_fen, "face_fen") <= 0:
+        if require_amount(self.face_fen, "face_fen") <= 0:
             raise Invalid("The amount must be more than 0.", field="face_fen", rule="schedule.positive")
         _date(self.issue_date, "issue_date")
         if require_rate(self.annual_rate, "annual_rate") < 0:
             raise Invalid("A rate cannot be negative.", field="annual_rate", rule="schedule.rate")
-        if _whole(self.tenor_years, "tenor_years") < 1:
-            raise Invalid("The tenor is at least one year.", field="tenor_years", rule="schedule.tenor")
+        if not 1 <= _whole(self.tenor_years, "tenor_years") <= MAX_YEARS:
+            raise Invalid("The tenor is between 1 and {years} years.", field="tenor_years", rule="schedule.tenor",
+                          years=MAX_YEARS)
         object.__setattr__(self, "frequency", _choice(Frequency, self.frequency, "frequency"))
         if self.principal is not None:
             parts = tuple(_part(part) for part in self.principal)
@@ -253,6 +272,7 @@ def _principal_due(terms: BondTerms, dates: list[dt.date]) -> list[int]:
     return due
 
 
+@_exact_arithmetic
 def bond_schedule(terms: BondTerms) -> list[ScheduleRow]:
     """Coupons and principal of a bond tranche, one row per coupon date until the face is repaid."""
     dates = terms.coupon_dates()
@@ -280,7 +300,7 @@ class Drawdown:
 
     def __post_init__(self) -> None:
         _date(self.date, "drawdowns")
-        if require_fen(self.amount_fen, "drawdowns") <= 0:
+        if require_amount(self.amount_fen, "drawdowns") <= 0:
             raise Invalid("A drawdown is more than 0.", field="drawdowns", rule="schedule.positive")
 
 
@@ -342,15 +362,20 @@ class LoanTerms:
         if _whole(self.payment_months, "payment_months") not in PAYMENT_MONTHS:
             raise Invalid("Payments fall every 1, 3, 6 or 12 months.", field="payment_months",
                           rule="schedule.payment_months")
-        if _whole(self.grace_months, "grace_months") < 0:
-            raise Invalid("The grace period cannot be negative.", field="grace_months", rule="schedule.grace")
+        if not 0 <= _whole(self.grace_months, "grace_months") <= 12 * MAX_YEARS:
+            raise Invalid("The grace period is between 0 and {months} months.", field="grace_months",
+                          rule="schedule.grace", months=12 * MAX_YEARS)
         if (self.maturity_date is None) == (self.term_months is None):
             raise Invalid("Give the maturity date or the term in months.", field="maturity_date",
                           rule="schedule.maturity")
-        if self.term_months is not None and _whole(self.term_months, "term_months") < 1:
-            raise Invalid("The term is at least one month.", field="term_months", rule="schedule.maturity")
-        if self.maturity_date is not None:
-            _date(self.maturity_date, "maturity_date")
+        if self.term_months is not None and not 1 <= _whole(self.term_months, "term_months") <= 12 * MAX_YEARS:
+            raise Invalid("The term is between 1 and {months} months.", field="term_months", rule="schedule.maturity",
+                          months=12 * MAX_YEARS)
+        if self.maturity_date is not None and _date(self.maturity_date, "maturity_date") > add_months(
+            self.start, 12 * MAX_YEARS
+        ):
+            raise Invalid("A loan runs at most {years} years.", field="maturity_date", rule="schedule.maturity",
+                          years=MAX_YEARS)
         maturity = self.maturity
         if draws[-1].date >= maturity:
             raise Invalid("Every drawdown comes before maturity ({day}).", field="drawdowns",
@@ -373,7 +398,7 @@ class LoanTerms:
         table = tuple(sorted((_as(Repayment, item) for item in self.custom), key=lambda item: item.date))
         for line in table:
             _date(line.date, "custom")
-            if require_fen(line.principal_fen, "custom") <= 0:
+            if require_amount(line.principal_fen, "custom") <= 0:
                 raise Invalid("A repayment is more than 0.", field="custom", rule="schedule.positive")
             if not self.grace_end < line.date <= maturity:
                 raise Invalid("A repayment ({day}) falls after the grace period and no later than maturity.",
@@ -416,6 +441,7 @@ class LoanTerms:
         return dates
 
 
+@_exact_arithmetic
 def annuity_payment(balance_fen: int, period_rate: Decimal, periods: int) -> int:
     """The equal instalment repaying `balance_fen` in `periods` at `period_rate`: B·r ÷ (1 − (1 + r)^−n)."""
     if period_rate == 0:
@@ -424,6 +450,7 @@ def annuity_payment(balance_fen: int, period_rate: Decimal, periods: int) -> int
     return round_fen(balance_fen * period_rate * growth / (growth - 1))
 
 
+@_exact_arithmetic
 def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
     """Drawdown rows and payment rows of a loan, in date order, until the balance is repaid."""
     method = terms.method
@@ -556,13 +583,14 @@ def _by_year(figures: Mapping[int, int] | None, field: str) -> dict[int, int]:
     checked = {}
     for year, amount in (figures or {}).items():
         _whole(year, field)
-        if require_fen(amount, field) < 0:
+        if require_amount(amount, field) < 0:
             raise Invalid("A yearly figure cannot be negative ({year}).", field=field, rule="schedule.positive",
                           year=year)
         checked[year] = amount
     return checked
 
 
+@_exact_arithmetic
 def coverage(
     revenues_by_year: Mapping[int, int],
     schedule_rows: Sequence[ScheduleRow],

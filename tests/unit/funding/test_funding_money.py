@@ -49,6 +49,15 @@ def test_yuan_refuses_what_is_not_an_amount(text):
     assert refused.value.rule == "money.format"
 
 
+def test_yuan_refuses_amounts_beyond_ten_trillion_yuan():
+    assert money.yuan("10,000,000,000,000.00") == money.MAX_FEN
+    with pytest.raises(Invalid) as refused:
+        money.yuan("10,000,000,000,000.01", field="committed")
+    assert (refused.value.field, refused.value.rule) == ("committed", "money.range")
+    with pytest.raises(Invalid):
+        money.yuan("-99999999999999999999")
+
+
 def test_yuan_refuses_infinite_and_nan_decimals():
     for value in (Decimal("Infinity"), Decimal("NaN")):
         with pytest.raises(Invalid):
