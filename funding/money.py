@@ -23,8 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from tracker.errors import Invalid
 
 FEN_PER_YUAN = 100
-# 10 万亿 yuan: far above any project's money, and low enough that an amount × a rate × days stays
-# exact within Decimal's default 28 digits.
+# 10 万亿 yuan: far above any project's money or any portfolio's, well inside a BigInt column.
 MAX_FEN = 10**15
 BP_PER_UNIT = 10_000
 RATIO_PLACES = Decimal("0.0001")

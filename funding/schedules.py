@@ -209,6 +209,7 @@ class BondTerms:
                 raise Invalid("List the principal parts, or none for repayment at maturity.", field="principal",
                               rule="schedule.principal_parts")
             object.__setattr__(self, "principal", parts)
+            _principal_due(self, self.coupon_dates())  # refuses parts that miss a date or the face
 
     def coupon_dates(self) -> list[dt.date]:
         step = 12 // self.frequency.per_year
@@ -409,6 +410,17 @@ class LoanTerms:
         if repaid != drawn:
             raise Invalid("The repayment table adds up to {repaid}, not the {drawn} drawn.", field="custom",
                           rule="schedule.custom_total", repaid=fen_to_text(repaid), drawn=fen_to_text(drawn))
+        owed, drawn_so_far = 0, 0
+        for line in table:
+            # a drawdown on a repayment's day is drawn after that day's payment
+            while drawn_so_far < len(self.drawdowns) and self.drawdowns[drawn_so_far].date < line.date:
+                owed += self.drawdowns[drawn_so_far].amount_fen
+                drawn_so_far += 1
+            if line.principal_fen > owed:
+                raise Invalid("The repayment on {day} is more than the balance then owed ({balance}).",
+                              field="custom", rule="schedule.custom_balance", day=line.date.isoformat(),
+                              balance=fen_to_text(owed))
+            owed -= line.principal_fen
         object.__setattr__(self, "custom", table)
 
     @property
@@ -512,10 +524,7 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
                     dirty = True
         interest = round_fen(accrued / DAYS_IN_YEAR)
         if method is RepaymentMethod.CUSTOM:
-            principal = custom.get(day, 0)
-            if principal > balance:
-                raise Invalid("The repayment on {day} is more than the balance then owed ({balance}).", field="custom",
-                              rule="schedule.custom_balance", day=day.isoformat(), balance=fen_to_text(balance))
+            principal = custom.get(day, 0)  # the terms checked it is no more than the balance
         elif not repaying:
             principal = 0
         elif day == maturity:
@@ -541,9 +550,6 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
         period_start = day
         if balance == 0 and drawn == len(draws):
             break
-    if balance:
-        raise Invalid("The repayment table leaves {balance} unpaid at maturity.", field="custom",
-                      rule="schedule.custom_total", balance=fen_to_text(balance))
     return rows
 
 

@@ -151,7 +151,7 @@ def test_bad_bond_terms_are_refused_naming_the_field(kwargs, field, rule):
     terms = {"face_fen": 1_000_000, "issue_date": D(2025, 1, 1), "annual_rate": Decimal("0.03"),
              "tenor_years": 5, "frequency": Frequency.ANNUAL, "principal": None} | kwargs
     with pytest.raises(Invalid) as refused:
-        bond_schedule(BondTerms(**terms))
+        BondTerms(**terms)  # the terms refuse themselves, before any schedule is drawn
     assert (refused.value.field, refused.value.rule) == (field, rule)
 
 
@@ -453,18 +453,25 @@ def test_first_payment_date_and_a_short_last_period():
 )
 def test_bad_loan_terms_are_refused_naming_the_field(changes, field, rule):
     with pytest.raises(Invalid) as refused:
-        loan_schedule(LoanTerms(**(FIFTEEN_YEARS | changes)))
+        LoanTerms(**(FIFTEEN_YEARS | changes))
     assert (refused.value.field, refused.value.rule) == (field, rule)
 
 
 def test_a_custom_repayment_beyond_the_balance_then_owed_is_refused():
     # 100.00 drawn now and 100.00 later; repaying 150.00 before the second drawdown is more than is owed.
-    terms = LoanTerms(drawdowns=[(D(2025, 1, 1), 100_00), (D(2025, 9, 1), 100_00)],
-                      base_rates=[(D(2025, 1, 1), Decimal("0.03"))], method="custom", payment_months=3,
-                      term_months=24, custom=[(D(2025, 4, 1), 150_00), (D(2026, 1, 1), 50_00)])
+    terms = {"drawdowns": [(D(2025, 1, 1), 100_00), (D(2025, 9, 1), 100_00)],
+             "base_rates": [(D(2025, 1, 1), Decimal("0.03"))], "method": "custom", "payment_months": 3,
+             "term_months": 24}
     with pytest.raises(Invalid) as refused:
-        loan_schedule(terms)
+        LoanTerms(**terms, custom=[(D(2025, 4, 1), 150_00), (D(2026, 1, 1), 50_00)])
     assert (refused.value.field, refused.value.rule) == ("custom", "schedule.custom_balance")
+    # on the second drawdown's own day its amount is not yet owed: the day's payment comes first
+    with pytest.raises(Invalid) as refused:
+        LoanTerms(**terms, custom=[(D(2025, 9, 1), 150_00), (D(2026, 1, 1), 50_00)])
+    assert refused.value.rule == "schedule.custom_balance"
+    rows = loan_schedule(LoanTerms(**terms, custom=[(D(2025, 9, 1), 100_00), (D(2026, 1, 1), 100_00)]))
+    assert [(row.date, row.principal_fen, row.drawn_fen, row.balance_fen) for row in rows if row.date.month == 9] == [
+        (D(2025, 9, 1), 100_00, 0, 0), (D(2025, 9, 1), 0, 100_00, 100_00)]
 
 
 def test_loan_terms_refuse_floats():
