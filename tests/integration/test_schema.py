@@ -2,7 +2,7 @@
 
 For every table class of every Piccolo app, on the engine the suite runs on: each column's type (with
 its length, precision and scale), nullability, default and uniqueness, each foreign key's target and
-ON DELETE, each index (its columns), and each named Unique (its columns) and Check (SQLite: its
+ON DELETE and ON UPDATE, each index (its columns), and each named Unique (its columns) and Check (SQLite: its
 expression; PostgreSQL, which rewrites expressions: the columns it reads and the literals it compares
 with). The database is read through its catalogs (PostgreSQL: pg_attribute, pg_attrdef, pg_constraint,
 pg_index; SQLite: PRAGMA table_info, index_list, index_info, foreign_key_list and the CREATE TABLE text
@@ -48,8 +48,8 @@ TYPES = {
         "Bytea": "BLOB", "UUID": "UUID", "Real": "REAL", "DoublePrecision": "DOUBLE PRECISION",
     },
 }
-# pg_constraint.confdeltype -> the ON DELETE it stands for.
-PG_ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+# pg_constraint.confdeltype / confupdtype -> the ON DELETE / ON UPDATE action it stands for.
+PG_ACTION = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Shape:
 
     columns: dict[str, Found]
     uniques: dict[frozenset[str], str | None]  # the columns unique together -> the constraint's name
-    foreign_keys: dict[str, tuple[str, str, str]]  # column -> (table, column, ON DELETE)
+    foreign_keys: dict[str, tuple[str, str, str, str]]  # column -> (table, column, ON DELETE, ON UPDATE)
     checks: dict[str, str]  # name -> expression (SQLite) or pg_get_constraintdef (PostgreSQL)
     check_columns: dict[str, frozenset[str]]  # name -> the columns it reads (PostgreSQL)
     indexes: set[frozenset[str]]  # CREATE INDEX indexes (not those of a constraint) -> their columns
@@ -78,6 +78,14 @@ def all_tables() -> list[type[Table]]:
 
 async def _rows(sql: str) -> list[dict]:
     return await engine().run_ddl(sql)
+
+
+async def _tables() -> set[str]:
+    if ENGINE == "postgres":
+        rows = await _rows("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
+    else:
+        rows = await _rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    return {r["name"] for r in rows}
 
 
 async def _pg_shape(table: str) -> Shape | None:
@@ -96,7 +104,7 @@ async def _pg_shape(table: str) -> Shape | None:
     shape = Shape(columns, {}, {}, {}, {}, set())
     for r in await _rows(
         "SELECT c.conname AS name, c.contype::text AS kind, pg_get_constraintdef(c.oid) AS def,"
-        " c.confdeltype::text AS on_delete, c.confrelid::regclass::text AS target,"
+        " c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update, c.confrelid::regclass::text AS target,"
         " ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = ANY(c.conkey)) AS cols,"
         " ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = ANY(c.confkey))"
         " AS target_cols"
@@ -110,7 +118,8 @@ async def _pg_shape(table: str) -> Shape | None:
             shape.uniques[cols] = r["name"]
         elif r["kind"] == "f":
             (column,), (target_column,) = r["cols"], r["target_cols"]
-            shape.foreign_keys[column] = (r["target"].strip('"'), target_column, PG_ON_DELETE[r["on_delete"]])
+            shape.foreign_keys[column] = (r["target"].strip('"'), target_column, PG_ACTION[r["on_delete"]],
+                                          PG_ACTION[r["on_update"]])
         elif r["kind"] == "c":
             shape.checks[r["name"]] = r["def"]
             shape.check_columns[r["name"]] = cols
@@ -164,7 +173,7 @@ async def _sqlite_shape(table: str) -> Shape | None:
         elif index["origin"] == "c":
             shape.indexes.add(cols)
     for r in await _rows(f'PRAGMA foreign_key_list("{table}")'):
-        shape.foreign_keys[r["from"]] = (r["table"], r["to"], r["on_delete"])
+        shape.foreign_keys[r["from"]] = (r["table"], r["to"], r["on_delete"], r["on_update"])
     return shape
 
 
@@ -276,7 +285,7 @@ def _compare(table: type[Table], shape: Shape) -> list[str]:
         if isinstance(column, ForeignKey):
             meta = column._foreign_key_meta
             want = (meta.resolved_references._meta.tablename, meta.resolved_target_column._meta.db_column_name,
-                    meta.on_delete.value)
+                    meta.on_delete.value, meta.on_update.value)
             if shape.foreign_keys.get(col) != want:
                 problems.append(f"{where}: foreign key {shape.foreign_keys.get(col)}, the table says {want}")
     declared_fks = {c._meta.db_column_name for c in table._meta.foreign_key_columns}
@@ -330,6 +339,8 @@ async def test_every_table_matches_its_class_column_by_column_and_constraint_by_
             problems.append(f"table {table._meta.tablename} is missing")
             continue
         problems += _compare(table, shape)
+    if undeclared := await _tables() - {t._meta.tablename for t in tables} - {"migration"}:
+        problems.append(f"tables no class declares (drop them in a migration): {sorted(undeclared)}")
     assert not problems, "\n".join(problems)
 
 
@@ -342,7 +353,7 @@ async def test_the_comparison_sees_a_drifted_column_and_constraint(database):
     drifted = Shape(
         {**shape.columns, "name": Found("text", False, "x", False)},
         {k: v for k, v in shape.uniques.items() if v != "name_unique_in_project"},
-        {**shape.foreign_keys, "project": ("project", "id", "CASCADE")},
+        {**shape.foreign_keys, "project": ("project", "id", "CASCADE", "CASCADE")},
         shape.checks,
         shape.check_columns,
         set(),
