@@ -40,7 +40,9 @@ async def test_a_logged_in_page_view_writes_nothing_and_runs_few_statements(worl
     issue = await file_issue(inspector, world)
     for template, bound in PAGES.items():
         path = template.format(project=world.project, issue=issue["id"])
-        await inspector.get(path)  # a first view may fill caches (templates, catalogs); count the second
+        with recording() as first:  # a first view may fill caches: count the second, but it writes nothing either
+            await inspector.get(path)
+        assert not _writes(first), (path, _writes(first))
         with recording() as statements:
             answer = await inspector.get(path)
         assert answer.status_code == 200, (path, answer.text[:300])
@@ -83,3 +85,13 @@ async def test_a_session_is_renewed_once_less_than_half_its_life_is_left(world, 
     with clock.frozen(later + dt.timedelta(minutes=1)), recording() as statements:
         answer = await staff.get(page)
     assert answer.status_code == 200 and not _writes(statements)
+
+
+async def test_the_recorder_sees_writes_and_their_transaction(world, client_for):
+    """The no-write assertions can fail: a POST's transaction and its writes are recorded."""
+    inspector = await client_for("inspector")
+    with recording() as statements:
+        await file_issue(inspector, world)
+    assert "BEGIN" in statements and "COMMIT" in statements[statements.index("BEGIN"):], statements
+    in_transaction = _writes(statements[statements.index("BEGIN"):statements.index("COMMIT")])
+    assert any(s.lstrip().upper().startswith("INSERT") and '"issue"' in s for s in in_transaction), in_transaction
