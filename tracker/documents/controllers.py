@@ -14,7 +14,7 @@ from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.documents import services
 from tracker.errors import NotFound
-from tracker.plugin import document_reader_roles
+from tracker.registry import document_reader_roles
 from tracker.web.guards import actor_of, allow_public, project_member, requires_role
 from tracker.types import Id
 
