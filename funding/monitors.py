@@ -212,3 +212,58 @@ def gaps(states: Iterable[GapState]) -> list[Finding]:
                 level=Level.alarm, detail={"month": s.month.isoformat(), "deviation": s.deviation.value},
             ))
     return findings
+
+
+@dataclass(frozen=True, slots=True)
+class DebtPayment:
+    """One row of a bond's or loan's repayment schedule (from funding/schedules.py)."""
+
+    project: int
+    source: int
+    due_on: dt.date
+    principal_fen: int
+    interest_fen: int
+
+
+def debt_due(payments: Iterable[DebtPayment], today: dt.date, settings: MonitorSettings) -> list[Finding]:
+    """Debt service falling due from today to `debt_due_days` (30) ahead, one finding per source and
+    date; due within a week is an alarm."""
+    findings = []
+    for p in sorted(payments, key=lambda p: (p.source, p.due_on)):
+        days = (p.due_on - today).days
+        if 0 <= days <= settings.debt_due_days and p.principal_fen + p.interest_fen > 0:
+            findings.append(Finding(
+                project=p.project, kind=AlertKind.debt_due, subject=f"debt:{p.source}:{p.due_on.isoformat()}",
+                level=Level.alarm if days <= 7 else Level.warning,
+                detail={"source_id": p.source, "due_on": p.due_on.isoformat(), "days": days,
+                        "principal_fen": p.principal_fen, "interest_fen": p.interest_fen},
+            ))
+    return findings
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """A self-balancing project's coverage (revenue ÷ principal and interest over the life), in the base
+    case and the stress case, against their floors (funding/schedules.py computes them)."""
+
+    project: int
+    ratio: Decimal | None
+    floor: Decimal
+    stress_ratio: Decimal | None = None
+    stress_floor: Decimal = Decimal("1.0")
+
+
+def coverage_below(coverages: Iterable[Coverage]) -> list[Finding]:
+    findings = []
+    for c in sorted(coverages, key=lambda c: c.project):
+        base = c.ratio is not None and c.ratio < c.floor
+        stress = c.stress_ratio is not None and c.stress_ratio < c.stress_floor
+        if base or stress:
+            findings.append(Finding(
+                project=c.project, kind=AlertKind.coverage_low, subject=f"project:{c.project}",
+                level=Level.alarm if base else Level.warning,
+                detail={"ratio": None if c.ratio is None else str(c.ratio), "floor": str(c.floor),
+                        "stress_ratio": None if c.stress_ratio is None else str(c.stress_ratio),
+                        "stress_floor": str(c.stress_floor)},
+            ))
+    return findings

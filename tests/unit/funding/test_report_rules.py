@@ -103,3 +103,19 @@ def test_gaps_unarranged_and_serious_deviation():
     m = dt.date(2026, 6, 1)
     found = monitors.gaps([GapState(1, m, 0, Deviation.deviating), GapState(2, m, 1, Deviation.serious)])
     assert [(f.project, f.kind) for f in found] == [(2, AlertKind.gap_unarranged), (2, AlertKind.serious_deviation)]
+
+
+@pytest.mark.parametrize(("days", "level"), [(-1, None), (0, Level.alarm), (7, Level.alarm), (8, Level.warning),
+                                             (30, Level.warning), (31, None)])
+def test_debt_due_within_thirty_days(days, level):
+    p = monitors.DebtPayment(project=1, source=4, due_on=TODAY + dt.timedelta(days=days), principal_fen=0,
+                             interest_fen=10)
+    assert [f.level for f in monitors.debt_due([p], TODAY, S)] == ([level] if level else [])
+
+
+def test_coverage_below_floor_base_and_stress():
+    ok = monitors.Coverage(1, Decimal("1.10"), Decimal("1.1"), Decimal("1.00"))
+    assert monitors.coverage_below([ok]) == []
+    [base] = monitors.coverage_below([monitors.Coverage(1, Decimal("1.09"), Decimal("1.1"), Decimal("1.2"))])
+    [stress] = monitors.coverage_below([monitors.Coverage(1, Decimal("1.2"), Decimal("1.1"), Decimal("0.99"))])
+    assert (base.level, stress.level) == (Level.alarm, Level.warning)
