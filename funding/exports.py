@@ -69,9 +69,9 @@ async def report_pdf(actor: Actor, project_id: int, month) -> bytes:
         "project_name": project["name"],
         "number": f"{project['code']}-资金月报-{r.month.strftime('%Y-%m')}-V{max(r.version, 1)}",
         "meta": [[k, str(v)] for k, v in _meta(project, r)],
-        "rows": [[code, label, depth, str(yuan(fen))] for code, label, depth, fen in
+        "rows": [[code, label, depth, f"{yuan(fen):,.2f}"] for code, label, depth, fen in
                  indicators.rows({i.code: i.amount_fen for i in r.indicators})],
-        "fields": [[k, str(v)] for k, v in _fields(r)],
+        "fields": [[k, f"{v:,.2f}" if isinstance(v, Decimal) else str(v)] for k, v in _fields(r)],
         "printed": clock.today().isoformat(),
     }
     # Template and layout both run in a PDF worker process, never on the event loop.
