@@ -39,11 +39,12 @@ def settings() -> ReportSettings:
 def parse_month(text: str) -> dt.date:
     """`YYYY-MM` (or any date in the month) → the month's first day; 422 naming `month` otherwise."""
     try:
-        if len(text) == 7:
-            return dt.date(int(text[:4]), int(text[5:7]), 1)
-        return dt.date.fromisoformat(text).replace(day=1)
+        month = dt.date(int(text[:4]), int(text[5:7]), 1) if len(text) == 7 else dt.date.fromisoformat(text).replace(day=1)
     except ValueError:
         raise Invalid("The month must be written YYYY-MM.", field="month", rule="month_format") from None
+    if not 1990 <= month.year <= 2100:
+        raise Invalid("The month must lie between 1990 and 2100.", field="month", rule="month_range")
+    return month
 
 
 def _int(value) -> int:

@@ -54,6 +54,8 @@ async def test_bad_input_names_the_field(world, client_for, frozen):
     assert (await finance.get(url)).status_code == 400  # month is required
     bad = await finance.get(url, params={"month": "2026-13"})
     assert bad.status_code == 422 and bad.json()["field"] == "month"
+    far = await finance.get(url, params={"month": "9999-12"})
+    assert far.status_code == 422 and far.json()["rule"] == "month_range"
     future = await finance.put(url, params={"month": "2026-07"}, json={})
     assert future.status_code == 422 and future.json()["rule"] == "month_not_begun"
     negative = await finance.put(url, params={"month": "2026-05"}, json={"gap_arranged_fen": -1})
