@@ -34,7 +34,8 @@ class OrganisationKind(StrEnum):
 
 # Administer a project: memberships, approvals, decisions, settling disputes.
 PROJECT_ADMINS = frozenset({Role.admin, Role.project_manager})
-# The office that faces residents: keeps the roll and runs consultations (prepares, paper ballots, signing).
+# The office that faces residents: keeps the roll, runs consultations (prepares, paper ballots, signing),
+# entitles households and staffs the selection and handover desks.
 RESIDENT_OFFICE = frozenset({Role.admin, Role.project_manager, Role.community_staff})
 # Write the per-household file (一户一档).
 HOUSEHOLD_FILE_WRITERS = frozenset({Role.admin, Role.community_staff})
@@ -63,3 +64,6 @@ REPORT_READERS = INSPECTION_STAFF | {Role.resident}
 FUNDING_READERS = frozenset({Role.admin, Role.project_manager, Role.finance})
 # Record funding: sources, arrivals, allocations, spending, the monthly report; pay certificates.
 FUNDING_WRITERS = frozenset({Role.admin, Role.finance})
+
+# Read handover: the schedule, acceptance, units, selections, handover records, warranty.
+HANDOVER_READERS = INSPECTION_STAFF | {Role.finance}
