@@ -15,8 +15,11 @@ kind and subject. Thresholds are `MonitorSettings` (defaults below, environment 
   lines (`CONSTRUCTION_USES`) beyond the value of work certified, or, with no certified value, beyond
   progress % × the construction budget (no progress recorded counts as 0 %). One per project.
 - Gaps: a funding gap left unarranged (gap > 0), and a deviation of 严重偏离. One per project each.
-- Debt service due within `debt_due_days` (30) and coverage below its floor: from
-  `funding/schedules.py` where it is available (see `debt_due` and `coverage_below`).
+- Debt service due within `debt_due_days` (30), one finding per source and payment date (within a
+  week: an alarm), from each bond tranche's and loan's schedule (`funding/schedules.py`).
+- Coverage below its floor: a self-balancing special-bond project (one with a revenue forecast) whose
+  income covers its special bonds' principal and interest less than `coverage_floor` (1.1) times is an
+  alarm; only the stress case (revenue −10 %, cost +10 %) below `coverage_stress_floor` (1.0), a warning.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ class MonitorSettings:
     transfer_days: int = 90  # FUNDING_TRANSFER_DAYS
     debt_due_days: int = 30  # FUNDING_DEBT_DUE_DAYS
     coverage_floor: Decimal = Decimal("1.1")  # FUNDING_COVERAGE_FLOOR
+    coverage_stress_floor: Decimal = Decimal("1.0")  # FUNDING_COVERAGE_STRESS_FLOOR (revenue −10 %, cost +10 %)
 
     @classmethod
     def from_env(cls) -> MonitorSettings:
@@ -75,6 +79,7 @@ class MonitorSettings:
             transfer_days=int(os.environ.get("FUNDING_TRANSFER_DAYS", "90")),
             debt_due_days=int(os.environ.get("FUNDING_DEBT_DUE_DAYS", "30")),
             coverage_floor=Decimal(os.environ.get("FUNDING_COVERAGE_FLOOR", "1.1")),
+            coverage_stress_floor=Decimal(os.environ.get("FUNDING_COVERAGE_STRESS_FLOOR", "1.0")),
         )
 
 
@@ -251,13 +256,19 @@ class Coverage:
     floor: Decimal
     stress_ratio: Decimal | None = None
     stress_floor: Decimal = Decimal("1.0")
+    # The exact verdicts where known (funding.schedules.coverage compares unrounded figures; the ratios
+    # above are rounded to four places for showing).
+    passes: bool | None = None
+    stress_passes: bool | None = None
 
 
 def coverage_below(coverages: Iterable[Coverage]) -> list[Finding]:
+    """Coverage below its floor is an alarm; only the stress case below its floor, a warning."""
     findings = []
     for c in sorted(coverages, key=lambda c: c.project):
-        base = c.ratio is not None and c.ratio < c.floor
-        stress = c.stress_ratio is not None and c.stress_ratio < c.stress_floor
+        base = (not c.passes) if c.passes is not None else (c.ratio is not None and c.ratio < c.floor)
+        stress = ((not c.stress_passes) if c.stress_passes is not None
+                  else (c.stress_ratio is not None and c.stress_ratio < c.stress_floor))
         if base or stress:
             findings.append(Finding(
                 project=c.project, kind=AlertKind.coverage_low, subject=f"project:{c.project}",

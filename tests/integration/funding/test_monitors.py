@@ -147,3 +147,59 @@ async def test_daily_job_runs_once_and_the_digest_reaches_finance_and_manager(wo
     assert set(by_user) == {world.users["finance"], world.users["manager"]}
     assert "资金监测：1 项报警" in by_user[world.users["finance"]]["subject"]
     assert "资金闲置" in by_user[world.users["finance"]]["body"]
+
+
+async def _bond(project: int, issue: dt.date = dt.date(2026, 1, 15)) -> int:
+    from decimal import Decimal
+
+    from funding.tables import BondTranche
+
+    sid = await h.source(project, SourceKind.special_bond, 10_000_000_000, [(issue, 10_000_000_000)])
+    await BondTranche.insert(BondTranche(source=sid, bond_code="2026-SB-01", issue_date=issue, amount_fen=10_000_000_000,
+                                         coupon_rate=Decimal("0.0233"), tenor_years=20, frequency="semi_annual"))
+    return sid
+
+
+@pytest.mark.parametrize(("today", "level"), [(dt.date(2026, 6, 14), None), (dt.date(2026, 6, 15), "warning"),
+                                              (dt.date(2026, 7, 8), "alarm"), (dt.date(2026, 7, 16), None)])
+async def test_bond_coupon_due_within_thirty_days(world, today, level):
+    sid = await _bond(world.project)
+    await services.run_monitors(today)
+    alert = (await _open()).get(("debt_due", f"debt:{sid}:2026-07-15"))
+    assert (alert and alert["level"]) == (level or None)
+    if alert:  # 2.33 % a year on 100,000,000.00, half a year's coupon
+        assert monitors._detail(alert["detail"])["interest_fen"] == 116_500_000
+
+
+async def test_loan_payment_due_and_resolved_once_past(world):
+    from decimal import Decimal
+
+    from funding.tables import Loan, RateReset
+
+    sid = await h.source(world.project, SourceKind.policy_loan, 100_000_000, [(dt.date(2026, 4, 1), 100_000_000)])
+    loan = (await Loan.insert(Loan(source=sid, lender="国家开发银行", facility_fen=100_000_000, spread_bp=-10,
+                                   term_months=180, grace_months=36, payment_months=3, method="equal_principal",
+                                   )).returning(Loan.id))[0]["id"]
+    await RateReset.insert(RateReset(loan=loan, effective_on=dt.date(2026, 4, 1), base_rate=Decimal("0.0345")))
+    await services.run_monitors(TODAY)
+    alert = (await _open())[("debt_due", f"debt:{sid}:2026-07-01")]
+    detail = monitors._detail(alert["detail"])
+    # ACT/360 on 1,000,000.00 at 3.35 % for the 91 days from 1 April to 1 July, interest only in grace.
+    assert (alert["level"], detail["principal_fen"], detail["interest_fen"]) == ("alarm", 0, 846_806)
+    await services.run_monitors(dt.date(2026, 7, 2))
+    assert ("debt_due", f"debt:{sid}:2026-07-01") not in await _open()
+
+
+@pytest.mark.parametrize(("revenue_yuan", "level"), [(150_000_000, "alarm"), (162_000_000, "warning"),
+                                                     (170_000_000, None)])
+async def test_coverage_below_its_floor(world, revenue_yuan, level):
+    from funding.tables import RevenueForecast
+
+    await _bond(world.project)
+    # Debt service: 100,000,000.00 principal + 40 coupons of 1,165,000.00 = 146,600,000.00.
+    for year in range(2027, 2047):
+        await RevenueForecast.insert(RevenueForecast(project=world.project, year=year, item="房屋销售",
+                                                     revenue_fen=revenue_yuan * 100 // 20, cost_fen=0))
+    await services.run_monitors(TODAY)
+    alert = (await _open()).get(("coverage_low", f"project:{world.project}"))
+    assert (alert and alert["level"]) == (level or None)
