@@ -24,7 +24,7 @@ from funding.report_tables import FundingReport
 from funding.tables import WorkProgress
 from tracker import audit, clock
 from tracker.accounts.actor import Actor
-from tracker.db import engine, transaction
+from tracker.db import transaction
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.register.tables import Project
 

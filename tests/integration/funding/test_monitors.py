@@ -10,7 +10,6 @@ import pytest
 from funding import services
 from funding.jobs import jobs as funding_jobs
 from funding.kinds import SourceKind, SpendingKind
-from funding.monitors import AlertKind
 from funding.report_schemas import ReportDraftIn
 from funding.report_tables import FundingAlert
 from funding.tables import Arrival, FundingSource
