@@ -149,3 +149,16 @@ async def test_rollup_sums_latest_submitted_or_prefilled_by_district_and_program
     manager = Actor(id=None, username="m", name="m", role=Role.project_manager, project_ids=frozenset({third}))
     mine = await services.rollup(manager, MAY, "district")
     assert [r.group for r in mine.rows] == ["黄浦区"]
+
+
+@pytest.mark.engines_only("postgres")
+async def test_concurrent_submissions_make_one_version(world, frozen):
+    import asyncio
+
+    await _history(world.project)
+    results = await asyncio.gather(*(services.submit_report(SYSTEM, world.project, MAY) for _ in range(10)),
+                                   return_exceptions=True)
+    done = [r for r in results if not isinstance(r, Exception)]
+    assert len(done) == 1 and all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
+    rows = await FundingReport.select(FundingReport.version, FundingReport.status)
+    assert rows == [{"version": 1, "status": "submitted"}]
