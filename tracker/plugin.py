@@ -8,6 +8,7 @@ from litestar.config.app import AppConfig
 
 
 def route_handlers() -> list:
+    from funding.report_controllers import FundingReportApiController
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
@@ -35,16 +36,26 @@ def route_handlers() -> list:
         InspectionsApiController,
         InspectionPages,
         HandoverApiController,
+        FundingReportApiController,
     ]
 
 
 def scheduled_jobs() -> list:
     """Every domain's scheduled jobs; run by the one process holding the scheduler lease."""
+    from funding.jobs import jobs as funding_jobs
     from inspections.jobs import jobs as inspection_jobs
     from tracker.accounts.jobs import jobs as account_jobs
     from tracker.consultations.jobs import jobs as consultation_jobs
 
-    return [*account_jobs(), *inspection_jobs(), *consultation_jobs()]
+    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs()]
+
+
+def digest_sources() -> list:
+    """Other domains' lines for the daily digest (the inspections job delivers and mails it): each is
+    `async (today) -> {user_id: (subject, [lines])}`."""
+    from funding.services import digest as funding_digest
+
+    return [funding_digest]
 
 
 def project_paths() -> dict:
