@@ -34,7 +34,8 @@ from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.services import create_organisation, create_user
 from tracker.app import create_app
 from tracker.documents.tables import IssuedDocument
-from tracker.web.guards import Access, allow_public, own_household, project_member, requires_login
+from tracker.register.guards import own_household
+from tracker.web.guards import Access, allow_public, project_member, requires_login
 
 # Routes open to anyone, on purpose. Anything else with allow_public fails the test.
 PUBLIC = {
