@@ -446,16 +446,8 @@ async def load_demo() -> DemoSummary:
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(
         projects=[
-            DemoProject(
-                id=p.id,
-                code=p.code,
-                name=p.name,
-                kind=p.kind,
-                buildings=p.buildings,
-                dwellings=p.dwellings,
-                households=p.households,
-            )
-            for p in [await register.get_project(pid) for pid in projects.values()]
+            msgspec.convert(await register.get_project(pid), DemoProject, from_attributes=True)
+            for pid in projects.values()
         ],
         organisations=len(organisations),
         file_entries=file_entries,

@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.response import Template
 
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import DOCUMENT_VOIDERS
 from tracker.documents import services
 from tracker.errors import NotFound
 from tracker.plugin import document_reader_roles
@@ -86,7 +86,7 @@ class DocumentController(Controller):
 
     @post(
         "/api/v1/documents/{document_id:int}/void",
-        guards=[requires_role(Role.admin, Role.chief_inspector, Role.project_manager), project_member],
+        guards=[requires_role(DOCUMENT_VOIDERS), project_member],
         status_code=200,
     )
     async def void(self, actor: Actor, document_id: int, data: VoidIn) -> dict:

@@ -10,7 +10,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE, Role
+from tracker.accounts.roles import (
+    BUILDING_READERS,
+    HOUSEHOLD_FILE_WRITERS,
+    HOUSEHOLD_READERS,
+    PROJECT_ADMINS,
+    REGISTER_READERS,
+    RESIDENT_OFFICE,
+)
 from tracker.errors import Invalid
 from tracker.register import services
 from tracker.register.guards import own_household
@@ -77,7 +84,7 @@ class ProjectApiController(Controller):
     async def update_project(self, actor: Actor, project_id: int, data: ProjectIn) -> ProjectOut:
         return await services.update_project(actor, project_id, data)
 
-    @get("/{project_id:int}/buildings", guards=[requires_role(REGISTER_READERS, Role.contractor), project_member])
+    @get("/{project_id:int}/buildings", guards=[requires_role(BUILDING_READERS), project_member])
     async def list_buildings(self, project_id: int) -> list[BuildingOut]:
         return await services.list_buildings(project_id)
 
@@ -132,7 +139,7 @@ class BuildingApiController(Controller):
     path = "/api/v1/buildings"
     tags = ["register"]
 
-    @get("/{building_id:int}/dwellings", guards=[requires_role(REGISTER_READERS, Role.contractor), project_member])
+    @get("/{building_id:int}/dwellings", guards=[requires_role(BUILDING_READERS), project_member])
     async def list_dwellings(self, building_id: int) -> list[DwellingOut]:
         return await services.list_dwellings(building_id)
 
@@ -145,7 +152,7 @@ class HouseholdApiController(Controller):
     path = "/api/v1/households"
     tags = ["register"]
 
-    @get("/{household_id:int}", guards=[requires_role(REGISTER_READERS, Role.resident), own_household, project_member])
+    @get("/{household_id:int}", guards=[requires_role(HOUSEHOLD_READERS), own_household, project_member])
     async def get_household(self, household_id: int) -> HouseholdOut:
         return await services.get_household(household_id)
 

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from inspections.services import stopped_project_ids, visible_stop_status
 from tracker import clock
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, RESIDENT_OFFICE, Role
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, HOUSEHOLD_READERS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.i18n import gettext
 from tracker.register import services
 from tracker.register.controllers import Upload, uploaded_file
@@ -98,7 +98,7 @@ class RegisterPages(Controller):
         template = "register/_household_rows.html" if request.headers.get("hx-request") else "register/households.html"
         return Template(template, context=context)
 
-    @get("/households/{household_id:int}", guards=[requires_role(REGISTER_READERS, Role.resident), own_household, project_member])
+    @get("/households/{household_id:int}", guards=[requires_role(HOUSEHOLD_READERS), own_household, project_member])
     async def household(self, actor: Actor, household_id: int) -> Template:
         return await self._household_page(actor, household_id)
 

@@ -12,10 +12,11 @@ from piccolo.query.functions import Cast
 from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.db import transaction
-from tracker.errors import Conflict, NotFound
+from tracker.errors import Conflict
 from tracker.register.rules import check_area
 from tracker.register.schemas import BuildingIn, BuildingOut, DwellingIn, DwellingOut
 from tracker.register.services.projects import project_row
+from tracker.register.services.records import record_row
 from tracker.register.tables import Building, Dwelling, Holding
 from tracker.rows import to_schema
 
@@ -55,11 +56,7 @@ async def list_buildings(project_id: int) -> list[BuildingOut]:
 
 
 async def building_row(building_id: int) -> dict:
-    """The building's row, or 404 naming it."""
-    rows = await Building.select().where(Building.id == building_id)
-    if not rows:
-        raise NotFound("No building {id}.", field="building_id", id=building_id)
-    return rows[0]
+    return await record_row(Building, building_id, "No building {id}.", "building_id")
 
 
 async def building_project(building_id: int) -> int:

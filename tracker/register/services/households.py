@@ -17,6 +17,7 @@ from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.rules import effective_area, owner_key
 from tracker.register.schemas import HouseholdIn, HouseholdOut, HouseholdPatch
 from tracker.register.services.projects import project_row
+from tracker.register.services.records import record_row
 from tracker.register.tables import Dwelling, Holding, Household
 from tracker.rows import to_schema
 
@@ -29,11 +30,7 @@ OUT_COLUMNS = (
 
 
 async def household_row(household_id: int) -> dict:
-    """The household's row, or 404 naming it."""
-    rows = await Household.select().where(Household.id == household_id)
-    if not rows:
-        raise NotFound("No household {id}.", field="household_id", id=household_id)
-    return rows[0]
+    return await record_row(Household, household_id, "No household {id}.", "household_id")
 
 
 async def _holdings(household_ids: list[int]) -> dict[int, list[dict]]:

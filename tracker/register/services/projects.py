@@ -9,8 +9,9 @@ from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.accounts.tables import Membership
 from tracker.db import is_postgres, transaction
-from tracker.errors import Conflict, Invalid, NotFound
+from tracker.errors import Conflict, Invalid
 from tracker.register.schemas import ProjectIn, ProjectOut
+from tracker.register.services.records import record_row
 from tracker.register.tables import Building, Dwelling, Household, Project
 from tracker.rows import to_schema, to_schemas
 
@@ -48,11 +49,7 @@ async def update_project(actor: Actor, project_id: int, data: ProjectIn) -> Proj
 
 
 async def project_row(project_id: int) -> dict:
-    """The project's row, or 404 naming it."""
-    rows = await Project.select().where(Project.id == project_id)
-    if not rows:
-        raise NotFound("No project {id}.", field="project_id", id=project_id)
-    return rows[0]
+    return await record_row(Project, project_id, "No project {id}.", "project_id")
 
 
 async def get_project(project_id: int) -> ProjectOut:
