@@ -576,7 +576,6 @@ def parse_roll(data: bytes, filename: str) -> list[RollRow]:
     return rows
 
 
-
 # ---------------------------------------------------------------- writing a roll to import
 
 

@@ -13,6 +13,7 @@ from tracker.register.rollfile import AREAS, CENT, CONTACT_LABELS, EXPORT_COLUMN
 from tracker.register.tables import Holding, Household, Project
 from tracker.spreadsheets import Sheet, write_csv, write_xlsx
 
+
 async def _export_rows(project_id: int) -> list[list[object]]:
     """One row per holding, and one with empty dwelling columns for a household without dwellings."""
     households = await (

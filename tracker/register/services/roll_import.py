@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 import anyio.to_thread
 import msgspec
@@ -23,6 +24,18 @@ from tracker.register.rollfile import AREAS, CENT, Problem, RollRejected, RollRo
 from tracker.register.schemas import ImportReport
 from tracker.register.services.projects import lock_project
 from tracker.register.tables import Building, Dwelling, Holding, Household, Project
+
+# The row's fields written as they are into the columns of the same name.
+DWELLING_FIELDS = ("stairwell", "floor", *AREAS)
+HOUSEHOLD_FIELDS = (
+    "certificate_no", "holder_names", "owner_key", "kind", "office", "subdistrict", "phone", "contact_status",
+)
+
+
+def _stored(value: object) -> object:
+    """An enumeration as its value: the drivers bind plain text."""
+    return value.value if isinstance(value, StrEnum) else value
+
 
 @dataclass(slots=True)
 class _Recorded:
@@ -150,27 +163,9 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
         new_dwellings = [r for r in rows if (building_ids[r.building], r.dwelling) not in recorded.dwellings]
         await _insert_many(
             Dwelling,
-            (
-                Dwelling.project,
-                Dwelling.building,
-                Dwelling.number,
-                Dwelling.stairwell,
-                Dwelling.floor,
-                Dwelling.registered_area,
-                Dwelling.surveyed_area,
-                Dwelling.contract_area,
-            ),
+            (Dwelling.project, Dwelling.building, Dwelling.number, *(getattr(Dwelling, f) for f in DWELLING_FIELDS)),
             [
-                (
-                    project_id,
-                    building_ids[r.building],
-                    r.dwelling,
-                    r.stairwell,
-                    r.floor,
-                    r.registered_area,
-                    r.surveyed_area,
-                    r.contract_area,
-                )
+                (project_id, building_ids[r.building], r.dwelling, *(getattr(r, f) for f in DWELLING_FIELDS))
                 for r in new_dwellings
             ],
         )
@@ -186,33 +181,11 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
             Household,
             (
                 Household.project,
-                Household.certificate_no,
-                Household.holder_names,
-                Household.owner_key,
-                Household.kind,
-                Household.office,
-                Household.subdistrict,
-                Household.phone,
-                Household.contact_status,
+                *(getattr(Household, f) for f in HOUSEHOLD_FIELDS),
                 Household.strategy,
                 Household.created_at,
             ),
-            [
-                (
-                    project_id,
-                    r.certificate_no,
-                    r.holder_names,
-                    r.owner_key,
-                    r.kind.value,
-                    r.office,
-                    r.subdistrict,
-                    r.phone,
-                    r.contact_status.value,
-                    "",
-                    now,
-                )
-                for r in rows
-            ],
+            [(project_id, *(_stored(getattr(r, f)) for f in HOUSEHOLD_FIELDS), "", now) for r in rows],
         )
         household_ids = {
             h["certificate_no"]: h["id"]
