@@ -150,11 +150,17 @@ class HandoverPages(Controller):
         checks = {c.item: c for c in result.checks}
         previous, following, position, count = await services.neighbours(actor, unit_id, unit.building_id)
         can_check = actor.role in INSPECTING
+        effective = [c.effective for c in result.checks]
+        # An item is open to record until it passes or fails with its issue still open.
+        open_items = [c for c in (checks.get(int(item)) for item in AcceptanceItem)
+                      if c is None or (c.effective != ItemResult.passed and not (
+                          c.result == ItemResult.failed and c.issue_status != "void"))]
         return Template("handover/acceptance.html", context={
             "project": await register.get_project(unit.project_id), "unit": unit, "result": result,
             "items": [(item, gettext(ITEM_NAMES[item]), checks.get(int(item))) for item in AcceptanceItem],
             "previous": previous, "following": following, "position": position, "count": count,
-            "can_check": can_check, "categories": await inspections.list_categories() if can_check else [],
+            "passed": effective.count(ItemResult.passed), "failed": effective.count(ItemResult.failed),
+            "open_items": bool(open_items), "can_check": can_check, "categories": await inspections.list_categories() if can_check else [],
             "severities": list(Severity), "refusal": refusal,
             "fields": [f"{name}_{int(item)}" for name in ("result", "note", "category", "severity", "photos")
                        for item in AcceptanceItem],
