@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from PIL import Image
 

@@ -30,8 +30,8 @@ async def _completed(site) -> None:
         milestone=Milestone.completion_accepted, actual_on=clock.today()))
 
 
-async def _entitled(site, world) -> list[int]:
-    """The three households, the resident's (张三) first in order, all in a slot open now."""
+async def _entitled(site, world, per_slot: int = 3) -> list[int]:
+    """The three households, the resident's (张三) first in order, `per_slot` of them in a slot open now."""
     ids = []
     for i in range(3):
         ids.append((await services.entitle(SYSTEM, site.project, EntitlementIn(
@@ -39,7 +39,7 @@ async def _entitled(site, world) -> list[int]:
             signed_at=dt.datetime(2026, 6, 1 + i, tzinfo=dt.timezone.utc)))).id)
     await services.fix_order(SYSTEM, site.project, OrderIn())
     await services.make_slots(SYSTEM, site.project, SlotsIn(first_starts_at=clock.now() - dt.timedelta(minutes=10),
-                                                           minutes=120, per_slot=3))
+                                                           minutes=120, per_slot=per_slot))
     return ids
 
 
@@ -146,6 +146,19 @@ async def test_desk_finds_a_household_shows_prices_and_selects_with_confirmation
     assert "户" in empty.text  # the household field named, in Chinese
     assert await Selection.count() == 1
     assert (await (await client_for("inspector")).get(desk)).status_code == 403
+
+
+async def test_desk_refuses_a_household_outside_its_slot_beside_the_choice(site, world, client_for):
+    await _completed(site)
+    _, second, _ = await _entitled(site, world, per_slot=1)  # the second household is called in two hours
+    staff = await client_for("staff")
+    desk = f"/projects/{site.project}/handover/desk"
+    page = await staff.get(desk, params={"entitlement_id": second})
+    assert "不在时段内" in page.text
+    refused = await staff.post(desk, data={**_form(staff), "entitlement_id": second, "unit_id": site.units[1]})
+    assert refused.status_code == 409
+    assert 'id="entitlement_id-error"' in refused.text and "现在不能选房" in refused.text
+    assert await Selection.count() == 0
 
 
 async def test_handover_desk_and_the_residents_own_page(site, world, client_for):
