@@ -17,17 +17,20 @@ from tracker.accounts.services import add_membership, load_actor
 from tracker.handover import services
 from tracker.handover.kinds import AcceptanceItem, ItemResult, Milestone, MissedSlot, OrderMethod
 from tracker.handover.schemas import (
+    AppointmentSlotIn,
     BatchIn,
     BuildingIn,
     CheckIn,
     EntitlementIn,
+    HandoverIn,
     MilestoneIn,
     OrderIn,
+    SelectIn,
     SlotsIn,
     TermsIn,
     UnitIn,
 )
-from tracker.handover.tables import Selection
+from tracker.handover.tables import DeliveryBatch, Selection
 from tracker.register import services as register
 from tracker.register.kinds import ProjectKind
 from tracker.register.schemas import BuildingIn as RegisterBuildingIn, ProjectIn
@@ -157,3 +160,54 @@ async def test_selection_at_the_desk(world, browser, live_server):
         assert await Selection.count() == 1
     finally:
         await context.close()
+
+
+async def test_resident_books_reports_a_defect_and_rates_on_a_phone(world, browser_page):
+    project, building, units = await _site(world)
+    inspector, staff = await load_actor(world.users["inspector"]), await load_actor(world.users["staff"])
+    for unit in units:
+        for item in AcceptanceItem:
+            await services.record_check(inspector, unit, CheckIn(item=item, result=ItemResult.passed))
+    await services.set_milestone(SYSTEM, building, MilestoneIn(milestone=Milestone.completion_accepted,
+                                                               actual_on=clock.today()))
+    entitlement = (await services.entitle(SYSTEM, project, EntitlementIn(
+        household_id=world.households[0], persons=3, signed_at=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)))).id
+    await services.fix_order(SYSTEM, project, OrderIn())
+    await services.make_slots(SYSTEM, project, SlotsIn(first_starts_at=clock.now() - dt.timedelta(minutes=5),
+                                                      minutes=120, per_slot=10))
+    selection = await services.select_unit(staff, SelectIn(entitlement_id=entitlement, unit_id=units[0]))
+    batch = (await DeliveryBatch.select(DeliveryBatch.id).where(DeliveryBatch.project == project))[0]["id"]
+    await DeliveryBatch.update({DeliveryBatch.appointments_from: clock.today(),
+                                DeliveryBatch.appointments_to: clock.today() + dt.timedelta(days=14)}).where(
+        DeliveryBatch.id == batch)
+    slot = await services.add_appointment_slot(SYSTEM, batch, AppointmentSlotIn(
+        starts_at=clock.day_start(clock.today() + dt.timedelta(days=3)) + dt.timedelta(hours=9), capacity=5))
+
+    page = browser_page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await login(page, "resident")
+    await page.goto(f"/households/{world.households[0]}")
+    await page.click("#my-home-link a")
+    await page.wait_for_url(re.compile(r".*/my/home$"))
+    await page.select_option("select[name=appointment_slot_id]", str(slot.id))
+    await page.click("#appointment + .card button[type=submit]")
+    await page.wait_for_selector("#booked")
+    await page.screenshot(path=str(SHOTS / "handover-home-booked-phone.png"), full_page=True)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    await services.record_handover(staff, selection.id, HandoverIn(keys=2, acknowledged=True,
+                                                                   surveyed_area=Decimal("160.00")))
+    await page.reload()
+    await page.fill("#claim-form textarea[name=description]", "厨房下水管漏水")
+    await page.click("#claim-form button[type=submit]")
+    await page.wait_for_load_state("networkidle")
+    assert await page.locator("#part-error").is_visible()  # the part is a required choice
+    await page.select_option("#claim-form select[name=part]", "plumbing")
+    await page.click("#claim-form button[type=submit]")
+    await page.wait_for_selector("#claims + ul li .badge.ok")
+    await page.locator("#rating-form input[name=service_score][value='5']").check()
+    await page.locator("#rating-form input[name=quality_score][value='4']").check()
+    await page.screenshot(path=str(SHOTS / "handover-home-handed-over-phone.png"), full_page=True)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await page.click("#rating-form button[type=submit]")
+    await page.wait_for_selector("#rating + .notice")
