@@ -158,6 +158,9 @@ async def test_selection_at_the_desk(world, browser, live_server):
         assert "¥42,000.00" in await page.inner_text("#selected")
         await page.screenshot(path=str(SHOTS / "handover-desk-selected.png"), full_page=True)
         assert await Selection.count() == 1
+        await page.click("#selected a")
+        await page.wait_for_selector("#handover-form")
+        await page.screenshot(path=str(SHOTS / "handover-handover-desk.png"), full_page=True)
     finally:
         await context.close()
 
