@@ -16,6 +16,7 @@ def route_handlers() -> list:
     from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
     from tracker.handover.controllers import HandoverApiController
+    from tracker.handover.pages import HandoverPages
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
     from tracker.web.system import SystemController
@@ -37,6 +38,7 @@ def route_handlers() -> list:
         InspectionPages,
         HandoverApiController,
         FundingReportApiController,
+        HandoverPages,
     ]
 
 

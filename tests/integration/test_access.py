@@ -48,6 +48,8 @@ PUBLIC = {
     # Residents vote with the code on their letter, not an account; results are published.
     "/vote", "/vote/cast", "/api/v1/vote", "/api/v1/vote/lookup",
     "/public/consultations/{consultation_id:int}", "/api/v1/public/consultations/{consultation_id:int}/results",
+    # A delivery batch's progress is announced to residents (no names, no unit numbers).
+    "/public/handover/batches/{batch_id:int}",
 }
 
 ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finance", "resident", "outsider", None]

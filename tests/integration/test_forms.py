@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from litestar.routes import HTTPRoute
 
 from tests.integration.consultations.helpers import draft, make_roll, open_consultation
+from tests.integration.handover.helpers import form_state
 from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice
 from tests.support import PASSWORD
 from tracker.app import create_app
@@ -23,9 +24,9 @@ LONG = "长" * 10_000
 NOT_A_NUMBER = "twelve"
 HUGE_NUMBER = "9" * 10_000
 SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
-# The message pages show above their form (and error.html shows for a refusal outside the form).
-# A message above the form, or beside its field (templates/_forms.html: field_error).
-FORM_ERROR = re.compile(r'<p class="(?:field-)?error"(?: id="[\w-]+")?(?: role="alert")?(?: id="order-error")?>')
+# The message pages show above their form (and error.html shows for a refusal outside the form), or beside
+# the field it names (`_forms.html`: field_error).
+FORM_ERROR = re.compile(r'<p class="error"(?: role="alert")?(?: id="order-error")?>|<p class="field-error" id="[\w-]+" role="alert">')
 
 # Page POST routes that take no form field of their own.
 NO_FORM = {
@@ -116,6 +117,8 @@ async def _cases(world, client_for) -> list[Case]:
     oppose = {f"item_{i}": "oppose" for i in items}
 
     application = "/inspections/resumption/{application_id:int}"
+    h = await form_state(world)  # handover: the desk's selection is the one the later cases act on
+    selection = "/handover/selections/{selection_id:int}"
     return [
         Case("/projects/{project_id:int}/inspections/issues/new", "inspector", f"/projects/{p}/inspections/issues/new", {
             "kind": "quality", "category": "hollowing", "severity": "general", "description": "楼梯间墙面空鼓",
@@ -182,6 +185,20 @@ async def _cases(world, client_for) -> list[Case]:
              {"kind": "call", "occurred_on": dt.date.today().isoformat(), "summary": "电话联系"}),
         Case("/households/{household_id:int}/strategy", "staff", f"/households/{world.households[0]}/strategy",
              {"strategy": "先解决老人安置"}),
+        Case("/handover/units/{unit_id:int}/acceptance", "inspector", f"/handover/units/{h['checking']}/acceptance",
+             {"result_1": "passed", "note_1": "合格"}, multipart=True),
+        Case("/projects/{project_id:int}/handover/desk", "staff", f"/projects/{h['project']}/handover/desk",
+             {"entitlement_id": str(h["entitlement"]), "unit_id": str(h["unit"])}, numbers=("entitlement_id", "unit_id")),
+        Case(f"{selection}/appointment", "resident", "/handover/selections/{selection}/appointment",
+             {"appointment_slot_id": str(h["slot"])}, numbers=("appointment_slot_id",)),
+        Case(f"{selection}/handover", "staff", "/handover/selections/{selection}/handover", {
+            "keys": "2", "surveyed_area": "100.40", "water_reading": "1.5", "electricity_reading": "",
+            "gas_reading": "", "note": "", "defect_part_1": "fit_out", "defect_description_1": "墙面空鼓",
+            "acknowledged": "1"}, numbers=("keys", "surveyed_area", "water_reading"), control=("acknowledged",)),
+        Case("/handover/units/{unit_id:int}/claims", "resident", f"/handover/units/{h['unit']}/claims",
+             {"part": "plumbing", "description": "厨房下水管漏水"}),
+        Case(f"{selection}/rating", "resident", "/handover/selections/{selection}/rating",
+             {"service_score": "5", "quality_score": "4", "comment": "满意"}, numbers=("service_score", "quality_score")),
         Case("/login", None, "/login", {"username": "staff", "password": PASSWORD, "next": "/projects"},
              control=("next",)),
     ]
@@ -193,6 +210,13 @@ async def _latest_application() -> int:
 
     rows = await ResumptionApplication.select(ResumptionApplication.id).order_by(ResumptionApplication.id)
     return rows[-1]["id"]
+
+
+async def _latest_selection() -> int:
+    """The selection the desk case made (the appointment, handover and rating cases act on it)."""
+    from tracker.handover.tables import Selection
+
+    return (await Selection.select(Selection.id).order_by(Selection.id))[-1]["id"]
 
 
 async def _post(client, case: Case, path: str, form: dict):
@@ -224,6 +248,8 @@ async def test_every_page_form_refuses_over_long_values_and_non_numbers(world, c
             path = path.replace("{application}", str(await _latest_application()))
         if "{sheet}" in path:
             path = path.replace("{sheet}", str(sheet_of["vote"]))
+        if "{selection}" in path:
+            path = path.replace("{selection}", str(await _latest_selection()))
         probes = [(name, LONG) for name in case.form if name not in case.control]
         probes += [(name, [LONG, LONG]) for name in case.form if name not in case.control]  # a field sent twice
         probes += [(name, bad) for name in case.numbers for bad in (NOT_A_NUMBER, HUGE_NUMBER, SUPERSCRIPT_TWO)]

@@ -328,3 +328,58 @@ class IdleUnitOut(msgspec.Struct):
     area: Decimal
     reason: str
 
+
+
+# ---------------------------------------------------------------- read models of the pages
+
+
+class OfferOut(msgspec.Struct):
+    """An available unit a household's quota allows, with its price difference before choosing."""
+
+    unit: UnitOut
+    over_area: Decimal  # + over the quota, − under it
+    price_difference_fen: int
+    steps: list[StepOut]
+
+
+class RecordOut(msgspec.Struct):
+    """A handover record (交房确认书) as its page shows it."""
+
+    id: int
+    selection_id: int
+    handed_at: dt.datetime
+    keys: int
+    water_reading: Decimal | None
+    electricity_reading: Decimal | None
+    gas_reading: Decimal | None
+    acknowledged: bool
+    note: str
+    true_up_fen: int | None
+    surveyed_area: Decimal | None
+    rated: bool
+
+
+class SlotChoiceOut(msgspec.Struct):
+    id: int
+    starts_at: dt.datetime
+    room: int
+
+
+class HomeOut(msgspec.Struct):
+    """What a resident sees of their resettlement: entitlement, unit, batch, appointment, record, claims."""
+
+    entitlement: EntitlementOut | None
+    selection: SelectionOut | None
+    unit: UnitOut | None
+    batch: BatchOut | None
+    appointment: AppointmentOut | None
+    slots: list[SlotChoiceOut]
+    record: RecordOut | None
+    claims: list[ClaimOut]
+
+
+class BatchRatingOut(msgspec.Struct):
+    batch_id: int
+    ratings: int
+    service_avg: Decimal | None
+    quality_avg: Decimal | None

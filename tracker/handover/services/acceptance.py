@@ -115,3 +115,11 @@ async def units_not_passed(building_id: int) -> list[str]:
         "ORDER BY d.number", building_id)
     return [row["number"] for row in rows]
 
+
+
+async def record_checks(actor: Actor, unit_id: int, checks: list[CheckIn]) -> AcceptanceOut:
+    """Several items from one submitted checklist, all recorded or none (each as `record_check`)."""
+    async with transaction():
+        for data in checks:
+            await record_check(actor, unit_id, data)
+    return await get_acceptance(actor, unit_id)

@@ -214,3 +214,10 @@ async def get_batch(actor: Actor, batch_id: int) -> BatchOut:
     if actor.role is not Role.resident:
         check_project(actor, batch["project"])
     return (await _batches(batch["project"], [batch_id]))[0]
+
+
+async def batch_progress(batch_id: int) -> BatchOut:
+    """A batch's schedule and progress, for its public page and its residents (no names, no unit numbers:
+    buildings, milestones and counts only)."""
+    batch = await _batch_row(batch_id)
+    return (await _batches(batch["project"], [batch_id]))[0]
