@@ -13,9 +13,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from inspections import jobs, ledger, services
+from inspections import services
 from inspections import photos as photo_store
-from inspections.controllers import UPLOAD_LIMIT
+from inspections.deps import UPLOAD_LIMIT
 from inspections.kinds import (
     IssueKind,
     IssueStatus,
@@ -98,8 +98,8 @@ class InspectionPages(Controller):
         """The project dashboard: open / overdue / closed by contractor and severity, stop-work status."""
         actor = actor_of(request)
         context = await _page_context(actor, project_id)
-        context["dashboard"] = await ledger.dashboard(actor, project_id)
-        context["inbox"] = await jobs.list_inbox(actor, unread=True)
+        context["dashboard"] = await services.dashboard(actor, project_id)
+        context["inbox"] = await services.list_inbox(actor, unread=True)
         return Template("inspections/dashboard.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/issues", guards=[requires_role(INSPECTION_READERS)])
@@ -110,8 +110,8 @@ class InspectionPages(Controller):
         f = services.IssueFilter(status=statuses, limit=200)
         items, total = await services.list_issues(actor, project_id, f)
         context = await _page_context(actor, project_id)
-        context.update(items=items, total=total, can_notify=actor.role in INSPECTING, today=services.today(),
-                       default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
+        context.update(items=items, total=total, can_notify=actor.role in INSPECTING, today=clock.today(),
+                       default_deadline=(clock.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issues.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTING)])
@@ -124,7 +124,7 @@ class InspectionPages(Controller):
         context.update(
             categories=await services.list_categories(), contractors=await _contractors(),
             buildings=await register.list_buildings(project_id), kinds=list(IssueKind), severities=list(Severity),
-            default_deadline=(services.today() + dt.timedelta(days=7)).isoformat(), error=error, form=form or {},
+            default_deadline=(clock.today() + dt.timedelta(days=7)).isoformat(), error=error, form=form or {},
         )
         return Template("inspections/new_issue.html", context=context, status_code=status)
 
@@ -166,7 +166,7 @@ class InspectionPages(Controller):
         issue = await services.get_issue(actor, issue_id)
         context = await _page_context(actor, issue.project_id)
         context.update(issue=issue, role=actor.role.value, error=error,
-                       default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
+                       default_deadline=(clock.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/issue.html", context=context, status_code=status)
 
     @post("/inspections/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTING, Role.contractor)],
@@ -218,8 +218,8 @@ class InspectionPages(Controller):
                 status=[IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted], limit=200))
             message = exc.translated(gettext) if isinstance(exc, DomainError) else gettext(
                 "Check the form: a value is missing.")
-            context.update(items=items, total=total, can_notify=True, error=message, today=services.today(),
-                           default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
+            context.update(items=items, total=total, can_notify=True, error=message, today=clock.today(),
+                           default_deadline=(clock.today() + dt.timedelta(days=7)).isoformat())
             return Template("inspections/issues.html", context=context,
                             status_code=exc.status_code if isinstance(exc, DomainError) else 422)
         return Redirect(path=f"/inspections/notices/{notice.id}", status_code=303)
@@ -242,7 +242,7 @@ class InspectionPages(Controller):
                 pass
         context = await _page_context(actor, notice.project_id)
         context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, error=error,
-                       form=form or {}, default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
+                       form=form or {}, default_deadline=(clock.today() + dt.timedelta(days=7)).isoformat())
         return Template("inspections/notice_page.html", context=context, status_code=status)
 
     @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)])
@@ -290,8 +290,8 @@ class InspectionPages(Controller):
         """The contractor's inbox: notices to reply to with their deadlines, and the daily digests."""
         actor = actor_of(request)
         context = await _page_context(actor, project_id)
-        context.update(notices=await services.list_notices(actor, project_id), messages=await jobs.list_inbox(actor),
-                       today=services.today())
+        context.update(notices=await services.list_notices(actor, project_id), messages=await services.list_inbox(actor),
+                       today=clock.today())
         return Template("inspections/inbox.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/ledger", guards=[requires_role(INSPECTION_READERS)])
@@ -304,7 +304,7 @@ class InspectionPages(Controller):
             overdue=True if overdue == "1" else None, offset=max(0, offset), limit=50,
         )
         context = await _page_context(actor, project_id)
-        context.update(ledger=await ledger.ledger(actor, project_id, f), statuses=list(IssueStatus),
+        context.update(ledger=await services.ledger(actor, project_id, f), statuses=list(IssueStatus),
                        severities=list(Severity), filters={"status": status, "severity": severity, "overdue": overdue},
                        query=request.url.query or "")
         return Template("inspections/ledger_page.html", context=context)
@@ -332,7 +332,7 @@ class InspectionPages(Controller):
         context = await _page_context(actor, project_id)
         context.update(
             contractors=await _contractors(), buildings=await register.list_buildings(project_id), items=items,
-            scopes=list(StopScope), causes=list(StopCause), now=_local_input(services.now()), error=error,
+            scopes=list(StopScope), causes=list(StopCause), now=_local_input(clock.now()), error=error,
             form=form or {},
         )
         return Template("inspections/new_stop_work.html", context=context, status_code=status)
@@ -374,7 +374,7 @@ class InspectionPages(Controller):
         context.update(
             order=order, issues=issues, pending=pending, addressee=names.get(order.addressed_org_id, ""),
             role=actor.role.value, org_id=actor.organisation_id, error=error, form=form or {},
-            now=_local_input(services.now()), default_date=(services.today() + dt.timedelta(days=1)).isoformat(),
+            now=_local_input(clock.now()), default_date=(clock.today() + dt.timedelta(days=1)).isoformat(),
         )
         return Template("inspections/stop_work_page.html", context=context, status_code=status)
 
@@ -457,7 +457,7 @@ class InspectionPages(Controller):
             reports=await services.list_reports(actor, project_id), role=actor.role.value, error=error,
             categories=await services.list_categories() if actor.role in INSPECTING else [],
             contractors=await _contractors() if actor.role in INSPECTING else [], severities=list(Severity),
-            kinds=list(IssueKind), default_deadline=(services.today() + dt.timedelta(days=7)).isoformat(),
+            kinds=list(IssueKind), default_deadline=(clock.today() + dt.timedelta(days=7)).isoformat(),
         )
         return Template("inspections/reports.html", context=context, status_code=status)
 

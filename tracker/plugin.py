@@ -59,7 +59,7 @@ def project_paths() -> dict:
 def document_readers() -> dict:
     """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
     document routes (PDF, verification details) ask the record that issued the document."""
-    from inspections.access import DOCUMENT_READERS as inspection_documents
+    from inspections.services.documents import DOCUMENT_READERS as inspection_documents
 
     return {**inspection_documents}
 
