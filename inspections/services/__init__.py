@@ -14,6 +14,7 @@ here so callers write `from inspections import services; services.file_issue(...
 """
 
 from inspections.services.categories import ensure_catalogue, list_categories, save_category
+from inspections.services.common import list_contractors
 from inspections.services.escalation import run_escalation
 from inspections.services.inbox import list_inbox, mail_inboxes, mark_read
 from inspections.services.issues import IssueFilter, file_issue, get_issue, get_issues, list_issues
@@ -38,6 +39,7 @@ from inspections.services.reports import (
     report_defect,
 )
 from inspections.services.stopwork import (
+    application_order,
     apply_for_resumption,
     approve_resumption,
     get_stop_work,
@@ -56,6 +58,7 @@ __all__ = [
     "accept_report",
     "add_photo",
     "add_report_photo",
+    "application_order",
     "apply_for_resumption",
     "approve_resumption",
     "counts",
@@ -74,6 +77,7 @@ __all__ = [
     "issue_stop_work",
     "ledger",
     "list_categories",
+    "list_contractors",
     "list_inbox",
     "list_issues",
     "list_notices",

@@ -73,6 +73,12 @@ async def check_location(project_id: int, building_id: int | None, dwelling_id: 
             raise Invalid("The dwelling is not in that building.", field="dwelling_id")
 
 
+async def list_contractors() -> list[dict]:
+    """The contractors a form offers (id and name), by name."""
+    return await Organisation.select(Organisation.id, Organisation.name).where(
+        Organisation.kind == OrganisationKind.contractor.value).order_by(Organisation.name)
+
+
 async def check_contractor(org_id: int, field: str) -> None:
     rows = await Organisation.select(Organisation.kind).where(Organisation.id == org_id)
     if not rows:

@@ -250,6 +250,11 @@ async def stopped_project_ids(actor: Actor) -> set[int]:
     return {r["project"] for r in await query.distinct()}
 
 
+async def application_order(application_id: int) -> int:
+    """The stop-work order a resumption application belongs to (its page is the order's)."""
+    return (await _application_row(application_id))["stop_order"]
+
+
 async def _application_row(application_id: int) -> dict:
     rows = await ResumptionApplication.select().where(ResumptionApplication.id == application_id)
     if not rows:
