@@ -200,7 +200,7 @@ class InspectionsApiController(Controller):
         frozen = await services.frozen_reply_document(notice_id)
         if frozen is not None:
             return _pdf(await documents.document_pdf(frozen), f"reply-{notice_id}")
-        return _pdf(await render_pdf("inspections/reply.html", context), f"reply-{notice_id}")
+        return _pdf(await render_pdf("inspections/print/reply.html", context), f"reply-{notice_id}")
 
     # ------------------------------------------------------------ stop work and resumption
 

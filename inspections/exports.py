@@ -17,7 +17,7 @@ SEVERITY_TEXT = {"general": "一般", "serious": "较大", "major": "重大"}
 KIND_TEXT = {"quality": "质量", "safety": "安全"}
 HEADERS = ["编号", "通知单号", "部位", "类别", "类型", "严重程度", "问题描述", "责任单位", "整改期限", "状态", "轮次",
            "逾期", "发现日期", "销号日期"]
-LEDGER_TEMPLATE = "inspections/ledger.html"
+LEDGER_TEMPLATE = "inspections/print/ledger.html"
 
 
 def _row(i: IssueOut) -> list:

@@ -250,7 +250,7 @@ class InspectionPages(Controller):
         context = await _page_context(actor, notice.project_id)
         context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, refusal=refusal,
                        default_deadline=_in_days(7))
-        return Template("inspections/notice_page.html", context=context, status_code=_status(refusal))
+        return Template("inspections/notice.html", context=context, status_code=_status(refusal))
 
     @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)])
     async def reply(self, actor: Actor, notice_id: int, data: Form) -> Template | Redirect:
@@ -306,7 +306,7 @@ class InspectionPages(Controller):
         context.update(ledger=await services.ledger(actor, project_id, f), statuses=list(IssueStatus),
                        severities=list(Severity), filters={"status": status, "severity": severity, "overdue": overdue},
                        query=request.url.query or "")
-        return Template("inspections/ledger_page.html", context=context)
+        return Template("inspections/ledger.html", context=context)
 
     # ------------------------------------------------------------ stop work (工程暂停令) and resumption
 
@@ -364,7 +364,7 @@ class InspectionPages(Controller):
             role=actor.role.value, org_id=actor.organisation_id, refusal=refusal,
             now=_local_input(clock.now()), default_date=_in_days(1),
         )
-        return Template("inspections/stop_work_page.html", context=context, status_code=_status(refusal))
+        return Template("inspections/stop_work.html", context=context, status_code=_status(refusal))
 
     @post("/inspections/stop-work/{order_id:int}/apply", guards=[requires_role(Role.contractor)])
     async def apply_for_resumption(self, actor: Actor, order_id: int, data: Form) -> Template | Redirect:

@@ -75,7 +75,7 @@ async def issue_notice(actor: Actor, project_id: int, data: NoticeIn) -> NoticeO
         }
         document = await documents.issue_document(
             actor, project_id=project_id, kind=f"notice.{data.series.value}", series=data.series.value,
-            number_text=number_text, title=title, template="inspections/notice.html", context=context,
+            number_text=number_text, title=title, template="inspections/print/notice.html", context=context,
         )
         notice_id = (
             await Notice.insert(

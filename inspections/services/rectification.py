@@ -116,7 +116,7 @@ async def close_notice_if_done(actor: Actor, notice_id: int) -> bool:
     )
     await documents.issue_document(
         actor, project_id=notice["project"], kind="notice_reply", series="reply",
-        number_text=reply_number(notice["number_text"]), title="监理通知回复单", template="inspections/reply.html",
+        number_text=reply_number(notice["number_text"]), title="监理通知回复单", template="inspections/print/reply.html",
         context=await reply_print_context(actor, notice_id),
     )
     return True

@@ -125,7 +125,7 @@ async def issue_stop_work(actor: Actor, project_id: int, data: StopWorkIn) -> St
         }
         document = await documents.issue_document(
             actor, project_id=project_id, kind="stop_work", series="stop_work", number_text=number_text,
-            title="工程暂停令", template="inspections/stop_work.html", context=context,
+            title="工程暂停令", template="inspections/print/stop_work.html", context=context,
         )
         values = {
             "project": project_id, "year": year, "number": number, "number_text": number_text,
@@ -385,7 +385,7 @@ async def issue_resumption_order(actor: Actor, order_id: int, data: ResumptionOr
         }
         document = await documents.issue_document(
             actor, project_id=order["project"], kind="resumption", series="resumption", number_text=number_text,
-            title="工程复工令", template="inspections/resumption.html", context=context,
+            title="工程复工令", template="inspections/print/resumption.html", context=context,
         )
         await ResumptionOrder.insert(ResumptionOrder(
             stop_order=order_id, application=application["id"], project=order["project"], year=year, number=number,
