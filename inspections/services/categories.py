@@ -13,6 +13,7 @@ from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.db import transaction
 from tracker.errors import Invalid
+from tracker.rows import to_schema, to_schemas
 
 
 CATALOGUE_FILE = Path(__file__).parent.parent / "catalogue.json"
@@ -30,19 +31,12 @@ async def ensure_catalogue() -> None:
         )
 
 
-def _category_out(row: dict) -> CategoryOut:
-    return CategoryOut(
-        id=row["id"], code=row["code"], name=row["name"], kind=row["kind"], active=row["active"],
-        position=row["position"],
-    )
-
-
 async def list_categories(include_inactive: bool = False) -> list[CategoryOut]:
     await ensure_catalogue()
     query = DefectCategory.select().order_by(DefectCategory.position).order_by(DefectCategory.id)
     if not include_inactive:
         query = query.where(DefectCategory.active.eq(True))
-    return [_category_out(r) for r in await query]
+    return to_schemas(await query, CategoryOut)
 
 
 async def save_category(actor: Actor, data: CategoryIn) -> CategoryOut:
@@ -58,7 +52,7 @@ async def save_category(actor: Actor, data: CategoryIn) -> CategoryOut:
         else:
             category_id = (await DefectCategory.insert(DefectCategory(**values)).returning(DefectCategory.id))[0]["id"]
         await audit.record(actor, "defect_category.save", "defect_category", category_id, values)
-    return _category_out((await DefectCategory.select().where(DefectCategory.id == category_id))[0])
+    return to_schema((await DefectCategory.select().where(DefectCategory.id == category_id))[0], CategoryOut)
 
 
 async def active_category_id(code: str) -> int:

@@ -20,6 +20,7 @@ from tracker.accounts.actor import Actor
 from tracker.db import transaction
 from tracker.errors import NotFound
 from tracker.i18n import current_locale, gettext, pick_locale
+from tracker.rows import to_schema
 from tracker.settings import Settings, get_settings
 
 log = logging.getLogger("inspections.inbox")
@@ -156,11 +157,9 @@ async def mail_inboxes(today: dt.date) -> dict[str, int]:
 
 
 def _inbox_out(row: dict) -> InboxOut:
-    return InboxOut(
-        id=row["id"], day=row["day"], kind=row["kind"], subject=row["subject"], body=row["body"],
-        issue_ids=[int(i) for i in row["issue_ids"].split(",") if i], created_at=row["created_at"],
-        read=row["read_at"] is not None,
-    )
+    """The stored comma-separated issue ids as a list, and whether it was read."""
+    return to_schema(row, InboxOut, issue_ids=[int(i) for i in row["issue_ids"].split(",") if i],
+                     read=row["read_at"] is not None)
 
 
 async def list_inbox(actor: Actor, unread: bool = False) -> list[InboxOut]:

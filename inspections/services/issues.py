@@ -30,6 +30,7 @@ from tracker.accounts.roles import CONTRACTING, INSPECTING
 from tracker.db import is_postgres, transaction
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tracker.register.tables import Project
+from tracker.rows import to_schema
 
 
 ISSUE_COLUMNS = (
@@ -77,52 +78,50 @@ class StopIndex:
         return project_id in self.projects or (building_id is not None and building_id in self.buildings)
 
 
-def _issue_out(row: dict, stops: StopIndex, photos: list[PhotoOut] | None = None,
-               events: list[EventOut] | None = None) -> IssueOut:
-    status = IssueStatus(row["status"])
-    return IssueOut(
-        id=row["id"],
-        project_id=row["project"],
-        building_id=row["building"],
-        building=row["building_name"],
-        dwelling_id=row["dwelling"],
-        dwelling=row["dwelling_number"],
-        part=row["part"],
-        location=row["location"],
-        kind=row["kind"],
-        category=row["category_code"],
-        category_name=row["category_name"],
-        severity=row["severity"],
-        description=row["description"],
-        responsible_org_id=row["responsible_org"],
-        responsible_org=row["responsible_org_name"],
-        inspecting_org_id=row["inspecting_org"],
-        deadline=row["deadline"],
-        status=status,
-        ball=workflow.ball(status),
-        allowed_actions=[a.value for a in workflow.allowed_from(status)],
-        round=row["round"],
-        rejections=row["rejections"],
-        overdue=bool(row["overdue"]) or (status not in workflow.FINAL and row["deadline"] < clock.today()),
-        escalated=row["escalated_at"] is not None,
-        notice_id=row["notice"],
-        notice_number=row["notice_number"],
-        stopped=stops.stopped(row["project"], row["building"]),
-        created_at=row["created_at"],
-        closed_at=row["closed_at"],
-        photos=photos or [],
-        events=events or [],
-    )
+# An issue as the API shows it: the columns named as IssueOut's fields; `_issues_out` adds what is derived.
+ISSUE_OUT = (
+    Issue.id,
+    Issue.project.as_alias("project_id"),
+    Issue.building.as_alias("building_id"),
+    Issue.building.name.as_alias("building"),
+    Issue.dwelling.as_alias("dwelling_id"),
+    Issue.dwelling.number.as_alias("dwelling"),
+    Issue.part,
+    Issue.location,
+    Issue.kind,
+    Issue.category.code.as_alias("category"),
+    Issue.category.name.as_alias("category_name"),
+    Issue.severity,
+    Issue.description,
+    Issue.responsible_org.as_alias("responsible_org_id"),
+    Issue.responsible_org.name.as_alias("responsible_org"),
+    Issue.inspecting_org.as_alias("inspecting_org_id"),
+    Issue.deadline,
+    Issue.status,
+    Issue.round,
+    Issue.rejections,
+    Issue.overdue,
+    Issue.escalated_at,
+    Issue.notice.as_alias("notice_id"),
+    Issue.notice.number_text.as_alias("notice_number"),
+    Issue.created_at,
+    Issue.closed_at,
+)
+EVENT_OUT = (
+    IssueEvent.issue, IssueEvent.action, IssueEvent.from_status, IssueEvent.to_status,
+    IssueEvent.actor.display_name.as_alias("actor"), IssueEvent.at, IssueEvent.note, IssueEvent.deadline,
+    IssueEvent.round,
+)
 
 
 async def get_issue(actor: Actor, issue_id: int) -> IssueOut:
     row = await issue_row(issue_id)
     access.check_issue(actor, row)
-    return (await _issues_out(actor, [row]))[0]
+    return (await _issues_out(actor, await Issue.select(*ISSUE_OUT).where(Issue.id == issue_id), details=True))[0]
 
 
 async def get_issues(actor: Actor, issue_ids: list[int]) -> dict[int, IssueOut | None]:
-    """Several issues in four queries (a notice's or an order's): None for one the actor may not see."""
+    """Several issues in five queries (a notice's or an order's): None for one the actor may not see."""
     rows = await issue_select().where(Issue.id.is_in(list(issue_ids))) if issue_ids else []
     visible = []
     for row in rows:
@@ -132,27 +131,36 @@ async def get_issues(actor: Actor, issue_ids: list[int]) -> dict[int, IssueOut |
         except DomainError:
             pass
     out: dict[int, IssueOut | None] = {row["id"]: None for row in rows}
-    out.update({issue.id: issue for issue in await _issues_out(actor, visible)})
+    shown = await Issue.select(*ISSUE_OUT).where(Issue.id.is_in([row["id"] for row in visible])) if visible else []
+    out.update({issue.id: issue for issue in await _issues_out(actor, shown, details=True)})
     return out
 
 
-async def _issues_out(actor: Actor, rows: list[dict]) -> list[IssueOut]:
+async def _issues_out(actor: Actor, rows: list[dict], *, details: bool = False) -> list[IssueOut]:
+    """Rows of `Issue.select(*ISSUE_OUT)` as the API shows them, with what is derived from them (whose move,
+    the actions allowed, overdue, stopped) and, with `details`, their photos and timeline."""
     if not rows:
         return []
     ids = [row["id"] for row in rows]
     photos: dict[int, list[PhotoOut]] = defaultdict(list)
-    for p in await Photo.select().where(Photo.issue.is_in(ids)).order_by(Photo.id):
-        photos[p["issue"]].append(photo_out(p))
     events: dict[int, list[EventOut]] = defaultdict(list)
-    for e in await IssueEvent.select(
-        *IssueEvent.all_columns(), IssueEvent.actor.display_name.as_alias("actor_name")
-    ).where(IssueEvent.issue.is_in(ids)).order_by(IssueEvent.id):
-        events[e["issue"]].append(EventOut(
-            action=e["action"], from_status=e["from_status"], to_status=e["to_status"], actor=e["actor_name"],
-            at=e["at"], note=e["note"], deadline=e["deadline"], round=e["round"],
+    if details:
+        for p in await Photo.select().where(Photo.issue.is_in(ids)).order_by(Photo.id):
+            photos[p["issue"]].append(photo_out(p))
+        for e in await IssueEvent.select(*EVENT_OUT).where(IssueEvent.issue.is_in(ids)).order_by(IssueEvent.id):
+            events[e["issue"]].append(to_schema(e, EventOut))
+    stops = await StopIndex.load(actor, sorted({row["project_id"] for row in rows}))
+    today = clock.today()
+    out = []
+    for row in rows:
+        status = IssueStatus(row["status"])
+        out.append(to_schema(
+            row, IssueOut, ball=workflow.ball(status), allowed_actions=[a.value for a in workflow.allowed_from(status)],
+            overdue=bool(row["overdue"]) or (status not in workflow.FINAL and row["deadline"] < today),
+            escalated=row["escalated_at"] is not None, stopped=stops.stopped(row["project_id"], row["building_id"]),
+            photos=photos[row["id"]], events=events[row["id"]],
         ))
-    stops = await StopIndex.load(actor, sorted({row["project"] for row in rows}))
-    return [_issue_out(row, stops, photos[row["id"]], events[row["id"]]) for row in rows]
+    return out
 
 
 class IssueFilter(msgspec.Struct, forbid_unknown_fields=True):
@@ -217,9 +225,9 @@ async def list_issues(actor: Actor, project_id: int, f: IssueFilter) -> tuple[li
     access.check_inspections(actor, project_id)
     conditions = issue_conditions(actor, project_id, f)
     total = await Issue.count().where(*conditions)
-    rows = await issue_select().where(*conditions).order_by(Issue.id, ascending=False).offset(f.offset).limit(f.limit)
-    stops = await StopIndex.load(actor, [project_id])
-    return [_issue_out(r, stops) for r in rows], total
+    rows = await Issue.select(*ISSUE_OUT).where(*conditions).order_by(Issue.id, ascending=False).offset(
+        f.offset).limit(f.limit)
+    return await _issues_out(actor, rows), total
 
 
 async def file_issue(actor: Actor, project_id: int, data: IssueIn, *, report_id: int | None = None) -> IssueOut:

@@ -26,6 +26,7 @@ from tracker.db import transaction
 from tracker.documents import numbering
 from tracker.documents import services as documents
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
+from tracker.rows import to_schema
 
 
 async def issue_notice(actor: Actor, project_id: int, data: NoticeIn) -> NoticeOut:
@@ -105,43 +106,45 @@ async def notice_row(notice_id: int) -> dict:
     return rows[0]
 
 
-async def _replies(notice_row: dict) -> list[ReplyOut]:
-    replies = await Reply.select().where(Reply.notice == notice_row["id"]).order_by(Reply.id)
+# A notice as the API shows it (its issues and replies added by `get_notice`).
+NOTICE_OUT = (
+    Notice.id, Notice.project.as_alias("project_id"), Notice.series, Notice.number_text.as_alias("number"),
+    Notice.addressed_org.as_alias("addressed_org_id"), Notice.addressed_org.name.as_alias("addressed_org"),
+    Notice.subject, Notice.content, Notice.requirements, Notice.deadline, Notice.status, Notice.void_reason,
+    Notice.superseded_by, Notice.document.as_alias("document_id"), Notice.issued_at, Notice.closed_at,
+)
+REPLY_ITEM_OUT = (
+    ReplyItem.reply, ReplyItem.issue.as_alias("issue_id"), ReplyItem.round, ReplyItem.explanation,
+    ReplyItem.result, ReplyItem.opinion, ReplyItem.rechecked_at,
+)
+
+
+async def _replies(notice: dict) -> list[ReplyOut]:
+    """The notice's replies (回复单), numbered in order, each issue with the evidence of its round."""
+    replies = await Reply.select(Reply.id, Reply.notice.as_alias("notice_id"), Reply.statement,
+                                 Reply.submitted_at).where(Reply.notice == notice["id"]).order_by(Reply.id)
     if not replies:
         return []
-    items = await ReplyItem.select().where(ReplyItem.reply.is_in([r["id"] for r in replies])).order_by(ReplyItem.id)
+    items = await ReplyItem.select(*REPLY_ITEM_OUT).where(
+        ReplyItem.reply.is_in([r["id"] for r in replies])).order_by(ReplyItem.id)
     evidence = defaultdict(list)
-    issue_ids = list({i["issue"] for i in items})
+    issue_ids = list({i["issue_id"] for i in items})
     for p in await Photo.select().where(Photo.issue.is_in(issue_ids), Photo.purpose == "evidence").order_by(Photo.id):
         evidence[(p["issue"], p["round"])].append(photo_out(p))
     by_reply = defaultdict(list)
     for i in items:
-        by_reply[i["reply"]].append(
-            ReplyItemOut(issue_id=i["issue"], round=i["round"], explanation=i["explanation"], result=i["result"],
-                         opinion=i["opinion"], rechecked_at=i["rechecked_at"],
-                         photos=evidence[(i["issue"], i["round"])])
-        )
-    return [
-        ReplyOut(id=r["id"], notice_id=notice_row["id"], number=f"{notice_row['number_text']}-HF{k}",
-                 statement=r["statement"], submitted_at=r["submitted_at"], items=by_reply[r["id"]])
-        for k, r in enumerate(replies, start=1)
-    ]
+        by_reply[i["reply"]].append(to_schema(i, ReplyItemOut, photos=evidence[(i["issue_id"], i["round"])]))
+    return [to_schema(r, ReplyOut, number=f"{notice['number']}-HF{k}", items=by_reply[r["id"]])
+            for k, r in enumerate(replies, start=1)]
 
 
 async def get_notice(actor: Actor, notice_id: int) -> NoticeOut:
-    row = await notice_row(notice_id)
-    access.check_notice(actor, row)
+    access.check_notice(actor, await notice_row(notice_id))
+    notice = (await Notice.select(*NOTICE_OUT).where(Notice.id == notice_id))[0]
     issue_ids = [r["issue"] for r in await NoticeIssue.select(NoticeIssue.issue).where(
         NoticeIssue.notice == notice_id).order_by(NoticeIssue.issue)]
-    return NoticeOut(
-        id=row["id"], project_id=row["project"], series=row["series"], number=row["number_text"],
-        title=NOTICE_TITLES[NoticeSeries(row["series"])], addressed_org_id=row["addressed_org"],
-        addressed_org=row["addressed_org_name"], subject=row["subject"], content=row["content"],
-        requirements=row["requirements"], deadline=row["deadline"], status=row["status"],
-        void_reason=row["void_reason"], superseded_by=row["superseded_by"], document_id=row["document"],
-        issued_at=row["issued_at"], closed_at=row["closed_at"], issue_ids=issue_ids,
-        replies=await _replies(row),
-    )
+    return to_schema(notice, NoticeOut, title=NOTICE_TITLES[NoticeSeries(notice["series"])], issue_ids=issue_ids,
+                     replies=await _replies(notice))
 
 
 async def list_notices(actor: Actor, project_id: int, status: NoticeStatus | None = None) -> list[NoticeOut]:

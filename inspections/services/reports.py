@@ -14,10 +14,18 @@ from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.db import transaction
 from tracker.errors import Conflict, Forbidden, NotFound
+from tracker.rows import to_schema
+
+
+# A report's columns, with those ReportOut names otherwise aliased to its field names.
+REPORT_COLUMNS = (
+    *DefectReport.all_columns(), DefectReport.project.as_alias("project_id"),
+    DefectReport.building.as_alias("building_id"), DefectReport.dwelling.as_alias("dwelling_id"),
+)
 
 
 async def _report_row(report_id: int) -> dict:
-    rows = await DefectReport.select().where(DefectReport.id == report_id)
+    rows = await DefectReport.select(*REPORT_COLUMNS).where(DefectReport.id == report_id)
     if not rows:
         raise NotFound("No report {id}.", field="report_id", id=report_id)
     return rows[0]
@@ -30,14 +38,10 @@ async def report_visible(actor: Actor, report_id: int) -> dict:
 
 
 async def _report_out(row: dict) -> ReportOut:
+    """A report row as the API shows it, with the issue it was accepted into and its photos."""
     issue = await Issue.select(Issue.id).where(Issue.report == row["id"])
     photos = [photo_out(p) for p in await Photo.select().where(Photo.report == row["id"]).order_by(Photo.id)]
-    return ReportOut(
-        id=row["id"], project_id=row["project"], description=row["description"], location=row["location"],
-        building_id=row["building"], dwelling_id=row["dwelling"], status=row["status"],
-        decline_reason=row["decline_reason"], issue_id=issue[0]["id"] if issue else None,
-        created_at=row["created_at"], photos=photos,
-    )
+    return to_schema(row, ReportOut, issue_id=issue[0]["id"] if issue else None, photos=photos)
 
 
 async def report_defect(actor: Actor, project_id: int, data: ReportIn) -> ReportOut:
@@ -66,7 +70,7 @@ async def add_report_photo(actor: Actor, report_id: int, data: bytes) -> PhotoOu
 
 async def list_reports(actor: Actor, project_id: int) -> list[ReportOut]:
     access.check_reports(actor, project_id)
-    query = DefectReport.select().where(DefectReport.project == project_id).order_by(DefectReport.id, ascending=False)
+    query = DefectReport.select(*REPORT_COLUMNS).where(DefectReport.project == project_id).order_by(DefectReport.id, ascending=False)
     if actor.role is Role.resident:
         query = query.where(DefectReport.reported_by == actor.id)
     return [await _report_out(r) for r in await query]

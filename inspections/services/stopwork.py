@@ -38,12 +38,24 @@ from tracker.documents import numbering
 from tracker.documents import services as documents
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
 from tracker.register.tables import Building
+from tracker.rows import to_schema, to_schemas
+
+
+# An order's columns, those StopWorkOut names otherwise aliased to its field names (the building is its
+# name, `building_id` its id); the rules read `project` and `addressed_org` as stored.
+STOP_COLUMNS = (
+    *StopWorkOrder.all_columns(exclude=[StopWorkOrder.number, StopWorkOrder.building]),
+    StopWorkOrder.project.as_alias("project_id"), StopWorkOrder.number_text.as_alias("number"),
+    StopWorkOrder.addressed_org.as_alias("addressed_org_id"), StopWorkOrder.building.as_alias("building_id"),
+    StopWorkOrder.building.name.as_alias("building"), StopWorkOrder.document.as_alias("document_id"),
+)
+RESUMPTION_OUT = (
+    *ResumptionApplication.all_columns(), ResumptionApplication.stop_order.as_alias("stop_order_id"),
+)
 
 
 async def stop_row(order_id: int) -> dict:
-    rows = await StopWorkOrder.select(
-        *StopWorkOrder.all_columns(), StopWorkOrder.building.name.as_alias("building_name")
-    ).where(StopWorkOrder.id == order_id)
+    rows = await StopWorkOrder.select(*STOP_COLUMNS).where(StopWorkOrder.id == order_id)
     if not rows:
         raise NotFound("No stop-work order {id}.", field="order_id", id=order_id)
     return rows[0]
@@ -164,36 +176,21 @@ async def record_written_report(actor: Actor, order_id: int) -> StopWorkOut:
     return await get_stop_work(actor, order_id)
 
 
-def _application_out(row: dict) -> ResumptionOut:
-    return ResumptionOut(
-        id=row["id"], stop_order_id=row["stop_order"], statement=row["statement"],
-        proposed_date=row["proposed_date"], status=row["status"], review_opinion=row["review_opinion"],
-        approval_opinion=row["approval_opinion"], applied_at=row["applied_at"], reviewed_at=row["reviewed_at"],
-        approved_at=row["approved_at"],
-    )
-
-
 async def _stop_out(row: dict) -> StopWorkOut:
+    """An order row (STOP_COLUMNS) as the API shows it, with its issues, applications and resumption order."""
     links = await StopWorkIssue.select(StopWorkIssue.issue).where(StopWorkIssue.stop_order == row["id"]).order_by(
         StopWorkIssue.issue
     )
-    applications = await ResumptionApplication.select().where(
+    applications = await ResumptionApplication.select(*RESUMPTION_OUT).where(
         ResumptionApplication.stop_order == row["id"]).order_by(ResumptionApplication.id)
-    resumption = await ResumptionOrder.select(ResumptionOrder.number_text, ResumptionOrder.document).where(
-        ResumptionOrder.stop_order == row["id"]
-    )
-    return StopWorkOut(
-        id=row["id"], project_id=row["project"], number=row["number_text"], addressed_org_id=row["addressed_org"],
-        scope=row["scope"], building_id=row["building"], building=row["building_name"], part=row["part"],
-        cause=row["cause"], cause_details=row["cause_details"], effective_at=row["effective_at"],
-        requirements=row["requirements"], owner_consent_by=row["owner_consent_by"],
-        owner_consent_at=row["owner_consent_at"], emergency=row["emergency"], report_due_at=row["report_due_at"],
-        status=row["status"], document_id=row["document"], issued_at=row["issued_at"], resumed_at=row["resumed_at"],
+    resumption = await ResumptionOrder.select(
+        ResumptionOrder.number_text.as_alias("resumption_number"),
+        ResumptionOrder.document.as_alias("resumption_document_id"),
+    ).where(ResumptionOrder.stop_order == row["id"])
+    return to_schema(
+        {**row, **(resumption[0] if resumption else {})}, StopWorkOut,
         issue_ids=[r["issue"] for r in links], open_issue_ids=await _linked_open_issues(row["id"]),
-        applications=[_application_out(a) for a in applications],
-        resumption_number=resumption[0]["number_text"] if resumption else None,
-        resumption_document_id=resumption[0]["document"] if resumption else None,
-        report_submitted_at=row["report_submitted_at"],
+        applications=to_schemas(applications, ResumptionOut),
     )
 
 
@@ -205,9 +202,7 @@ async def get_stop_work(actor: Actor, order_id: int) -> StopWorkOut:
 
 async def list_stop_work(actor: Actor, project_id: int) -> list[StopWorkOut]:
     access.check_inspections(actor, project_id)
-    rows = await StopWorkOrder.select(
-        *StopWorkOrder.all_columns(), StopWorkOrder.building.name.as_alias("building_name")
-    ).where(StopWorkOrder.project == project_id, *stop_work_scope(actor)).order_by(
+    rows = await StopWorkOrder.select(*STOP_COLUMNS).where(StopWorkOrder.project == project_id, *stop_work_scope(actor)).order_by(
         StopWorkOrder.id, ascending=False)
     return [await _stop_out(r) for r in rows]
 
@@ -216,15 +211,13 @@ async def stop_status(actor: Actor, project_id: int) -> StopStatusOut:
     """Whether the project or any of its buildings is stopped now, with the orders in force the actor may
     read: finance sees that work is stopped, not the orders; a contractor, its own orders only."""
     access.check_stop_status(actor, project_id)
-    rows = await StopWorkOrder.select(
-        *StopWorkOrder.all_columns(), StopWorkOrder.building.name.as_alias("building_name")
-    ).where(StopWorkOrder.project == project_id, StopWorkOrder.status == StopStatus.in_force.value,
+    rows = await StopWorkOrder.select(*STOP_COLUMNS).where(StopWorkOrder.project == project_id, StopWorkOrder.status == StopStatus.in_force.value,
             *stop_work_scope(actor)).order_by(StopWorkOrder.id)
     return StopStatusOut(
         project_id=project_id,
         stopped=bool(rows),
         project_stopped=any(r["scope"] == StopScope.project for r in rows),
-        stopped_building_ids=sorted({r["building"] for r in rows if r["building"] is not None}),
+        stopped_building_ids=sorted({r["building_id"] for r in rows if r["building_id"] is not None}),
         orders=[await _stop_out(r) for r in rows if access.can(access.check_stop_work, actor, r)],
     )
 
@@ -371,7 +364,7 @@ async def issue_resumption_order(actor: Actor, order_id: int, data: ResumptionOr
         year = clock.today().year
         number = await numbering.next_number(order["project"], "resumption", year)
         number_text = document_number(project["code"], "resumption", year, number)
-        scope_text = {"project": "全部工程", "building": order["building_name"] or "", "part": order["part"]}[
+        scope_text = {"project": "全部工程", "building": order["building"] or "", "part": order["part"]}[
             order["scope"]]
         context = {
             "project_name": project["name"],
