@@ -80,12 +80,18 @@ async def get_report(actor: Actor, report_id: int) -> ReportOut:
     return await _report_out(await report_visible(actor, report_id))
 
 
+async def _pending_report(actor: Actor, report_id: int) -> dict:
+    """A report the actor may read and nobody has decided yet (accepting and declining both need one)."""
+    row = await report_visible(actor, report_id)
+    if row["status"] != ReportStatus.pending:
+        raise Conflict("Report {id} is already {status}.", field="status", rule="report_decided",
+                       id=report_id, status=row["status"])
+    return row
+
+
 async def accept_report(actor: Actor, report_id: int, data: IssueIn) -> IssueOut:
     async with transaction():
-        row = await report_visible(actor, report_id)
-        if row["status"] != ReportStatus.pending:
-            raise Conflict("Report {id} is already {status}.", field="status", rule="report_decided",
-                           id=report_id, status=row["status"])
+        row = await _pending_report(actor, report_id)
         issue = await file_issue(actor, row["project"], data, report_id=report_id)
         await Photo.update({Photo.issue: issue.id}).where(Photo.report == report_id)
     return await get_issue(actor, issue.id)
@@ -93,10 +99,7 @@ async def accept_report(actor: Actor, report_id: int, data: IssueIn) -> IssueOut
 
 async def decline_report(actor: Actor, report_id: int, reason: str) -> ReportOut:
     async with transaction():
-        row = await report_visible(actor, report_id)
-        if row["status"] != ReportStatus.pending:
-            raise Conflict("Report {id} is already {status}.", field="status", rule="report_decided",
-                           id=report_id, status=row["status"])
+        row = await _pending_report(actor, report_id)
         await DefectReport.update(
             {DefectReport.status: ReportStatus.declined.value, DefectReport.decline_reason: reason.strip(),
              DefectReport.decided_by: actor.id, DefectReport.decided_at: clock.now()}
