@@ -63,7 +63,7 @@ def pages_of(pdf: bytes) -> int:
 
 
 async def main() -> None:
-    from inspections.ledger import render_ledger
+    from inspections.exports import render_ledger
     from tracker.documents import render
 
     rows = ROWS_PER_PAGE_GUESS * 20

@@ -72,14 +72,14 @@ def check(pdf: bytes) -> int:
 async def main(runs: int) -> None:
     from tracker.documents import render
 
-    html = render.render_html("inspections/notice.html", CONTEXT)
+    html = render.render_html("inspections/print/notice.html", CONTEXT)
     for _ in range(2):  # warm both: fonts, the worker processes
-        await render.render_pdf("inspections/notice.html", CONTEXT)
+        await render.render_pdf("inspections/print/notice.html", CONTEXT)
         _bare(html)
     ours, bare = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        pdf = await render.render_pdf("inspections/notice.html", CONTEXT)
+        pdf = await render.render_pdf("inspections/print/notice.html", CONTEXT)
         ours.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         _bare(html)

@@ -2,7 +2,7 @@
 
 `funding.monitors` runs the monitors once a day (06:30 in TIME_ZONE), before the 07:00 digest job,
 which then carries the open funding alerts to finance staff and project managers
-(`tracker.plugin.digest_sources()`). Like every job it runs on the one process holding the scheduler
+(`tracker.registry.digest_sources()`). Like every job it runs on the one process holding the scheduler
 lease, once per day (`job_run`), and is idempotent: a second run on the same data changes nothing.
 """
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post, put
-from litestar.di import Provide
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body
 
-from inspections import jobs, ledger, services, workflow
-from inspections.kinds import IssueAction, IssueKind, IssueStatus, NoticeStatus, RecheckResult, Severity
-from inspections.photos import max_photo_bytes
+from inspections import exports, services
+from inspections.deps import FILTER_DEPENDENCY, UPLOAD_LIMIT
+from inspections.guards import takes
+from inspections.kinds import IssueAction, NoticeStatus, RecheckResult
 from inspections.schemas import (
     CategoryIn,
     CategoryOut,
@@ -42,18 +41,13 @@ from inspections.schemas import (
     SubmitIn,
     VoidIn,
 )
+from tracker.accounts.actor import Actor
 from tracker.accounts.roles import INSPECTING, INSPECTION_READERS, STOP_STATUS_READERS, Role
 from tracker.documents import services as documents
 from tracker.errors import Invalid
-from tracker.types import INT32_MAX
-from tracker.web.guards import actor_of, project_member, requires_login, requires_role
+from tracker.web.guards import project_member, requires_login, requires_role
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-UPLOAD_LIMIT = max_photo_bytes() + 256 * 1024  # room for the multipart envelope; the service names the limit
-
-def takes(action: IssueAction):
-    """The guard of an issue action: the roles the state machine lets take it (inspections/workflow.py)."""
-    return requires_role(workflow.roles_for(action))
 
 
 async def _upload(form: dict[str, Any]) -> bytes:
@@ -66,31 +60,6 @@ async def _upload(form: dict[str, Any]) -> bytes:
 def _pdf(content: bytes, name: str) -> Response[bytes]:
     return Response(content, media_type="application/pdf",
                     headers={"content-disposition": f'inline; filename="{name}.pdf"'})
-
-
-def issue_filter(
-    status: list[IssueStatus] | None = None,
-    severity: Severity | None = None,
-    kind: IssueKind | None = None,
-    responsible_org_id: int | None = Parameter(default=None, ge=1, le=INT32_MAX),
-    building_id: int | None = Parameter(default=None, ge=1, le=INT32_MAX),
-    overdue: bool | None = None,
-    ball: str | None = None,
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
-    deadline_to: dt.date | None = None,
-    q: str = "",
-    offset: int = Parameter(default=0, ge=0, le=INT32_MAX),
-    limit: int = Parameter(default=50, ge=1, le=500),
-) -> services.IssueFilter:
-    return services.IssueFilter(
-        status=status or [], severity=severity, kind=kind.value if kind else None,
-        responsible_org_id=responsible_org_id, building_id=building_id, overdue=overdue, ball=ball,
-        created_from=created_from, created_to=created_to, deadline_to=deadline_to, q=q, offset=offset, limit=limit,
-    )
-
-
-FILTER_DEPENDENCY = {"f": Provide(issue_filter, sync_to_thread=False)}
 
 
 class InspectionsApiController(Controller):
@@ -106,225 +75,225 @@ class InspectionsApiController(Controller):
         return await services.list_categories(include_inactive)
 
     @put("/catalogue", guards=[requires_role(Role.admin)])
-    async def save_category(self, request: Request, data: CategoryIn) -> CategoryOut:
+    async def save_category(self, actor: Actor, data: CategoryIn) -> CategoryOut:
         """Add or change a catalogue entry by its code; retire one with `active: false`."""
-        return await services.save_category(actor_of(request), data)
+        return await services.save_category(actor, data)
 
     # ------------------------------------------------------------ issues
 
     @get("/projects/{project_id:int}/issues", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
-    async def list_issues(self, request: Request, project_id: int, f: services.IssueFilter) -> IssuePage:
+    async def list_issues(self, actor: Actor, project_id: int, f: services.IssueFilter) -> IssuePage:
         """A project's issues, newest first; contractors see only those addressed to their organisation."""
-        items, total = await services.list_issues(actor_of(request), project_id, f)
+        items, total = await services.list_issues(actor, project_id, f)
         return IssuePage(items=items, total=total, offset=f.offset, limit=f.limit)
 
     @post("/projects/{project_id:int}/issues", guards=[requires_role(INSPECTING)])
-    async def file_issue(self, request: Request, project_id: int, data: IssueIn) -> IssueOut:
+    async def file_issue(self, actor: Actor, project_id: int, data: IssueIn) -> IssueOut:
         """File an issue (问题) found on site; it is `open` until a notice puts it to the contractor."""
-        return await services.file_issue(actor_of(request), project_id, data)
+        return await services.file_issue(actor, project_id, data)
 
     @get("/issues/{issue_id:int}", guards=[requires_role(INSPECTION_READERS)])
-    async def get_issue(self, request: Request, issue_id: int) -> IssueOut:
+    async def get_issue(self, actor: Actor, issue_id: int) -> IssueOut:
         """One issue with its photos and timeline, whose move it is (`ball`) and the actions allowed now."""
-        return await services.get_issue(actor_of(request), issue_id)
+        return await services.get_issue(actor, issue_id)
 
     @post("/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTING, Role.contractor)],
           request_max_body_size=UPLOAD_LIMIT)
-    async def add_photo(self, request: Request, issue_id: int, data: Upload) -> PhotoOut:
+    async def add_photo(self, actor: Actor, issue_id: int, data: Upload) -> PhotoOut:
         """Upload a JPEG/PNG (multipart field `file`): a finding photo by inspectors, an evidence photo by
         the contractor while rectifying. Too big → 413, not an image → 415."""
-        return await services.add_photo(actor_of(request), issue_id, await _upload(data))
+        return await services.add_photo(actor, issue_id, await _upload(data))
 
     @post("/issues/{issue_id:int}/submit", guards=[takes(IssueAction.submit)], status_code=200)
-    async def submit_issue(self, request: Request, issue_id: int, data: SubmitIn) -> IssueOut:
+    async def submit_issue(self, actor: Actor, issue_id: int, data: SubmitIn) -> IssueOut:
         """The contractor reports the issue fixed (a one-issue 回复单); only the contractor may."""
-        return await services.submit_issue(actor_of(request), issue_id, data.explanation)
+        return await services.submit_issue(actor, issue_id, data.explanation)
 
     @post("/issues/{issue_id:int}/verify", guards=[takes(IssueAction.verify)], status_code=200)
-    async def verify_issue(self, request: Request, issue_id: int, data: RecheckIn) -> IssueOut:
+    async def verify_issue(self, actor: Actor, issue_id: int, data: RecheckIn) -> IssueOut:
         """Recheck passed: verified and closed (销号). Only the inspecting organisation."""
-        return await services.record_recheck(actor_of(request), issue_id, RecheckResult.verified, data)
+        return await services.record_recheck(actor, issue_id, RecheckResult.verified, data)
 
     @post("/issues/{issue_id:int}/reject", guards=[takes(IssueAction.reject)], status_code=200)
-    async def reject_issue(self, request: Request, issue_id: int, data: RecheckIn) -> IssueOut:
+    async def reject_issue(self, actor: Actor, issue_id: int, data: RecheckIn) -> IssueOut:
         """Recheck failed: back to rectification with a new `deadline`, the round counted."""
-        return await services.record_recheck(actor_of(request), issue_id, RecheckResult.rejected, data)
+        return await services.record_recheck(actor, issue_id, RecheckResult.rejected, data)
 
     @post("/issues/{issue_id:int}/void", guards=[takes(IssueAction.void)], status_code=200)
-    async def void_issue(self, request: Request, issue_id: int, data: VoidIn) -> IssueOut:
-        return await services.void_issue(actor_of(request), issue_id, data.reason)
+    async def void_issue(self, actor: Actor, issue_id: int, data: VoidIn) -> IssueOut:
+        return await services.void_issue(actor, issue_id, data.reason)
 
     @get("/photos/{photo_id:int}", guards=[requires_role(INSPECTION_READERS, Role.resident)])
-    async def photo(self, request: Request, photo_id: int, thumb: bool = False) -> Response[bytes]:
-        content, media_type = await services.photo_file(actor_of(request), photo_id, thumb)
+    async def photo(self, actor: Actor, photo_id: int, thumb: bool = False) -> Response[bytes]:
+        content, media_type = await services.photo_file(actor, photo_id, thumb)
         return Response(content, media_type=media_type, headers={"cache-control": "private, max-age=86400"})
 
     # ------------------------------------------------------------ resident reports
 
     @get("/projects/{project_id:int}/reports", guards=[requires_role(INSPECTING, Role.admin, Role.resident)])
-    async def list_reports(self, request: Request, project_id: int) -> list[ReportOut]:
+    async def list_reports(self, actor: Actor, project_id: int) -> list[ReportOut]:
         """Residents' defect reports; a resident sees only their own (with the decline reason)."""
-        return await services.list_reports(actor_of(request), project_id)
+        return await services.list_reports(actor, project_id)
 
     @post("/projects/{project_id:int}/reports", guards=[requires_role(Role.resident, Role.community_staff)])
-    async def report_defect(self, request: Request, project_id: int, data: ReportIn) -> ReportOut:
-        return await services.report_defect(actor_of(request), project_id, data)
+    async def report_defect(self, actor: Actor, project_id: int, data: ReportIn) -> ReportOut:
+        return await services.report_defect(actor, project_id, data)
 
     @get("/reports/{report_id:int}", guards=[requires_role(INSPECTING, Role.admin, Role.resident)])
-    async def get_report(self, request: Request, report_id: int) -> ReportOut:
-        return await services.get_report(actor_of(request), report_id)
+    async def get_report(self, actor: Actor, report_id: int) -> ReportOut:
+        return await services.get_report(actor, report_id)
 
     @post("/reports/{report_id:int}/photos", guards=[requires_role(Role.resident, Role.community_staff)],
           request_max_body_size=UPLOAD_LIMIT)
-    async def add_report_photo(self, request: Request, report_id: int, data: Upload) -> PhotoOut:
-        return await services.add_report_photo(actor_of(request), report_id, await _upload(data))
+    async def add_report_photo(self, actor: Actor, report_id: int, data: Upload) -> PhotoOut:
+        return await services.add_report_photo(actor, report_id, await _upload(data))
 
     @post("/reports/{report_id:int}/accept", guards=[requires_role(INSPECTING)])
-    async def accept_report(self, request: Request, report_id: int, data: IssueIn) -> IssueOut:
+    async def accept_report(self, actor: Actor, report_id: int, data: IssueIn) -> IssueOut:
         """Accept a resident's report into an issue."""
-        return await services.accept_report(actor_of(request), report_id, data)
+        return await services.accept_report(actor, report_id, data)
 
     @post("/reports/{report_id:int}/decline", guards=[requires_role(INSPECTING)], status_code=200)
-    async def decline_report(self, request: Request, report_id: int, data: DeclineIn) -> ReportOut:
+    async def decline_report(self, actor: Actor, report_id: int, data: DeclineIn) -> ReportOut:
         """Decline a report with a reason the resident sees."""
-        return await services.decline_report(actor_of(request), report_id, data.reason)
+        return await services.decline_report(actor, report_id, data.reason)
 
     # ------------------------------------------------------------ notices and replies
 
     @get("/projects/{project_id:int}/notices", guards=[requires_role(INSPECTION_READERS)])
-    async def list_notices(self, request: Request, project_id: int, status: NoticeStatus | None = None) -> list[NoticeOut]:
-        return await services.list_notices(actor_of(request), project_id, status)
+    async def list_notices(self, actor: Actor, project_id: int, status: NoticeStatus | None = None) -> list[NoticeOut]:
+        return await services.list_notices(actor, project_id, status)
 
     @post("/projects/{project_id:int}/notices", guards=[requires_role(INSPECTING)])
-    async def issue_notice(self, request: Request, project_id: int, data: NoticeIn) -> NoticeOut:
+    async def issue_notice(self, actor: Actor, project_id: int, data: NoticeIn) -> NoticeOut:
         """Issue a numbered notice (监理通知单 A.0.3, or a quality station's series) on open issues of one
         contractor; a notice on a major (重大) issue needs the chief inspector."""
-        return await services.issue_notice(actor_of(request), project_id, data)
+        return await services.issue_notice(actor, project_id, data)
 
     @get("/notices/{notice_id:int}", guards=[requires_role(INSPECTION_READERS)])
-    async def get_notice(self, request: Request, notice_id: int) -> NoticeOut:
-        return await services.get_notice(actor_of(request), notice_id)
+    async def get_notice(self, actor: Actor, notice_id: int) -> NoticeOut:
+        return await services.get_notice(actor, notice_id)
 
     @post("/notices/{notice_id:int}/void", guards=[requires_role(INSPECTING)], status_code=200)
-    async def void_notice(self, request: Request, notice_id: int, data: NoticeVoidIn) -> NoticeOut:
+    async def void_notice(self, actor: Actor, notice_id: int, data: NoticeVoidIn) -> NoticeOut:
         """Void an issued notice with a reason; give `replacement` to supersede it with a new number."""
-        return await services.void_notice(actor_of(request), notice_id, data)
+        return await services.void_notice(actor, notice_id, data)
 
     @post("/notices/{notice_id:int}/replies", guards=[requires_role(Role.contractor)])
-    async def submit_reply(self, request: Request, notice_id: int, data: ReplyIn) -> ReplyOut:
+    async def submit_reply(self, actor: Actor, notice_id: int, data: ReplyIn) -> ReplyOut:
         """The contractor's reply (监理通知回复单 B.0.9) with per-issue explanations; upload evidence photos
         to each issue first."""
-        return await services.submit_reply(actor_of(request), notice_id, data)
+        return await services.submit_reply(actor, notice_id, data)
 
     @get("/notices/{notice_id:int}/pdf", guards=[requires_role(INSPECTION_READERS)])
-    async def notice_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
+    async def notice_pdf(self, actor: Actor, notice_id: int) -> Response[bytes]:
         """The notice as issued: the same bytes on every download."""
-        notice = await services.get_notice(actor_of(request), notice_id)
+        notice = await services.get_notice(actor, notice_id)
         return _pdf(await documents.document_pdf(notice.document_id), notice.number)
 
     @get("/notices/{notice_id:int}/reply.pdf", guards=[requires_role(INSPECTION_READERS)])
-    async def reply_pdf(self, request: Request, notice_id: int) -> Response[bytes]:
+    async def reply_pdf(self, actor: Actor, notice_id: int) -> Response[bytes]:
         """The reply form (B.0.9) with the recheck opinions: frozen once the notice closes, live before."""
         from tracker.documents.render import render_pdf
 
-        context = await services.reply_print_context(actor_of(request), notice_id)
+        context = await services.reply_print_context(actor, notice_id)
         frozen = await services.frozen_reply_document(notice_id)
         if frozen is not None:
             return _pdf(await documents.document_pdf(frozen), f"reply-{notice_id}")
-        return _pdf(await render_pdf("inspections/reply.html", context), f"reply-{notice_id}")
+        return _pdf(await render_pdf("inspections/print/reply.html", context), f"reply-{notice_id}")
 
     # ------------------------------------------------------------ stop work and resumption
 
     @get("/projects/{project_id:int}/stop-work", guards=[requires_role(INSPECTION_READERS)])
-    async def list_stop_work(self, request: Request, project_id: int) -> list[StopWorkOut]:
-        return await services.list_stop_work(actor_of(request), project_id)
+    async def list_stop_work(self, actor: Actor, project_id: int) -> list[StopWorkOut]:
+        return await services.list_stop_work(actor, project_id)
 
     @post("/projects/{project_id:int}/stop-work", guards=[requires_role(INSPECTING)])
-    async def issue_stop_work(self, request: Request, project_id: int, data: StopWorkIn) -> StopWorkOut:
+    async def issue_stop_work(self, actor: Actor, project_id: int, data: StopWorkIn) -> StopWorkOut:
         """工程暂停令 (A.0.5): chief inspector only; owner consent (who, when) or `emergency` with a report due."""
-        return await services.issue_stop_work(actor_of(request), project_id, data)
+        return await services.issue_stop_work(actor, project_id, data)
 
     @get("/projects/{project_id:int}/stop-status", guards=[requires_role(STOP_STATUS_READERS)])
-    async def stop_status(self, request: Request, project_id: int) -> StopStatusOut:
+    async def stop_status(self, actor: Actor, project_id: int) -> StopStatusOut:
         """Whether the project or any of its buildings is stopped now, with the orders in force the caller may
         read (finance: none; a contractor: those addressed to it)."""
-        return await services.stop_status(actor_of(request), project_id)
+        return await services.stop_status(actor, project_id)
 
     @get("/stop-work/{order_id:int}", guards=[requires_role(INSPECTION_READERS)])
-    async def get_stop_work(self, request: Request, order_id: int) -> StopWorkOut:
-        return await services.get_stop_work(actor_of(request), order_id)
+    async def get_stop_work(self, actor: Actor, order_id: int) -> StopWorkOut:
+        return await services.get_stop_work(actor, order_id)
 
     @get("/stop-work/{order_id:int}/pdf", guards=[requires_role(INSPECTION_READERS)])
-    async def stop_work_pdf(self, request: Request, order_id: int) -> Response[bytes]:
-        order = await services.get_stop_work(actor_of(request), order_id)
+    async def stop_work_pdf(self, actor: Actor, order_id: int) -> Response[bytes]:
+        order = await services.get_stop_work(actor, order_id)
         return _pdf(await documents.document_pdf(order.document_id), order.number)
 
     @get("/stop-work/{order_id:int}/resumption.pdf", guards=[requires_role(INSPECTION_READERS)])
-    async def resumption_pdf(self, request: Request, order_id: int) -> Response[bytes]:
-        order = await services.get_stop_work(actor_of(request), order_id)
+    async def resumption_pdf(self, actor: Actor, order_id: int) -> Response[bytes]:
+        order = await services.get_stop_work(actor, order_id)
         if order.resumption_document_id is None:
             raise Invalid("No resumption order has been issued for {number}.", field="order_id", number=order.number)
         return _pdf(await documents.document_pdf(order.resumption_document_id), order.resumption_number or "")
 
     @post("/stop-work/{order_id:int}/written-report", guards=[requires_role(Role.chief_inspector)], status_code=200)
-    async def record_written_report(self, request: Request, order_id: int) -> StopWorkOut:
+    async def record_written_report(self, actor: Actor, order_id: int) -> StopWorkOut:
         """Record that the emergency stop's written report reached the owner (§6.2.3)."""
-        return await services.record_written_report(actor_of(request), order_id)
+        return await services.record_written_report(actor, order_id)
 
     @post("/stop-work/{order_id:int}/applications", guards=[requires_role(Role.contractor)])
-    async def apply_for_resumption(self, request: Request, order_id: int, data: ResumptionApplyIn) -> StopWorkOut:
+    async def apply_for_resumption(self, actor: Actor, order_id: int, data: ResumptionApplyIn) -> StopWorkOut:
         """工程复工报审表 (B.0.3); 409 naming the open issues while any linked issue is not verified."""
-        return await services.apply_for_resumption(actor_of(request), order_id, data)
+        return await services.apply_for_resumption(actor, order_id, data)
 
     @post("/resumption/{application_id:int}/review", guards=[requires_role(Role.chief_inspector)], status_code=200)
-    async def review_resumption(self, request: Request, application_id: int, data: OpinionIn) -> StopWorkOut:
+    async def review_resumption(self, actor: Actor, application_id: int, data: OpinionIn) -> StopWorkOut:
         """The chief inspector's 审核意见."""
-        return await services.review_resumption(actor_of(request), application_id, data)
+        return await services.review_resumption(actor, application_id, data)
 
     @post("/resumption/{application_id:int}/approve", guards=[requires_role(Role.project_manager)], status_code=200)
-    async def approve_resumption(self, request: Request, application_id: int, data: OpinionIn) -> StopWorkOut:
+    async def approve_resumption(self, actor: Actor, application_id: int, data: OpinionIn) -> StopWorkOut:
         """The owner's 审批意见."""
-        return await services.approve_resumption(actor_of(request), application_id, data)
+        return await services.approve_resumption(actor, application_id, data)
 
     @post("/stop-work/{order_id:int}/resume", guards=[requires_role(INSPECTING)])
-    async def issue_resumption_order(self, request: Request, order_id: int, data: ResumptionOrderIn) -> StopWorkOut:
+    async def issue_resumption_order(self, actor: Actor, order_id: int, data: ResumptionOrderIn) -> StopWorkOut:
         """工程复工令 (A.0.7) quoting the stop-work order's number: chief inspector, after owner approval,
         and only when every linked issue is verified (else 409 naming them)."""
-        return await services.issue_resumption_order(actor_of(request), order_id, data)
+        return await services.issue_resumption_order(actor, order_id, data)
 
     # ------------------------------------------------------------ ledger, dashboard, inbox
 
     @get("/projects/{project_id:int}/ledger", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
-    async def ledger(self, request: Request, project_id: int, f: services.IssueFilter) -> LedgerOut:
+    async def ledger(self, actor: Actor, project_id: int, f: services.IssueFilter) -> LedgerOut:
         """The rectification ledger (整改台账): filtered issues and counts per contractor and status."""
-        return await ledger.ledger(actor_of(request), project_id, f)
+        return await services.ledger(actor, project_id, f)
 
     @get("/projects/{project_id:int}/ledger.csv", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
-    async def ledger_csv(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
-        content = await ledger.export_csv(actor_of(request), project_id, f)
+    async def ledger_csv(self, actor: Actor, project_id: int, f: services.IssueFilter) -> Response[bytes]:
+        content = await exports.export_csv(actor, project_id, f)
         return Response(content, media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="ledger-{project_id}.csv"'})
 
     @get("/projects/{project_id:int}/ledger.xlsx", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
-    async def ledger_xlsx(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
-        content = await ledger.export_xlsx(actor_of(request), project_id, f)
+    async def ledger_xlsx(self, actor: Actor, project_id: int, f: services.IssueFilter) -> Response[bytes]:
+        content = await exports.export_xlsx(actor, project_id, f)
         return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"content-disposition": f'attachment; filename="ledger-{project_id}.xlsx"'})
 
     @get("/projects/{project_id:int}/ledger.pdf", guards=[requires_role(INSPECTION_READERS)], dependencies=FILTER_DEPENDENCY)
-    async def ledger_pdf(self, request: Request, project_id: int, f: services.IssueFilter) -> Response[bytes]:
-        return _pdf(await ledger.export_pdf(actor_of(request), project_id, f), f"ledger-{project_id}")
+    async def ledger_pdf(self, actor: Actor, project_id: int, f: services.IssueFilter) -> Response[bytes]:
+        return _pdf(await exports.export_pdf(actor, project_id, f), f"ledger-{project_id}")
 
     @get("/projects/{project_id:int}/dashboard", guards=[requires_role(INSPECTION_READERS)])
-    async def dashboard(self, request: Request, project_id: int) -> DashboardOut:
+    async def dashboard(self, actor: Actor, project_id: int) -> DashboardOut:
         """Open / overdue / closed by contractor and severity, and the stop-work status."""
-        return await ledger.dashboard(actor_of(request), project_id)
+        return await services.dashboard(actor, project_id)
 
     @get("/inbox")
-    async def inbox(self, request: Request, unread: bool = False) -> list[InboxOut]:
+    async def inbox(self, actor: Actor, unread: bool = False) -> list[InboxOut]:
         """The caller's in-app messages: daily digests and escalations."""
-        return await jobs.list_inbox(actor_of(request), unread)
+        return await services.list_inbox(actor, unread)
 
     @post("/inbox/{message_id:int}/read", status_code=200)
-    async def mark_read(self, request: Request, message_id: int) -> InboxOut:
-        return await jobs.mark_read(actor_of(request), message_id)
+    async def mark_read(self, actor: Actor, message_id: int) -> InboxOut:
+        return await services.mark_read(actor, message_id)

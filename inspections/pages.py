@@ -1,11 +1,12 @@
 """Pages of quality supervision for people: the inspector's phone flow, the contractor's inbox,
 the ledger, the project dashboard, and stop-work and resumption orders. They call the same services
-as the JSON API."""
+as the JSON API; a refused form is shown again with the message beside its field (`refused`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -13,9 +14,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from inspections import jobs, ledger, services
 from inspections import photos as photo_store
-from inspections.controllers import UPLOAD_LIMIT
+from inspections import services
+from inspections.deps import UPLOAD_LIMIT
 from inspections.kinds import (
     IssueKind,
     IssueStatus,
@@ -41,19 +42,19 @@ from inspections.schemas import (
     SubmitIn,
     VoidIn,
 )
-from inspections.tables import ResumptionApplication
 from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import INSPECTING, INSPECTION_READERS, Role
-from tracker.accounts.tables import Organisation
-from tracker.errors import DomainError, Forbidden, Invalid, NotFound
+from tracker.errors import Forbidden, Invalid
 from tracker.i18n import gettext
 from tracker.register import services as register
-from tracker.web.forms import parse_form
-from tracker.web.guards import actor_of, project_member, requires_login, requires_role
+from tracker.web.forms import Refusal, parse_form, refused
+from tracker.web.guards import project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+T = TypeVar("T")
+OPEN_ITEMS = [IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted]
 
 
 def _files(form: dict[str, Any], name: str) -> list[UploadFile]:
@@ -79,14 +80,45 @@ def _local_input(moment: dt.datetime) -> str:
     return clock.local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
+def _in_days(days: int) -> str:
+    return (clock.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _see(path: str) -> Callable[[Any], Redirect]:
+    """After a page POST that went through: the record's page (303, so a reload does not post again)."""
+    return lambda _: Redirect(path=path, status_code=303)
+
+
+def _status(refusal: Refusal | None) -> int:
+    return refusal.status if refusal else 200
+
+
+async def _form(act: Callable[[], Awaitable[T]], *, form: dict[str, Any], done: Callable[[T], Redirect],
+                again: Callable[[Refusal], Awaitable[Template]]) -> Template | Redirect:
+    """`refused` for these pages: a value the form could not turn into anything is refused like the rest."""
+
+    async def checked() -> T:
+        try:
+            return await act()
+        except ValueError:
+            raise Invalid("Check the form: a value is missing.") from None
+
+    return await refused(checked, form=form, done=done, again=again)
+
+
 async def _page_context(actor: Actor, project_id: int) -> dict:
     return {"project": await register.get_project(project_id),
             "stop": await services.visible_stop_status(actor, project_id)}
 
 
-async def _contractors() -> list[dict]:
-    return await Organisation.select(Organisation.id, Organisation.name).where(
-        Organisation.kind == "contractor").order_by(Organisation.name)
+def _check_photos(contents: list[bytes]) -> None:
+    """Every photo checked before anything is written."""
+    for content in contents:
+        if len(content) > photo_store.max_photo_bytes():
+            raise photo_store.PhotoTooLarge("The photo is {size} bytes; the limit is {limit} bytes.",
+                                            field="file", size=len(content), limit=photo_store.max_photo_bytes())
+        if photo_store.sniff(content) is None:
+            raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field="file")
 
 
 class InspectionPages(Controller):
@@ -94,99 +126,84 @@ class InspectionPages(Controller):
     guards = [requires_login, project_member]
 
     @get("/projects/{project_id:int}/inspections", guards=[requires_role(INSPECTION_READERS)])
-    async def dashboard(self, request: Request, project_id: int) -> Template:
+    async def dashboard(self, actor: Actor, project_id: int) -> Template:
         """The project dashboard: open / overdue / closed by contractor and severity, stop-work status."""
-        actor = actor_of(request)
         context = await _page_context(actor, project_id)
-        context["dashboard"] = await ledger.dashboard(actor, project_id)
-        context["inbox"] = await jobs.list_inbox(actor, unread=True)
+        context["dashboard"] = await services.dashboard(actor, project_id)
+        context["inbox"] = await services.list_inbox(actor, unread=True)
         return Template("inspections/dashboard.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/issues", guards=[requires_role(INSPECTION_READERS)])
-    async def issues(self, request: Request, project_id: int, mine: bool = True) -> Template:
+    async def issues(self, actor: Actor, project_id: int, mine: bool = True) -> Template:
         """Open items: the inspector's (ball with the inspecting side) or the contractor's to rectify."""
-        actor = actor_of(request)
-        statuses = [IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted]
-        f = services.IssueFilter(status=statuses, limit=200)
-        items, total = await services.list_issues(actor, project_id, f)
+        return await self._issues_page(actor, project_id)
+
+    async def _issues_page(self, actor: Actor, project_id: int, refusal: Refusal | None = None) -> Template:
+        items, total = await services.list_issues(actor, project_id, services.IssueFilter(status=OPEN_ITEMS, limit=200))
         context = await _page_context(actor, project_id)
-        context.update(items=items, total=total, can_notify=actor.role in INSPECTING, today=services.today(),
-                       default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
-        return Template("inspections/issues.html", context=context)
+        context.update(items=items, total=total, can_notify=actor.role in INSPECTING, today=clock.today(),
+                       default_deadline=_in_days(7), refusal=refusal)
+        return Template("inspections/issues.html", context=context, status_code=_status(refusal))
 
     @get("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTING)])
-    async def new_issue(self, request: Request, project_id: int) -> Template:
-        return await self._new_issue_page(project_id, actor=actor_of(request))
+    async def new_issue(self, actor: Actor, project_id: int) -> Template:
+        return await self._new_issue_page(actor, project_id)
 
-    async def _new_issue_page(self, project_id: int, *, actor: Actor, error: str | None = None,
-                              form: dict | None = None, status: int = 200) -> Template:
+    async def _new_issue_page(self, actor: Actor, project_id: int, refusal: Refusal | None = None) -> Template:
         context = await _page_context(actor, project_id)
         context.update(
-            categories=await services.list_categories(), contractors=await _contractors(),
+            categories=await services.list_categories(), contractors=await services.list_contractors(),
             buildings=await register.list_buildings(project_id), kinds=list(IssueKind), severities=list(Severity),
-            default_deadline=(services.today() + dt.timedelta(days=7)).isoformat(), error=error, form=form or {},
+            default_deadline=_in_days(7), refusal=refusal,
         )
-        return Template("inspections/new_issue.html", context=context, status_code=status)
+        return Template("inspections/new_issue.html", context=context, status_code=_status(refusal))
 
     @post("/projects/{project_id:int}/inspections/issues/new", guards=[requires_role(INSPECTING)],
           request_max_body_size=UPLOAD_LIMIT * 4)
-    async def file_issue(self, request: Request, project_id: int, data: Multipart) -> Template | Redirect:
-        actor = actor_of(request)
-        plain = {k: _text(data, k) for k in data if k not in ("photos", "_csrf_token")}
-        try:
+    async def file_issue(self, actor: Actor, project_id: int, data: Multipart) -> Template | Redirect:
+        async def act():
             if not _text(data, "description"):
                 raise Invalid("Describe the problem.", field="description")
             issue_in = parse_form(data, IssueIn, kind=data.get("kind") or "quality",
                                   severity=data.get("severity") or "general")
             contents = [await upload.read() for upload in _files(data, "photos")]
-            for content in contents:  # check every photo before anything is written
-                if len(content) > photo_store.max_photo_bytes():
-                    raise photo_store.PhotoTooLarge("The photo is {size} bytes; the limit is {limit} bytes.",
-                                                    field="file", size=len(content), limit=photo_store.max_photo_bytes())
-                if photo_store.sniff(content) is None:
-                    raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field="file")
+            _check_photos(contents)
             issue = await services.file_issue(actor, project_id, issue_in)
             for content in contents:
                 await services.add_photo(actor, issue.id, content)
-        except DomainError as exc:
-            return await self._new_issue_page(project_id, actor=actor, error=exc.translated(gettext), form=plain,
-                                              status=exc.status_code)
-        except ValueError:
-            return await self._new_issue_page(project_id, actor=actor, form=plain, status=422,
-                                              error=gettext("Check the form: a value is missing."))
-        return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
+            return issue
+
+        return await _form(act, form=data, done=lambda issue: Redirect(
+            path=f"/inspections/issues/{issue.id}", status_code=303),
+            again=lambda refusal: self._new_issue_page(actor, project_id, refusal))
 
     @get("/inspections/issues/{issue_id:int}", guards=[requires_role(INSPECTION_READERS)])
-    async def issue(self, request: Request, issue_id: int) -> Template:
-        return await self._issue_page(request, issue_id)
+    async def issue(self, actor: Actor, issue_id: int) -> Template:
+        return await self._issue_page(actor, issue_id)
 
-    async def _issue_page(self, request: Request, issue_id: int, *, error: str | None = None,
-                          status: int = 200) -> Template:
-        actor = actor_of(request)
+    async def _issue_page(self, actor: Actor, issue_id: int, refusal: Refusal | None = None) -> Template:
         issue = await services.get_issue(actor, issue_id)
         context = await _page_context(actor, issue.project_id)
-        context.update(issue=issue, role=actor.role.value, error=error,
-                       default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
-        return Template("inspections/issue.html", context=context, status_code=status)
+        context.update(issue=issue, role=actor.role.value, refusal=refusal, default_deadline=_in_days(7))
+        return Template("inspections/issue.html", context=context, status_code=_status(refusal))
 
     @post("/inspections/issues/{issue_id:int}/photos", guards=[requires_role(INSPECTING, Role.contractor)],
           request_max_body_size=UPLOAD_LIMIT * 4)
-    async def add_photos(self, request: Request, issue_id: int, data: Multipart) -> Template | Redirect:
-        try:
+    async def add_photos(self, actor: Actor, issue_id: int, data: Multipart) -> Template | Redirect:
+        async def act():
             files = _files(data, "photos")
             if not files:
                 raise Invalid("Choose a photo to upload.", field="file")
             for upload in files:
-                await services.add_photo(actor_of(request), issue_id, await upload.read())
-        except DomainError as exc:
-            return await self._issue_page(request, issue_id, error=exc.translated(gettext), status=exc.status_code)
-        return Redirect(path=f"/inspections/issues/{issue_id}", status_code=303)
+                await services.add_photo(actor, issue_id, await upload.read())
+
+        return await _form(act, form=data, done=_see(f"/inspections/issues/{issue_id}"),
+                           again=lambda refusal: self._issue_page(actor, issue_id, refusal))
 
     @post("/inspections/issues/{issue_id:int}/{action:str}", guards=[requires_role(INSPECTING, Role.contractor)])
-    async def act(self, request: Request, issue_id: int, action: str, data: Form) -> Template | Redirect:
+    async def act(self, actor: Actor, issue_id: int, action: str, data: Form) -> Template | Redirect:
         """submit (contractor), verify / reject (inspecting organisation) from the issue page."""
-        actor = actor_of(request)
-        try:
+        async def act():
             if action == "submit":
                 await services.submit_issue(actor, issue_id, parse_form(data, SubmitIn).explanation)
             elif action in ("verify", "reject"):
@@ -199,38 +216,28 @@ class InspectionPages(Controller):
                 await services.void_issue(actor, issue_id, parse_form(data, VoidIn).reason)
             else:
                 raise Invalid("Unknown action {action}.", field="action", action=action)
-        except DomainError as exc:
-            return await self._issue_page(request, issue_id, error=exc.translated(gettext), status=exc.status_code)
-        return Redirect(path=f"/inspections/issues/{issue_id}", status_code=303)
+
+        return await _form(act, form=data, done=_see(f"/inspections/issues/{issue_id}"),
+                           again=lambda refusal: self._issue_page(actor, issue_id, refusal))
 
     @post("/projects/{project_id:int}/inspections/notices", guards=[requires_role(INSPECTING)])
-    async def issue_notice(self, request: Request, project_id: int, data: Form) -> Template | Redirect:
-        actor = actor_of(request)
-        try:
+    async def issue_notice(self, actor: Actor, project_id: int, data: Form) -> Template | Redirect:
+        async def act():
             if not _ids(data, "issue_ids"):
                 raise Invalid("Choose the issues the notice covers.", field="issue_ids")
-            notice = await services.issue_notice(actor, project_id, parse_form(
+            return await services.issue_notice(actor, project_id, parse_form(
                 data, NoticeIn, subject=_text(data, "subject") or gettext("Rectification"),
                 content=_text(data, "content") or gettext("See the issues listed."), series=NoticeSeries.supervision))
-        except (DomainError, ValueError) as exc:
-            context = await _page_context(actor, project_id)
-            items, total = await services.list_issues(actor, project_id, services.IssueFilter(
-                status=[IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted], limit=200))
-            message = exc.translated(gettext) if isinstance(exc, DomainError) else gettext(
-                "Check the form: a value is missing.")
-            context.update(items=items, total=total, can_notify=True, error=message, today=services.today(),
-                           default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
-            return Template("inspections/issues.html", context=context,
-                            status_code=exc.status_code if isinstance(exc, DomainError) else 422)
-        return Redirect(path=f"/inspections/notices/{notice.id}", status_code=303)
+
+        return await _form(act, form=data, done=lambda notice: Redirect(
+            path=f"/inspections/notices/{notice.id}", status_code=303),
+            again=lambda refusal: self._issues_page(actor, project_id, refusal))
 
     @get("/inspections/notices/{notice_id:int}", guards=[requires_role(INSPECTION_READERS)])
-    async def notice(self, request: Request, notice_id: int) -> Template:
-        return await self._notice_page(request, notice_id)
+    async def notice(self, actor: Actor, notice_id: int) -> Template:
+        return await self._notice_page(actor, notice_id)
 
-    async def _notice_page(self, request: Request, notice_id: int, *, error: str | None = None,
-                           form: dict | None = None, status: int = 200) -> Template:
-        actor = actor_of(request)
+    async def _notice_page(self, actor: Actor, notice_id: int, refusal: Refusal | None = None) -> Template:
         notice = await services.get_notice(actor, notice_id)
         found = await services.get_issues(actor, notice.issue_ids)
         issues = [found[i] for i in notice.issue_ids if found.get(i) is not None]
@@ -241,30 +248,28 @@ class InspectionPages(Controller):
             except Forbidden:  # a successor addressed to another contractor is not shown
                 pass
         context = await _page_context(actor, notice.project_id)
-        context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, error=error,
-                       form=form or {}, default_deadline=(services.today() + dt.timedelta(days=7)).isoformat())
-        return Template("inspections/notice_page.html", context=context, status_code=status)
+        context.update(notice=notice, issues=issues, successor=successor, role=actor.role.value, refusal=refusal,
+                       default_deadline=_in_days(7))
+        return Template("inspections/notice.html", context=context, status_code=_status(refusal))
 
     @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)])
-    async def reply(self, request: Request, notice_id: int, data: Form) -> Template | Redirect:
+    async def reply(self, actor: Actor, notice_id: int, data: Form) -> Template | Redirect:
         """The contractor replies for the issues ticked, each with its explanation."""
-        try:
+        async def act():
             ids = _ids(data, "issue_ids")
             if not ids:
                 raise Invalid("Choose the issues the reply covers.", field="issue_ids")
             items = [{"issue_id": i, "explanation": _text(data, f"explanation_{i}")} for i in ids]
-            await services.submit_reply(actor_of(request), notice_id, parse_form(data, ReplyIn, items=items))
-        except DomainError as exc:
-            return await self._notice_page(request, notice_id, error=exc.translated(gettext), status=exc.status_code)
-        return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
+            await services.submit_reply(actor, notice_id, parse_form(data, ReplyIn, items=items))
+
+        return await _form(act, form=data, done=_see(f"/inspections/notices/{notice_id}"),
+                           again=lambda refusal: self._notice_page(actor, notice_id, refusal))
 
     @post("/inspections/notices/{notice_id:int}/void", guards=[requires_role(INSPECTING)])
-    async def void_notice(self, request: Request, notice_id: int, data: Form) -> Template | Redirect:
+    async def void_notice(self, actor: Actor, notice_id: int, data: Form) -> Template | Redirect:
         """Void an issued notice with a reason (作废), optionally superseding it by a new notice on the
         issues ticked; the service decides who may."""
-        actor = actor_of(request)
-        plain = {k: _text(data, k) for k in data if k not in ("replacement_issue_ids", "_csrf_token")}
-        try:
+        async def act():
             if not _text(data, "reason"):  # the service's own words, before the schema's generic ones
                 raise Invalid("A reason is required to void a notice.", field="reason")
             replacement = None
@@ -277,230 +282,185 @@ class InspectionPages(Controller):
                     subject=_text(data, "subject") or gettext("Rectification"),
                     content=_text(data, "content") or gettext("See the issues listed."))
             await services.void_notice(actor, notice_id, parse_form(data, NoticeVoidIn, replacement=replacement))
-        except DomainError as exc:
-            return await self._notice_page(request, notice_id, error=exc.translated(gettext), form=plain,
-                                           status=exc.status_code)
-        except ValueError:
-            return await self._notice_page(request, notice_id, error=gettext("Check the form: a value is missing."),
-                                           form=plain, status=422)
-        return Redirect(path=f"/inspections/notices/{notice_id}", status_code=303)
+
+        return await _form(act, form=data, done=_see(f"/inspections/notices/{notice_id}"),
+                           again=lambda refusal: self._notice_page(actor, notice_id, refusal))
 
     @get("/projects/{project_id:int}/inspections/inbox", guards=[requires_role(INSPECTION_READERS)])
-    async def inbox(self, request: Request, project_id: int) -> Template:
+    async def inbox(self, actor: Actor, project_id: int) -> Template:
         """The contractor's inbox: notices to reply to with their deadlines, and the daily digests."""
-        actor = actor_of(request)
         context = await _page_context(actor, project_id)
-        context.update(notices=await services.list_notices(actor, project_id), messages=await jobs.list_inbox(actor),
-                       today=services.today())
+        context.update(notices=await services.list_notices(actor, project_id),
+                       messages=await services.list_inbox(actor), today=clock.today())
         return Template("inspections/inbox.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/ledger", guards=[requires_role(INSPECTION_READERS)])
-    async def ledger_page(self, request: Request, project_id: int, status: str = "", severity: str = "",
-                          overdue: str = "", offset: int = 0) -> Template:
-        actor = actor_of(request)
+    async def ledger_page(self, request: Request, actor: Actor, project_id: int, status: str = "",
+                          severity: str = "", overdue: str = "", offset: int = 0) -> Template:
         f = services.IssueFilter(
             status=[IssueStatus(status)] if status in IssueStatus._value2member_map_ else [],
             severity=Severity(severity) if severity in Severity._value2member_map_ else None,
             overdue=True if overdue == "1" else None, offset=max(0, offset), limit=50,
         )
         context = await _page_context(actor, project_id)
-        context.update(ledger=await ledger.ledger(actor, project_id, f), statuses=list(IssueStatus),
+        context.update(ledger=await services.ledger(actor, project_id, f), statuses=list(IssueStatus),
                        severities=list(Severity), filters={"status": status, "severity": severity, "overdue": overdue},
                        query=request.url.query or "")
-        return Template("inspections/ledger_page.html", context=context)
+        return Template("inspections/ledger.html", context=context)
 
     # ------------------------------------------------------------ stop work (工程暂停令) and resumption
 
     @get("/projects/{project_id:int}/inspections/stop-work", guards=[requires_role(INSPECTION_READERS)])
-    async def stop_work_list(self, request: Request, project_id: int) -> Template:
+    async def stop_work_list(self, actor: Actor, project_id: int) -> Template:
         """The project's stop-work orders, newest first, with their resumption orders."""
-        actor = actor_of(request)
         context = await _page_context(actor, project_id)
         context.update(orders=await services.list_stop_work(actor, project_id), role=actor.role.value,
                        org_id=actor.organisation_id)
         return Template("inspections/stop_work_list.html", context=context)
 
     @get("/projects/{project_id:int}/inspections/stop-work/new", guards=[requires_role(Role.chief_inspector)])
-    async def new_stop_work(self, request: Request, project_id: int) -> Template:
-        return await self._new_stop_work_page(request, project_id)
+    async def new_stop_work(self, actor: Actor, project_id: int) -> Template:
+        return await self._new_stop_work_page(actor, project_id)
 
-    async def _new_stop_work_page(self, request: Request, project_id: int, *, error: str | None = None,
-                                  form: dict | None = None, status: int = 200) -> Template:
-        actor = actor_of(request)
-        items, _ = await services.list_issues(actor, project_id, services.IssueFilter(
-            status=[IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted], limit=200))
+    async def _new_stop_work_page(self, actor: Actor, project_id: int, refusal: Refusal | None = None,
+                                  checked: list[int] | None = None) -> Template:
+        items, _ = await services.list_issues(actor, project_id, services.IssueFilter(status=OPEN_ITEMS, limit=200))
         context = await _page_context(actor, project_id)
         context.update(
-            contractors=await _contractors(), buildings=await register.list_buildings(project_id), items=items,
-            scopes=list(StopScope), causes=list(StopCause), now=_local_input(services.now()), error=error,
-            form=form or {},
+            contractors=await services.list_contractors(), buildings=await register.list_buildings(project_id),
+            items=items, scopes=list(StopScope), causes=list(StopCause), now=_local_input(clock.now()),
+            refusal=refusal, checked=checked or [],
         )
-        return Template("inspections/new_stop_work.html", context=context, status_code=status)
+        return Template("inspections/new_stop_work.html", context=context, status_code=_status(refusal))
 
     @post("/projects/{project_id:int}/inspections/stop-work/new", guards=[requires_role(Role.chief_inspector)])
-    async def issue_stop_work(self, request: Request, project_id: int, data: Form) -> Template | Redirect:
+    async def issue_stop_work(self, actor: Actor, project_id: int, data: Form) -> Template | Redirect:
         """工程暂停令 (A.0.5) from the chief's form: owner consent (who, when) or the emergency flag."""
-        actor = actor_of(request)
-        plain = {k: _text(data, k) for k in data if k not in ("issue_ids", "_csrf_token")}
-        plain["issue_ids"] = [str(i) for i in _ids(data, "issue_ids")]
-        try:
-            if _text(data, "scope") == StopScope.project:
-                data = {**data, "building_id": ""}  # the form keeps a building chosen before the scope
-            order = await services.issue_stop_work(actor, project_id, parse_form(data, StopWorkIn, report_due_at=None))
-        except DomainError as exc:
-            return await self._new_stop_work_page(request, project_id, error=exc.translated(gettext), form=plain,
-                                                  status=exc.status_code)
-        except ValueError:
-            return await self._new_stop_work_page(request, project_id, form=plain, status=422,
-                                                  error=gettext("Check the form: a value is missing."))
-        return Redirect(path=f"/inspections/stop-work/{order.id}", status_code=303)
+        async def act():
+            # The form keeps a building chosen before the scope: a project-wide stop names none.
+            form = {**data, "building_id": ""} if _text(data, "scope") == StopScope.project else data
+            return await services.issue_stop_work(actor, project_id, parse_form(form, StopWorkIn, report_due_at=None))
+
+        return await _form(act, form=data, done=lambda order: Redirect(
+            path=f"/inspections/stop-work/{order.id}", status_code=303),
+            again=lambda refusal: self._new_stop_work_page(actor, project_id, refusal, _ids(data, "issue_ids")))
 
     @get("/inspections/stop-work/{order_id:int}", guards=[requires_role(INSPECTION_READERS)])
-    async def stop_work(self, request: Request, order_id: int) -> Template:
-        return await self._stop_work_page(request, order_id)
+    async def stop_work(self, actor: Actor, order_id: int) -> Template:
+        return await self._stop_work_page(actor, order_id)
 
-    async def _stop_work_page(self, request: Request, order_id: int, *, error: str | None = None,
-                              form: dict | None = None, status: int = 200) -> Template:
+    async def _stop_work_page(self, actor: Actor, order_id: int, refusal: Refusal | None = None) -> Template:
         """The order with its linked issues; each role sees only the step it may take next."""
-        actor = actor_of(request)
         order = await services.get_stop_work(actor, order_id)
         # None for an issue of another contractor: its number and whether it is still open.
         found = await services.get_issues(actor, order.issue_ids)
         issues = [(issue_id, found.get(issue_id)) for issue_id in order.issue_ids]
         under_way = (ResumptionStatus.applied, ResumptionStatus.reviewed, ResumptionStatus.approved)
         pending = next((a for a in reversed(order.applications) if a.status in under_way), None)
-        names = {o["id"]: o["name"] for o in await _contractors()}
+        names = {o["id"]: o["name"] for o in await services.list_contractors()}
         context = await _page_context(actor, order.project_id)
         context.update(
             order=order, issues=issues, pending=pending, addressee=names.get(order.addressed_org_id, ""),
-            role=actor.role.value, org_id=actor.organisation_id, error=error, form=form or {},
-            now=_local_input(services.now()), default_date=(services.today() + dt.timedelta(days=1)).isoformat(),
+            role=actor.role.value, org_id=actor.organisation_id, refusal=refusal,
+            now=_local_input(clock.now()), default_date=_in_days(1),
         )
-        return Template("inspections/stop_work_page.html", context=context, status_code=status)
+        return Template("inspections/stop_work.html", context=context, status_code=_status(refusal))
 
     @post("/inspections/stop-work/{order_id:int}/apply", guards=[requires_role(Role.contractor)])
-    async def apply_for_resumption(self, request: Request, order_id: int, data: Form) -> Template | Redirect:
+    async def apply_for_resumption(self, actor: Actor, order_id: int, data: Form) -> Template | Redirect:
         """工程复工报审表 (B.0.3) from the contractor; refused with the open issues named while any is open."""
-        plain = {k: _text(data, k) for k in data if k != "_csrf_token"}
-        try:
-            statement = _text(data, "statement")
-            if not statement:
+        async def act():
+            if not _text(data, "statement"):
                 raise Invalid("Describe how the cause of the stop was removed.", field="statement")
-            await services.apply_for_resumption(actor_of(request), order_id, parse_form(data, ResumptionApplyIn))
-        except DomainError as exc:
-            return await self._stop_work_page(request, order_id, error=exc.translated(gettext), form=plain,
-                                              status=exc.status_code)
-        except ValueError:
-            return await self._stop_work_page(request, order_id, error=gettext("Check the form: a value is missing."),
-                                              form=plain, status=422)
-        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+            await services.apply_for_resumption(actor, order_id, parse_form(data, ResumptionApplyIn))
+
+        return await _form(act, form=data, done=_see(f"/inspections/stop-work/{order_id}"),
+                           again=lambda refusal: self._stop_work_page(actor, order_id, refusal))
 
     @post("/inspections/resumption/{application_id:int}/review", guards=[requires_role(Role.chief_inspector)])
-    async def review_resumption(self, request: Request, application_id: int, data: Form) -> Template | Redirect:
+    async def review_resumption(self, actor: Actor, application_id: int, data: Form) -> Template | Redirect:
         """The chief inspector's 审核意见: pass to the owner or send back."""
-        return await self._decide(request, application_id, data, services.review_resumption)
+        return await self._decide(actor, application_id, data, services.review_resumption)
 
     @post("/inspections/resumption/{application_id:int}/approve", guards=[requires_role(Role.project_manager)])
-    async def approve_resumption(self, request: Request, application_id: int, data: Form) -> Template | Redirect:
+    async def approve_resumption(self, actor: Actor, application_id: int, data: Form) -> Template | Redirect:
         """The owner's 审批意见."""
-        return await self._decide(request, application_id, data, services.approve_resumption)
+        return await self._decide(actor, application_id, data, services.approve_resumption)
 
-    async def _decide(self, request: Request, application_id: int, data: Form, decide) -> Template | Redirect:
-        rows = await ResumptionApplication.select(ResumptionApplication.stop_order).where(
-            ResumptionApplication.id == application_id)
-        if not rows:
-            raise NotFound("No resumption application {id}.", field="application_id", id=application_id)
-        order_id = rows[0]["stop_order"]
-        try:
-            await decide(actor_of(request), application_id, parse_form(data, OpinionIn))
-        except DomainError as exc:
-            return await self._stop_work_page(request, order_id, error=exc.translated(gettext),
-                                              status=exc.status_code)
-        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+    async def _decide(self, actor: Actor, application_id: int, data: Form, decide) -> Template | Redirect:
+        order_id = await services.application_order(application_id)
+        return await _form(lambda: decide(actor, application_id, parse_form(data, OpinionIn)), form=data,
+                           done=_see(f"/inspections/stop-work/{order_id}"),
+                           again=lambda refusal: self._stop_work_page(actor, order_id, refusal))
 
     @post("/inspections/stop-work/{order_id:int}/written-report", guards=[requires_role(Role.chief_inspector)])
-    async def record_written_report(self, request: Request, order_id: int) -> Template | Redirect:
+    async def record_written_report(self, actor: Actor, order_id: int) -> Template | Redirect:
         """An emergency stop's written report has reached the owner (§6.2.3)."""
-        try:
-            await services.record_written_report(actor_of(request), order_id)
-        except DomainError as exc:
-            return await self._stop_work_page(request, order_id, error=exc.translated(gettext),
-                                              status=exc.status_code)
-        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+        return await _form(lambda: services.record_written_report(actor, order_id), form={},
+                           done=_see(f"/inspections/stop-work/{order_id}"),
+                           again=lambda refusal: self._stop_work_page(actor, order_id, refusal))
 
     @post("/inspections/stop-work/{order_id:int}/resume", guards=[requires_role(Role.chief_inspector)])
-    async def issue_resumption_order(self, request: Request, order_id: int, data: Form) -> Template | Redirect:
+    async def issue_resumption_order(self, actor: Actor, order_id: int, data: Form) -> Template | Redirect:
         """工程复工令 (A.0.7): after the owner's approval, or on the owner's consent given here."""
-        plain = {k: _text(data, k) for k in data if k != "_csrf_token"}
-        try:
-            await services.issue_resumption_order(actor_of(request), order_id, parse_form(data, ResumptionOrderIn))
-        except DomainError as exc:
-            return await self._stop_work_page(request, order_id, error=exc.translated(gettext), form=plain,
-                                              status=exc.status_code)
-        except ValueError:
-            return await self._stop_work_page(request, order_id, error=gettext("Check the form: a value is missing."),
-                                              form=plain, status=422)
-        return Redirect(path=f"/inspections/stop-work/{order_id}", status_code=303)
+        return await _form(
+            lambda: services.issue_resumption_order(actor, order_id, parse_form(data, ResumptionOrderIn)),
+            form=data, done=_see(f"/inspections/stop-work/{order_id}"),
+            again=lambda refusal: self._stop_work_page(actor, order_id, refusal))
 
     # ------------------------------------------------------------ residents' defect reports
 
     @get("/projects/{project_id:int}/inspections/reports", guards=[requires_role(INSPECTING, Role.resident)])
-    async def reports(self, request: Request, project_id: int) -> Template:
-        return await self._reports_page(request, project_id)
+    async def reports(self, actor: Actor, project_id: int) -> Template:
+        return await self._reports_page(actor, project_id)
 
-    async def _reports_page(self, request: Request, project_id: int, *, error: str | None = None,
-                            status: int = 200) -> Template:
-        """A resident reports a defect and sees the answer; inspectors accept or decline with a reason."""
-        actor = actor_of(request)
+    async def _reports_page(self, actor: Actor, project_id: int, refusal: Refusal | None = None,
+                            refused_report: int | None = None) -> Template:
+        """A resident reports a defect and sees the answer; inspectors accept or decline with a reason.
+        `refused_report` is the report whose decision was refused: its forms show the message."""
         context = await _page_context(actor, project_id)
+        inspecting = actor.role in INSPECTING
         context.update(
-            reports=await services.list_reports(actor, project_id), role=actor.role.value, error=error,
-            categories=await services.list_categories() if actor.role in INSPECTING else [],
-            contractors=await _contractors() if actor.role in INSPECTING else [], severities=list(Severity),
-            kinds=list(IssueKind), default_deadline=(services.today() + dt.timedelta(days=7)).isoformat(),
+            reports=await services.list_reports(actor, project_id), role=actor.role.value, refusal=refusal,
+            refused_report=refused_report,
+            categories=await services.list_categories() if inspecting else [],
+            contractors=await services.list_contractors() if inspecting else [], severities=list(Severity),
+            kinds=list(IssueKind), default_deadline=_in_days(7),
         )
-        return Template("inspections/reports.html", context=context, status_code=status)
+        return Template("inspections/reports.html", context=context, status_code=_status(refusal))
 
     @post("/projects/{project_id:int}/inspections/reports", guards=[requires_role(Role.resident)],
           request_max_body_size=UPLOAD_LIMIT * 4)
-    async def report_defect(self, request: Request, project_id: int, data: Multipart) -> Template | Redirect:
-        actor = actor_of(request)
-        try:
-            description = _text(data, "description")
-            if not description:
+    async def report_defect(self, actor: Actor, project_id: int, data: Multipart) -> Template | Redirect:
+        async def act():
+            if not _text(data, "description"):
                 raise Invalid("Describe the problem.", field="description")
             contents = [await upload.read() for upload in _files(data, "photos")]
-            for content in contents:
-                if photo_store.sniff(content) is None:
-                    raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field="file")
+            _check_photos(contents)
             report = await services.report_defect(actor, project_id, parse_form(data, ReportIn))
             for content in contents:
                 await services.add_report_photo(actor, report.id, content)
-        except DomainError as exc:
-            return await self._reports_page(request, project_id, error=exc.translated(gettext), status=exc.status_code)
-        return Redirect(path=f"/projects/{project_id}/inspections/reports", status_code=303)
+
+        return await _form(act, form=data, done=_see(f"/projects/{project_id}/inspections/reports"),
+                           again=lambda refusal: self._reports_page(actor, project_id, refusal))
 
     @post("/inspections/reports/{report_id:int}/{decision:str}", guards=[requires_role(INSPECTING)])
-    async def decide_report(self, request: Request, report_id: int, decision: str, data: Form) -> Template | Redirect:
-        actor = actor_of(request)
+    async def decide_report(self, actor: Actor, report_id: int, decision: str, data: Form) -> Template | Redirect:
         report = await services.get_report(actor, report_id)
-        try:
+
+        async def act() -> str:
             if decision == "accept":
                 issue = await services.accept_report(actor, report_id, parse_form(
                     data, IssueIn, kind=data.get("kind") or "quality", severity=data.get("severity") or "general",
                     description=report.description, building_id=report.building_id, dwelling_id=report.dwelling_id,
                     location=report.location, part=""))
-                return Redirect(path=f"/inspections/issues/{issue.id}", status_code=303)
+                return f"/inspections/issues/{issue.id}"
             if decision == "decline":
                 if not _text(data, "reason"):
                     raise Invalid("A reason is required to decline a report.", field="reason")
                 await services.decline_report(actor, report_id, parse_form(data, DeclineIn).reason)
-            else:
-                raise Invalid("Unknown action {action}.", field="action", action=decision)
-        except DomainError as exc:
-            return await self._reports_page(request, report.project_id, error=exc.translated(gettext),
-                                            status=exc.status_code)
-        except ValueError:
-            return await self._reports_page(request, report.project_id,
-                                            error=gettext("Check the form: a value is missing."), status=422)
-        return Redirect(path=f"/projects/{report.project_id}/inspections/reports", status_code=303)
+                return f"/projects/{report.project_id}/inspections/reports"
+            raise Invalid("Unknown action {action}.", field="action", action=decision)
+
+        return await _form(act, form=data, done=lambda path: Redirect(path=path, status_code=303),
+                           again=lambda refusal: self._reports_page(actor, report.project_id, refusal, report_id))

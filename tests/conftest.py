@@ -15,6 +15,8 @@ os.environ["TRACKER_VAR_DIR"] = str(_TMP)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["SCHEDULER_ENABLED"] = "false"
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+# Document templates made for the tests (tests/templates/documents/…), beside the production ones.
+os.environ["DOCUMENT_TEMPLATE_DIRS"] = str(Path(__file__).resolve().parent / "templates")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pytest  # noqa: E402

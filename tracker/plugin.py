@@ -52,14 +52,6 @@ def scheduled_jobs() -> list:
     return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs()]
 
 
-def digest_sources() -> list:
-    """Other domains' lines for the daily digest (the inspections job delivers and mails it): each is
-    `async (today) -> {user_id: (subject, [lines])}`."""
-    from funding.services import digest as funding_digest
-
-    return [funding_digest]
-
-
 def project_paths() -> dict:
     """Every domain's path parameters that name a record inside a project, with the column holding its
     project: the one membership guard (`tracker.web.guards.project_member`) reads them."""

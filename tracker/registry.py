@@ -6,7 +6,7 @@ from __future__ import annotations
 def document_readers() -> dict:
     """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
     document routes (PDF, verification details) ask the record that issued the document."""
-    from inspections.access import DOCUMENT_READERS as inspection_documents
+    from inspections.services.documents import DOCUMENT_READERS as inspection_documents
 
     return {**inspection_documents}
 
@@ -18,3 +18,11 @@ def document_reader_roles() -> frozenset:
     from tracker.accounts.roles import Role
 
     return frozenset({Role.admin, *inspection_readers})
+
+
+def digest_sources() -> list:
+    """Other domains' lines for the daily digest (the inspections job delivers and mails it): each is
+    `async (today) -> {user_id: (subject, [lines])}`."""
+    from funding.services import digest as funding_digest
+
+    return [funding_digest]

@@ -112,6 +112,8 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)  # may carry a password
     mail_from: str = "Tracker <tracker@localhost>"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Folders searched for printable-document templates after templates/: the test suite's fixtures.
+    document_template_dirs: tuple[Path, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -187,4 +189,6 @@ def get_settings() -> Settings:
         smtp_url=smtp_url,
         mail_from=os.environ.get("MAIL_FROM") or "Tracker <tracker@localhost>",
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        document_template_dirs=tuple(
+            Path(d) for d in os.environ.get("DOCUMENT_TEMPLATE_DIRS", "").split(os.pathsep) if d),
     )

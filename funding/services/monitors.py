@@ -330,7 +330,7 @@ def alert_line(project_name: str, kind: str, level: str, detail: dict) -> str:
 async def digest(today: dt.date) -> dict[int, tuple[str, list[str]]]:
     """The open alerts for the daily digest: each active finance user and project manager among a
     project's members gets its alerts (subject, lines). Read by the inspections digest through
-    `tracker.plugin.digest_sources()`."""
+    `tracker.registry.digest_sources()`."""
     rows = await FundingAlert.select(
         FundingAlert.project, FundingAlert.project.name.as_alias("name"), FundingAlert.kind, FundingAlert.level,
         FundingAlert.detail,

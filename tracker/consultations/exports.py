@@ -81,7 +81,7 @@ async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     consultation = await services.get_consultation(consultation_id)
     results = await services.results_for(consultation_id, dims)
     project = (await Project.select(Project.name).where(Project.id == consultation.project_id))[0]["name"]
-    return await render_pdf("consultations/publicity.html", {
+    return await render_pdf("consultations/print/publicity.html", {
         "c": consultation, "results": results, "project_name": project, "number": f"公示-{consultation_id}",
         "title": consultation.title, "dim_names": DIMENSION_NAMES, "kind_names": KIND_NAMES,
         "rule_text": RULE_TEXT[consultation.rule_key].format(**consultation.rule_params),
@@ -100,7 +100,7 @@ async def letters_pdf(consultation_id: int) -> bytes:
     letters = await services.voting_letters(consultation_id)
     project = (await Project.select(Project.name).where(Project.id == consultation.project_id))[0]["name"]
     vote_url = get_settings().public_base_url.rstrip("/") + "/vote"
-    return await render_pdf("consultations/letters.html", {
+    return await render_pdf("consultations/print/letters.html", {
         "c": consultation, "letters": letters, "project_name": project, "number": f"告知书-{consultation_id}",
         "title": consultation.title, "vote_url": vote_url, "vote_qr_src": _qr_data_uri(vote_url),
     })

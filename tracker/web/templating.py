@@ -44,8 +44,10 @@ def configure_environment(engine) -> None:
 
 @lru_cache(maxsize=1)
 def document_environment() -> Environment:
-    """A Jinja environment for printable documents: same templates folder, globals and filters."""
-    env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
+    """A Jinja environment for printable documents: same templates folder (then DOCUMENT_TEMPLATE_DIRS),
+    globals and filters."""
+    folders = [ROOT / "templates", *get_settings().document_template_dirs]
+    env = Environment(loader=FileSystemLoader(folders), autoescape=True)
     _configure(env)
     return env
 

@@ -69,7 +69,7 @@ async def test_the_chief_issues_a_stop_work_order_through_the_form_and_the_proje
     assert f'value="{issue["id"]}" style="min-height:auto" checked' in refused.text
     bad_cause = await chief.post(f"/projects/{world.project}/inspections/stop-work/new",
                                  data=stop_form(chief, world, [], cause="weather"))
-    assert bad_cause.status_code == 422 and 'class="error"' in bad_cause.text
+    assert bad_cause.status_code == 422 and 'class="field-error" id="cause-error"' in bad_cause.text  # beside its field
 
     order_id = await issue_stop_through_form(chief, world, [issue["id"]])
     order = (await chief.get(f"{API}/stop-work/{order_id}")).json()
