@@ -157,7 +157,7 @@ class ProjectFundingApiController(Controller):
         """Every funding table of the project, one sheet each."""
         return download(await exports.export_workbook(project_id), "xlsx", f"funding-{project_id}")
 
-    @get("/export/{table:str}.csv", guards=READ)
+    @get("/export/{table:str}", guards=READ)
     async def export_csv(self, project_id: int, table: str) -> Response:
         """One funding table of the project as CSV (UTF-8 with BOM): `table` is one of the workbook's sheets
         (sources, tranches, loans, rate_resets, arrivals, budget_lines, allocations, spending, progress,

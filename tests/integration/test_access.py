@@ -27,6 +27,7 @@ from litestar.routes import HTTPRoute
 from inspections import jobs
 from inspections.tables import Issue
 from tests.integration.consultations.helpers import draft
+from tests.integration.funding.helpers import build_funding_world
 from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice, png
 from tests.support import _HASH, PASSWORD, ROLE_USERS, build_world, empty_database, logged_in_client
 from tracker.accounts.actor import SYSTEM
@@ -50,7 +51,9 @@ ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finan
 MEMBER_GUARDS = {project_member}
 # Path parameters naming something that lives inside one project: a membership guard must check them.
 PROJECT_PARAMS = {"project_id", "building_id", "household_id", "document_id", "consultation_id", "sheet_id",
-                  "issue_id", "notice_id", "order_id", "application_id", "report_id", "photo_id", "entry_id"}
+                  "issue_id", "notice_id", "order_id", "application_id", "report_id", "photo_id", "entry_id",
+                  "source_id", "arrival_id", "budget_line_id", "allocation_id", "spending_id", "contribution_id",
+                  "forecast_id"}
 # Things addressed to one contractor organisation: another contractor gets 403 or 404, never the thing.
 ORGANISATION_PARAMS = {"issue_id", "notice_id", "order_id", "application_id", "photo_id", "document_id"}
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -246,6 +249,8 @@ async def build_rich_world(app, world, opened: list) -> Rich:
     sheet = _ok(await manager.post(f"/api/v1/consultations/{consultation['id']}/paper-ballots",
                                  json={"certificate_no": roll[0]["certificate_no"], "choices": {str(item): "agree"}}))
 
+    funding = await build_funding_world(world.project, world.households[0], item)
+
     token = (await IssuedDocument.select(IssuedDocument.verify_token)
              .where(IssuedDocument.id == notice["document_id"]))[0]["verify_token"]
     ids = {
@@ -258,6 +263,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         # Pages name the action in the path; each action's roles are the state machine's (workflow.py), tested
         # there, so the matrix asks for one no page knows: the guard is what answers.
         "action": "no-such-action",
+        **funding,
     }
     rival_ids = {
         "issue_id": rival_issue["id"], "photo_id": rival_photo["id"], "notice_id": rival_notice["id"],

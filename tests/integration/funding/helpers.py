@@ -60,3 +60,31 @@ async def allocate(client, project: int, source: dict, line: dict, amount_fen: i
     return await client.post(f"{API}/projects/{project}/funding/allocations",
                              json={"source_id": source["id"], "budget_line_id": line["id"], "amount_fen": amount_fen,
                                    "allocated_on": "2026-02-02"})
+
+
+async def build_funding_world(project: int, household: int, item: int) -> dict[str, int]:
+    """One of every funding record of a project, for the role matrix (tests/integration/test_access.py)."""
+    from funding import services
+    from funding.kinds import BudgetCategory, SourceKind
+    from funding.schemas import AllocationIn, ArrivalIn, BudgetLineIn, ForecastIn, SourceIn, SpendingIn
+    from funding.tables import Contribution, ItemShare
+    from tracker.accounts.actor import SYSTEM
+
+    source = await services.create_source(SYSTEM, project, SourceIn(
+        kind=SourceKind.local_budget, name="市级财政", reference="沪财建〔2026〕9号", committed_fen=1_000_00,
+        approved_on=dt.date(2026, 1, 10)))
+    arrival = await services.record_arrival(SYSTEM, source.id, ArrivalIn(arrived_on=dt.date(2026, 2, 1),
+                                                                         amount_fen=800_00))
+    line = await services.add_budget_line(SYSTEM, project, BudgetLineIn(category=BudgetCategory.construction, name="建安工程费",
+                                                                        amount_fen=1_000_00))
+    allocation = await services.allocate(SYSTEM, project, AllocationIn(
+        source_id=source.id, budget_line_id=line.id, amount_fen=500_00, allocated_on=dt.date(2026, 2, 2)))
+    spending = await services.record_spending(SYSTEM, allocation.id, SpendingIn(
+        amount_fen=100_00, spent_on=dt.date(2026, 3, 1), payee="某建设公司", voucher_no="V-1", purpose="进度款"))
+    forecast = await services.add_forecast(SYSTEM, project, ForecastIn(year=2027, item="停车位", revenue_fen=10_00))
+    await ItemShare.insert(ItemShare(project=project, item=item, basis="flat", rate_fen=300_00))
+    contribution = (await Contribution.insert(Contribution(project=project, household=household, item=item,
+                                                           due_fen=300_00)).returning(Contribution.id))[0]["id"]
+    return {"source_id": source.id, "arrival_id": arrival.id, "budget_line_id": line.id,
+            "allocation_id": allocation.id, "spending_id": spending.id, "forecast_id": forecast.id,
+            "contribution_id": contribution, "table": "sources"}
