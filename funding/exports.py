@@ -163,6 +163,7 @@ SPENDING_COLUMNS = ("source_reference", "source_kind", "budget_line", "kind", "s
 SPENDING_REQUIRED = ("source_reference", "budget_line", "spent_on", "amount_fen", "payee", "voucher_no", "purpose")
 
 _PATH = re.compile(r"at `\$((?:\.\w+|\[\d+\])*)`")
+_MISSING = re.compile(r"missing required field `(\w+)`")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00:00$")
 
 
@@ -196,8 +197,9 @@ def _convert(row: int, raw: dict, schema: type, problems: list[Problem]):
     try:
         return msgspec.convert(raw, schema, strict=False)
     except msgspec.ValidationError as exc:
-        match = _PATH.search(str(exc))
-        column = match.group(1).split(".")[-1] if match and match.group(1) else "file"
+        match, missing = _PATH.search(str(exc)), _MISSING.search(str(exc))
+        column = missing.group(1) if missing else (
+            match.group(1).split(".")[-1] if match and match.group(1) else "file")
         problems.append(Problem(row, re.sub(r"\[\d+\]$", "", column), "{reason}",
                                 {"reason": _PATH.sub("", str(exc)).strip(" -")}))
     except DomainError as exc:
