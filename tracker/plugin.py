@@ -15,6 +15,7 @@ def route_handlers() -> list:
     from tracker.audit.controllers import AuditApiController
     from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
+    from tracker.handover.controllers import HandoverApiController
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
     from tracker.web.system import SystemController
@@ -34,6 +35,7 @@ def route_handlers() -> list:
         DocumentController,
         InspectionsApiController,
         InspectionPages,
+        HandoverApiController,
         *funding.CONTROLLERS,
     ]
 
@@ -54,9 +56,11 @@ def project_paths() -> dict:
     from inspections.guards import PROJECT_PATHS as inspection_paths
     from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
     from tracker.documents.guards import PROJECT_PATHS as document_paths
+    from tracker.handover.guards import PROJECT_PATHS as handover_paths
     from tracker.register.guards import PROJECT_PATHS as register_paths
 
-    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **funding_paths}
+    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths,
+            **funding_paths}
 
 
 def document_readers() -> dict:

@@ -23,6 +23,9 @@ INT32_MAX = 2**31 - 1
 Id = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description="A row id (1 to 2147483647).")]
 Int32 = Annotated[int, msgspec.Meta(ge=-INT32_MAX - 1, le=INT32_MAX)]
 Offset = Annotated[int, msgspec.Meta(ge=0, le=INT32_MAX)]
+# Money as integer fen (分), as the funding, payments and handover domains keep it: exact, BIGINT.
+FEN_MAX = 10**15  # ten trillion yuan: beyond any project, well inside BIGINT
+Fen = Annotated[int, msgspec.Meta(ge=0, le=FEN_MAX, description="Fen (1/100 yuan), an integer, at least 0.")]
 
 
 @dataclass(frozen=True)

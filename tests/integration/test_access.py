@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 import httpx
@@ -35,6 +36,9 @@ from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.services import create_organisation, create_user
 from tracker.app import create_app
 from tracker.documents.tables import IssuedDocument
+from tracker.handover import tables as handover
+from tracker.plugin import project_paths
+from tracker.register.tables import Dwelling
 from tracker.web.guards import Access, allow_public, own_household, project_member, requires_login
 
 # Routes open to anyone, on purpose. Anything else with allow_public fails the test.
@@ -49,11 +53,10 @@ PUBLIC = {
 ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finance", "resident", "outsider", None]
 
 MEMBER_GUARDS = {project_member}
-# Path parameters naming something that lives inside one project: a membership guard must check them.
-PROJECT_PARAMS = {"project_id", "building_id", "household_id", "document_id", "consultation_id", "sheet_id",
-                  "issue_id", "notice_id", "order_id", "application_id", "report_id", "photo_id", "entry_id",
-                  "source_id", "arrival_id", "budget_line_id", "allocation_id", "spending_id", "contribution_id",
-                  "forecast_id"}
+# Path parameters naming something that lives inside one project: a membership guard must check them. The
+# domains declare them (PROJECT_PATHS, read by the one membership guard); a signing entry sits beside its
+# consultation's id in every path.
+PROJECT_PARAMS = {"project_id", "entry_id", *project_paths()}
 # Things addressed to one contractor organisation: another contractor gets 403 or 404, never the thing.
 ORGANISATION_PARAMS = {"issue_id", "notice_id", "order_id", "application_id", "photo_id", "document_id"}
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -249,6 +252,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
     sheet = _ok(await manager.post(f"/api/v1/consultations/{consultation['id']}/paper-ballots",
                                  json={"certificate_no": roll[0]["certificate_no"], "choices": {str(item): "agree"}}))
 
+    handover_ids = await _handover_records(world)
     funding = await build_funding_world(world.project, world.households[0], item)
 
     token = (await IssuedDocument.select(IssuedDocument.verify_token)
@@ -263,6 +267,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         # Pages name the action in the path; each action's roles are the state machine's (workflow.py), tested
         # there, so the matrix asks for one no page knows: the guard is what answers.
         "action": "no-such-action",
+        **handover_ids,
         **funding,
     }
     rival_ids = {
@@ -276,6 +281,28 @@ async def build_rich_world(app, world, opened: list) -> Rich:
                 hidden={"contractor": [rival_notice["number"], rival_order["number"], "RIVAL-"],
                         "resident": ["李四", "王五", "310104196001010002", notice["number"], "RIVAL-"],
                         "outsider": ["梅园新村综合改造", "张三", "RIVAL-"]})
+
+
+async def _handover_records(world) -> dict[str, int]:
+    """A batch, a unit and a selection of another household than the resident's, written straight into the
+    tables (the routes' rules are what is walked here; the handover tests build them through the services)."""
+    today = dt.date.today()
+    batch = (await handover.DeliveryBatch.insert(handover.DeliveryBatch(
+        project=world.project, name="第一批", planned_on=today)).returning(handover.DeliveryBatch.id))[0]["id"]
+    await handover.BatchBuilding.insert(handover.BatchBuilding(batch=batch, building=world.building,
+                                                               contractor=world.orgs["Builder Co"]))
+    dwelling = (await Dwelling.insert(Dwelling(project=world.project, building=world.building, number="9-901")
+                                      ).returning(Dwelling.id))[0]["id"]
+    unit = (await handover.Unit.insert(handover.Unit(
+        project=world.project, dwelling=dwelling, building=world.building, layout="两室一厅", floor=9,
+        contract_area=Decimal("88.00"), status="selected")).returning(handover.Unit.id))[0]["id"]
+    entitlement = (await handover.Entitlement.insert(handover.Entitlement(
+        project=world.project, household=world.households[1], persons=2, quota_area=Decimal("100.00"),
+        signed_at=dt.datetime.now(dt.timezone.utc), units_selected=1)).returning(handover.Entitlement.id))[0]["id"]
+    selection = (await handover.Selection.insert(handover.Selection(
+        project=world.project, entitlement=entitlement, unit=unit, price_difference_fen=0,
+    )).returning(handover.Selection.id))[0]["id"]
+    return {"batch_id": batch, "unit_id": unit, "entitlement_id": entitlement, "selection_id": selection}
 
 
 def fill(path: str, values: dict[str, object]) -> str:

@@ -34,7 +34,8 @@ class OrganisationKind(StrEnum):
 
 # Administer a project: memberships, approvals, decisions, settling disputes.
 PROJECT_ADMINS = frozenset({Role.admin, Role.project_manager})
-# The office that faces residents: keeps the roll and runs consultations (prepares, paper ballots, signing).
+# The office that faces residents: keeps the roll, runs consultations (prepares, paper ballots, signing),
+# entitles households and staffs the selection and handover desks.
 RESIDENT_OFFICE = frozenset({Role.admin, Role.project_manager, Role.community_staff})
 # Write the per-household file (一户一档).
 HOUSEHOLD_FILE_WRITERS = frozenset({Role.admin, Role.community_staff})
@@ -66,3 +67,6 @@ FUNDING_WRITERS = frozenset({Role.admin, Role.finance})
 # Resident contributions: finance and the community office record what each household paid and read the plan.
 CONTRIBUTION_KEEPERS = FUNDING_WRITERS | {Role.community_staff}
 CONTRIBUTION_READERS = FUNDING_READERS | {Role.community_staff}
+
+# Read handover: the schedule, acceptance, units, selections, handover records, warranty.
+HANDOVER_READERS = INSPECTION_STAFF | {Role.finance}

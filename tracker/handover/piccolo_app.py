@@ -1,0 +1,13 @@
+"""Piccolo app of the handover domain."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+APP_CONFIG = AppConfig(
+    app_name="handover",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=table_finder(modules=["tracker.handover.tables"], exclude_imported=True),
+    migration_dependencies=["tracker.piccolo_app", "inspections.piccolo_app"],
+    commands=[],
+)
