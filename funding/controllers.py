@@ -23,6 +23,7 @@ from funding.schemas import (
     BudgetLineOut,
     ContributionOut,
     ContributionPaymentIn,
+    DebtServiceOut,
     ForecastIn,
     ForecastOut,
     GeneratedOut,
@@ -35,6 +36,7 @@ from funding.schemas import (
     PortfolioOut,
     ProgressIn,
     ProgressOut,
+    ScheduleOut,
     SourceIn,
     SourceOut,
     SpendingIn,
@@ -72,6 +74,20 @@ class ProjectFundingApiController(Controller):
         """Committed, arrived, allocated, spent and transferred money: totals, by source kind, by budget
         line, and by month (the chart's data)."""
         return await services.project_overview(project_id)
+
+    @get("/debt-service", guards=READ)
+    async def debt_service(self, project_id: int) -> DebtServiceOut:
+        """Interest and principal of every bond and loan per year and per source, with the special bonds'
+        coverage by the revenue forecasts (floor 1.1; stressed revenue −10 %, cost +10 %, floor 1.0)."""
+        return await services.debt_service(project_id)
+
+    @get("/debt-service.csv", guards=READ)
+    async def debt_service_csv(self, project_id: int) -> Response:
+        return download(await exports.debt_service_file(project_id, "csv"), "csv", f"debt-service-{project_id}")
+
+    @get("/debt-service.xlsx", guards=READ)
+    async def debt_service_xlsx(self, project_id: int) -> Response:
+        return download(await exports.debt_service_file(project_id, "xlsx"), "xlsx", f"debt-service-{project_id}")
 
     @get("/sources", guards=READ)
     async def list_sources(self, project_id: int, kind: SourceKind | None = None) -> list[SourceOut]:
@@ -196,6 +212,21 @@ class FundingApiController(Controller):
     async def update_source(self, actor: Actor, source_id: int, data: SourceIn) -> SourceOut:
         """Change a source (not its kind); never below what arrived, never approved after an arrival."""
         return await services.update_source(actor, source_id, data)
+
+    @get("/sources/{source_id:int}/schedule", guards=READ)
+    async def schedule(self, source_id: int) -> ScheduleOut:
+        """A bond tranche's or loan's repayment schedule: dates, interest, principal, balance, and the totals
+        per year. Bonds: coupon = face × rate ÷ coupons a year; loans: ACT/360 on the balance, LPR resets
+        from their date (funding/schedules.py). Other kinds: 409 `no_schedule`."""
+        return await services.source_schedule(source_id)
+
+    @get("/sources/{source_id:int}/schedule.csv", guards=READ)
+    async def schedule_csv(self, source_id: int) -> Response:
+        return download(await exports.schedule_file(source_id, "csv"), "csv", f"schedule-{source_id}")
+
+    @get("/sources/{source_id:int}/schedule.xlsx", guards=READ)
+    async def schedule_xlsx(self, source_id: int) -> Response:
+        return download(await exports.schedule_file(source_id, "xlsx"), "xlsx", f"schedule-{source_id}")
 
     @get("/sources/{source_id:int}/arrivals", guards=READ)
     async def list_source_arrivals(self, source_id: int) -> list[ArrivalOut]:

@@ -19,6 +19,7 @@ import msgspec
 
 from funding.kinds import BOND_KINDS, SourceKind, SpendingKind
 from funding.schemas import ImportReport, SourceIn, SpendingIn
+from funding.services import repayments
 from funding.services.common import require_project
 from funding.services.sources import check_source, insert_source
 from funding.services.spending import spend
@@ -132,6 +133,39 @@ async def export_workbook(project_id: int) -> bytes:
     await require_project(project_id)
     sheets = [Sheet(name, *(await _table_rows(project_id, name))) for name in TABLES]
     return await anyio.to_thread.run_sync(lambda: write_xlsx(*sheets))
+
+
+# ---------------------------------------------------------------- repayment schedules
+
+SCHEDULE_HEADER = ["date", "note", "rate", "drawn_fen", "interest_fen", "principal_fen", "payment_fen", "balance_fen"]
+YEAR_HEADER = ["year", "interest_fen", "principal_fen", "debt_service_fen"]
+
+
+def _schedule_rows(schedule) -> list[list[object]]:
+    return [[r.date, r.note, r.rate, r.drawn_fen, r.interest_fen, r.principal_fen, r.payment_fen, r.balance_fen]
+            for r in schedule.rows]
+
+
+def _year_rows(years) -> list[list[object]]:
+    return [[y.year, y.interest_fen, y.principal_fen, y.debt_service_fen] for y in years]
+
+
+async def schedule_file(source_id: int, fmt: str) -> bytes:
+    """A tranche's or loan's schedule as CSV (its rows) or XLSX (its rows and its totals per year)."""
+    schedule = await repayments.source_schedule(source_id)
+    if fmt == "csv":
+        return await anyio.to_thread.run_sync(write_csv, SCHEDULE_HEADER, _schedule_rows(schedule))
+    return await anyio.to_thread.run_sync(lambda: write_xlsx(
+        Sheet("schedule", SCHEDULE_HEADER, _schedule_rows(schedule)),
+        Sheet("years", YEAR_HEADER, _year_rows(schedule.years))))
+
+
+async def debt_service_file(project_id: int, fmt: str) -> bytes:
+    """The project's bonds' and loans' interest and principal per year, as CSV or XLSX."""
+    service = await repayments.debt_service(project_id)
+    if fmt == "csv":
+        return await anyio.to_thread.run_sync(write_csv, YEAR_HEADER, _year_rows(service.years))
+    return await anyio.to_thread.run_sync(lambda: write_xlsx(Sheet("years", YEAR_HEADER, _year_rows(service.years))))
 
 
 # ---------------------------------------------------------------- import

@@ -428,3 +428,68 @@ class PortfolioOut(msgspec.Struct):
 
 class ImportReport(msgspec.Struct):
     imported: int
+
+
+# ---------------------------------------------------------------- repayment schedules
+
+
+class ScheduleRowOut(msgspec.Struct):
+    date: dt.date
+    interest_fen: int
+    principal_fen: int
+    payment_fen: int
+    balance_fen: int  # outstanding after the row
+    rate: Decimal  # the annual rate in force (a bond's coupon rate)
+    note: str
+    drawn_fen: int = 0  # a loan's drawdown row
+
+
+class YearOut(msgspec.Struct):
+    year: int
+    interest_fen: int
+    principal_fen: int
+    debt_service_fen: int
+
+
+class ScheduleOut(msgspec.Struct):
+    """A tranche's or loan's repayment schedule (conventions: funding/schedules.py). A loan without
+    drawdowns yet is shown as if its whole facility were drawn at the start (`assumed_drawdown`)."""
+
+    source_id: int
+    kind: SourceKind
+    rows: list[ScheduleRowOut]
+    years: list[YearOut]
+    interest_fen: int
+    principal_fen: int
+    assumed_drawdown: bool = False
+
+
+class SourceDebtOut(msgspec.Struct):
+    source_id: int
+    kind: SourceKind
+    name: str
+    interest_fen: int
+    principal_fen: int
+
+
+class CoverageOut(msgspec.Struct):
+    """本息覆盖倍数 of the project's special bonds by its revenue forecasts, plain and under stress."""
+
+    ratio: Decimal | None
+    passes: bool
+    stress_ratio: Decimal | None
+    stress_passes: bool
+    floor: Decimal
+    stress_floor: Decimal
+    revenue_fen: int
+    cost_fen: int
+    debt_service_fen: int
+
+
+class DebtServiceOut(msgspec.Struct):
+    """Interest and principal of every bond and loan of the project, per year and per source."""
+
+    project_id: int
+    years: list[YearOut]
+    sources: list[SourceDebtOut]
+    coverage: CoverageOut | None = None

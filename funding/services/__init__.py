@@ -14,14 +14,15 @@ from funding.services.contributions import (
 from funding.services.forecasts import add_forecast, get_forecast, list_forecasts, update_forecast
 from funding.services.overview import portfolio, project_overview
 from funding.services.progress import list_progress, record_progress
+from funding.services.repayments import debt_service, source_schedule
 from funding.services.sources import create_source, get_source, list_sources, update_source
 from funding.services.spending import get_spending, list_spending, record_spending, spend
 
 __all__ = [
-    "add_budget_line", "add_forecast", "allocate", "change_allocation", "create_source", "generate_contributions",
+    "add_budget_line", "add_forecast", "allocate", "change_allocation", "create_source", "debt_service", "generate_contributions",
     "get_allocation", "get_arrival", "get_budget_line", "get_forecast", "get_source", "get_spending",
     "household_contributions", "list_allocations", "list_arrivals", "list_budget_lines", "list_contributions",
     "list_forecasts", "list_item_shares", "list_progress", "list_sources", "list_spending", "portfolio",
     "project_overview", "record_arrival", "record_contribution_payment", "record_progress", "record_spending",
-    "set_item_share", "spend", "update_budget_line", "update_forecast", "update_source",
+    "set_item_share", "source_schedule", "spend", "update_budget_line", "update_forecast", "update_source",
 ]

@@ -8,9 +8,10 @@ from fractions import Fraction
 
 import msgspec
 
-from funding import rules
+from funding import rules, schedules
 from funding.kinds import BOND_KINDS, LOAN_KINDS, RepaymentMethod, SourceKind, Use
 from funding.schemas import LoanIn, LoanOut, RateResetOut, SourceIn, SourceOut, TrancheIn, TrancheOut
+from funding.services import repayments
 from funding.services.common import refuse, require_project, row_of
 from funding.tables import Allocation, Arrival, BondTranche, FundingSource, Loan, RateReset
 from tracker import audit
@@ -56,8 +57,13 @@ def check_source(data: SourceIn) -> list[Use]:
         raise refuse(breach, "allowed_uses")
     if data.tranche is not None:
         _check_tranche(data.tranche, data.committed_fen)
+        repayments.bond_terms(data.committed_fen, _tranche_values(data.tranche, data.committed_fen))
     if data.loan is not None:
         _check_loan(data.loan, data.committed_fen)
+        # The terms must make a schedule: drawn as if the whole facility were drawn at the start.
+        resets = [schedules.RateReset(r.effective_on, r.base_rate) for r in data.loan.rate_resets]
+        repayments.loan_terms(_loan_values(data.loan, data.committed_fen), resets,
+                              [repayments.planned_drawdown(data.approved_on, resets, data.committed_fen)])
     return uses
 
 
