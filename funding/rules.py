@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from funding.kinds import BOND_KINDS, LOAN_KINDS, ContributionBasis, SourceKind, Use
+from funding.money import round_fen
 
 # 国办发〔2024〕52号: what special bonds may never pay for, whatever a source's allowed list says.
 SPECIAL_BOND_NEGATIVE_LIST = frozenset({
@@ -163,10 +164,10 @@ def percent(share: Fraction) -> str:
 
 def contribution_due(basis: ContributionBasis, rate_fen: int, area_centi: int) -> int:
     """What a household owes for an item: a flat amount, or fen per m² times its area (hundredths of a
-    m²), rounded to the fen half-up in integers."""
+    m²), rounded to the fen half-up (`money.round_fen`, the one rounding)."""
     if basis is ContributionBasis.flat:
         return rate_fen
-    return (rate_fen * area_centi + 50) // 100
+    return round_fen(Decimal(rate_fen * area_centi) / 100)
 
 
 def is_bond(kind: SourceKind) -> bool:
