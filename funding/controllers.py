@@ -42,6 +42,7 @@ from funding.schemas import (
     SpendingIn,
     SpendingOut,
     SpendingPage,
+    WaiveIn,
 )
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import (
@@ -283,6 +284,11 @@ class FundingApiController(Controller):
                                           data: ContributionPaymentIn) -> ContributionOut:
         """What a household paid toward its contribution; more than it owes is a 409 (`payment_within_due`)."""
         return await services.record_contribution_payment(actor, contribution_id, data)
+
+    @post("/contributions/{contribution_id:int}/waive", guards=WRITE, status_code=200)
+    async def waive_contribution(self, actor: Actor, contribution_id: int, data: WaiveIn) -> ContributionOut:
+        """Waive what a household still owes (减免) with the reason; finance only."""
+        return await services.waive_contribution(actor, contribution_id, data)
 
 
 class HouseholdContributionApiController(Controller):

@@ -333,6 +333,12 @@ class ContributionPaymentIn(msgspec.Struct, forbid_unknown_fields=True):
     paid_on: dt.date
 
 
+class WaiveIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Waive what a household still owes (减免), with the reason (e.g. 低保户)."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
 class ContributionOut(msgspec.Struct):
     id: int
     project_id: int

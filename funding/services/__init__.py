@@ -10,6 +10,7 @@ from funding.services.contributions import (
     list_item_shares,
     record_contribution_payment,
     set_item_share,
+    waive_contribution,
 )
 from funding.services.forecasts import add_forecast, get_forecast, list_forecasts, update_forecast
 from funding.services.overview import portfolio, project_overview
@@ -24,5 +25,5 @@ __all__ = [
     "household_contributions", "list_allocations", "list_arrivals", "list_budget_lines", "list_contributions",
     "list_forecasts", "list_item_shares", "list_progress", "list_sources", "list_spending", "portfolio",
     "project_overview", "record_arrival", "record_contribution_payment", "record_progress", "record_spending",
-    "set_item_share", "source_schedule", "spend", "update_budget_line", "update_forecast", "update_source",
+    "set_item_share", "source_schedule", "spend", "update_budget_line", "update_forecast", "update_source", "waive_contribution",
 ]

@@ -18,6 +18,7 @@ from funding.schemas import (
     ItemShareIn,
     ItemShareOut,
     OwnContributionOut,
+    WaiveIn,
 )
 from funding.services.common import require_project, row_of
 from funding.tables import Contribution, ItemShare
@@ -142,6 +143,21 @@ async def record_contribution_payment(actor: Actor, contribution_id: int, data: 
         await audit.record(actor, "funding.contribution.payment", "contribution", contribution_id, {
             "amount_fen": data.amount_fen, "paid_on": data.paid_on, "paid_fen": paid, "status": status.value,
         })
+    return (await _contributions(Contribution.id == contribution_id))[0]
+
+
+async def waive_contribution(actor: Actor, contribution_id: int, data: WaiveIn) -> ContributionOut:
+    """Waive what a household still owes; what it paid stays recorded."""
+    async with transaction():
+        row = await row_of(Contribution, contribution_id, "contribution_id", "Contribution {id} does not exist.",
+                           lock=True)
+        if row["status"] in (ContributionStatus.paid.value, ContributionStatus.waived.value):
+            raise Conflict("The contribution is already {status}.", field="contribution_id", rule="contribution_settled",
+                           status=row["status"])
+        await Contribution.update({Contribution.status: ContributionStatus.waived.value}) \
+            .where(Contribution.id == contribution_id)
+        await audit.record(actor, "funding.contribution.waive", "contribution", contribution_id, {
+            "reason": data.reason, "waived_fen": row["due_fen"] - row["paid_fen"]})
     return (await _contributions(Contribution.id == contribution_id))[0]
 
 

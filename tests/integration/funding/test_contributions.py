@@ -60,6 +60,16 @@ async def test_a_passed_item_with_a_share_plans_every_household_once(world, clie
     problem(await staff.post(url, json={"amount_fen": 1683_08, "paid_on": TODAY}), 409, "payment_within_due")
     problem(await staff.post(url, json={"amount_fen": 1, "paid_on": "2999-01-01"}), 422, "payment_in_future")
     assert ok(await staff.post(url, json={"amount_fen": 1683_07, "paid_on": TODAY}), 200)["status"] == "paid"
+    problem(await staff.post(f"{API}/funding/contributions/{mine['id']}/waive", json={"reason": "低保户"}), 403)
+    problem(await finance.post(f"{API}/funding/contributions/{mine['id']}/waive", json={"reason": "低保户"}), 409,
+            "contribution_settled")
+    other = next(c for c in listed if c["household_id"] == world.households[1])
+    ok(await staff.post(f"{API}/funding/contributions/{other['id']}/payments", json={"amount_fen": 1_00,
+                                                                                   "paid_on": TODAY}), 200)
+    waived = ok(await finance.post(f"{API}/funding/contributions/{other['id']}/waive", json={"reason": "低保户"}), 200)
+    assert (waived["status"], waived["paid_fen"]) == ("waived", 1_00)
+    problem(await staff.post(f"{API}/funding/contributions/{other['id']}/payments",
+                             json={"amount_fen": 1_00, "paid_on": TODAY}), 409, "contribution_waived")
     # The resident sees their own share and status, nothing of another household.
     resident = await client_for("resident")
     own = ok(await resident.get(f"{API}/households/{world.households[0]}/contributions"), 200)
@@ -69,5 +79,5 @@ async def test_a_passed_item_with_a_share_plans_every_household_once(world, clie
     contractor = await client_for("contractor")
     assert (await contractor.get(f"{base}/contributions")).status_code == 403
     overview = ok(await finance.get(f"{base}/overview"), 200)
-    assert (overview["contributions_due_fen"], overview["contributions_paid_fen"]) == (again["due_fen"], 2683_07)
+    assert (overview["contributions_due_fen"], overview["contributions_paid_fen"]) == (again["due_fen"], 2683_07 + 1_00)
     assert await Contribution.count() == 8
