@@ -329,8 +329,13 @@ class GeneratedOut(msgspec.Struct):
 
 
 class ContributionPaymentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A household's payment; with `source_id` (the project's 居民出资 source) it is also that source's
+    arrival, so the money counts where the monthly report looks for it."""
+
     amount_fen: PositiveFen
     paid_on: dt.date
+    source_id: Id | None = None
+    voucher_no: Voucher = ""
 
 
 class WaiveIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -23,33 +23,42 @@ _COLUMNS = (Arrival.id, Arrival.project.as_alias("project_id"), Arrival.source.a
             Arrival.arrived_on, Arrival.amount_fen, Arrival.voucher_no, Arrival.note)
 
 
+async def arrive(actor: Actor, source_id: int, data: ArrivalIn, *, project_id: int | None = None,
+                 kind: SourceKind | None = None) -> int:
+    """Add an arrival inside the caller's transaction (the caller audits it); `project_id` and `kind`,
+    when given, are what the source must be. Returns the arrival's id."""
+    rows = await FundingSource.select(FundingSource.project, FundingSource.kind, FundingSource.approved_on) \
+        .where(FundingSource.id == source_id)
+    if not rows or (project_id is not None and rows[0]["project"] != project_id):
+        raise NotFound("Funding source {id} does not exist.", field="source_id", id=source_id)
+    source = rows[0]
+    if kind is not None and source["kind"] != kind.value:
+        raise Conflict("The source is not of kind {kind}.", field="source_id", rule="source_kind", kind=kind.value)
+    if data.arrived_on < source["approved_on"]:
+        raise Invalid("Money cannot arrive before its source was approved ({day}).", field="arrived_on",
+                      rule="arrival_before_approval", day=source["approved_on"].isoformat())
+    if data.arrived_on > clock.today():
+        raise Invalid("An arrival cannot be dated in the future.", field="arrived_on", rule="arrival_in_future")
+    moved = await FundingSource.update({FundingSource.arrived_fen: FundingSource.arrived_fen + data.amount_fen}) \
+        .where(FundingSource.id == source_id,
+               WhereRaw("arrived_fen + {} <= committed_fen", data.amount_fen)).returning(FundingSource.id)
+    if not moved:
+        if SourceKind(source["kind"]) in LOAN_KINDS:
+            raise Conflict("The drawdown exceeds what is left of the loan facility.", field="amount_fen",
+                           rule="drawdown_within_facility")
+        raise Conflict("The arrival exceeds what is left of the commitment.", field="amount_fen",
+                       rule="arrivals_within_commitment")
+    return (await Arrival.insert(Arrival(
+        project=source["project"], source=source_id, arrived_on=data.arrived_on, amount_fen=data.amount_fen,
+        voucher_no=data.voucher_no, note=data.note, recorded_by=actor.id,
+    )).returning(Arrival.id))[0]["id"]
+
+
 async def record_arrival(actor: Actor, source_id: int, data: ArrivalIn) -> ArrivalOut:
     """Record money of a source arriving: never before the source's approval, never in the future,
     never beyond what was committed (for a loan: beyond the facility)."""
     async with transaction():
-        rows = await FundingSource.select(FundingSource.project, FundingSource.kind, FundingSource.approved_on) \
-            .where(FundingSource.id == source_id)
-        if not rows:
-            raise NotFound("Funding source {id} does not exist.", field="source_id", id=source_id)
-        source = rows[0]
-        if data.arrived_on < source["approved_on"]:
-            raise Invalid("Money cannot arrive before its source was approved ({day}).", field="arrived_on",
-                          rule="arrival_before_approval", day=source["approved_on"].isoformat())
-        if data.arrived_on > clock.today():
-            raise Invalid("An arrival cannot be dated in the future.", field="arrived_on", rule="arrival_in_future")
-        moved = await FundingSource.update({FundingSource.arrived_fen: FundingSource.arrived_fen + data.amount_fen}) \
-            .where(FundingSource.id == source_id,
-                   WhereRaw("arrived_fen + {} <= committed_fen", data.amount_fen)).returning(FundingSource.id)
-        if not moved:
-            if SourceKind(source["kind"]) in LOAN_KINDS:
-                raise Conflict("The drawdown exceeds what is left of the loan facility.", field="amount_fen",
-                               rule="drawdown_within_facility")
-            raise Conflict("The arrival exceeds what is left of the commitment.", field="amount_fen",
-                           rule="arrivals_within_commitment")
-        arrival_id = (await Arrival.insert(Arrival(
-            project=source["project"], source=source_id, arrived_on=data.arrived_on, amount_fen=data.amount_fen,
-            voucher_no=data.voucher_no, note=data.note, recorded_by=actor.id,
-        )).returning(Arrival.id))[0]["id"]
+        arrival_id = await arrive(actor, source_id, data)
         await audit.record(actor, "funding.arrival", "arrival", arrival_id, {
             "source_id": source_id, "amount_fen": data.amount_fen, "arrived_on": data.arrived_on,
             "voucher_no": data.voucher_no,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from piccolo.query import WhereRaw
 
-from funding.kinds import ContributionBasis, ContributionStatus
+from funding.kinds import ContributionBasis, ContributionStatus, SourceKind
 from funding.rules import contribution_due
 from funding.schemas import (
+    ArrivalIn,
     ContributionOut,
     ContributionPaymentIn,
     GeneratedOut,
@@ -20,6 +21,7 @@ from funding.schemas import (
     OwnContributionOut,
     WaiveIn,
 )
+from funding.services.arrivals import arrive
 from funding.services.common import require_project, row_of
 from funding.tables import Contribution, ItemShare
 from tracker import audit, clock
@@ -140,8 +142,14 @@ async def record_contribution_payment(actor: Actor, contribution_id: int, data: 
         last = max(data.paid_on, row["last_paid_on"]) if row["last_paid_on"] else data.paid_on
         await Contribution.update({Contribution.status: status.value, Contribution.last_paid_on: last}) \
             .where(Contribution.id == contribution_id)
+        arrival_id = None
+        if data.source_id is not None:
+            arrival_id = await arrive(actor, data.source_id, ArrivalIn(
+                arrived_on=data.paid_on, amount_fen=data.amount_fen, voucher_no=data.voucher_no,
+                note=f"contribution {contribution_id}"), project_id=row["project"], kind=SourceKind.resident)
         await audit.record(actor, "funding.contribution.payment", "contribution", contribution_id, {
             "amount_fen": data.amount_fen, "paid_on": data.paid_on, "paid_fen": paid, "status": status.value,
+            "source_id": data.source_id, "arrival_id": arrival_id, "voucher_no": data.voucher_no,
         })
     return (await _contributions(Contribution.id == contribution_id))[0]
 

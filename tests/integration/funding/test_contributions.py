@@ -8,7 +8,7 @@ import pytest
 
 from funding.tables import Contribution
 from tests.integration.consultations.helpers import draft, make_roll, open_consultation, paper_vote
-from tests.integration.funding.helpers import API, TODAY, ok, problem
+from tests.integration.funding.helpers import API, TODAY, make_source, ok, problem
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,7 +59,17 @@ async def test_a_passed_item_with_a_share_plans_every_household_once(world, clie
     assert (paid["paid_fen"], paid["status"]) == (1000_00, "part_paid")
     problem(await staff.post(url, json={"amount_fen": 1683_08, "paid_on": TODAY}), 409, "payment_within_due")
     problem(await staff.post(url, json={"amount_fen": 1, "paid_on": "2999-01-01"}), 422, "payment_in_future")
-    assert ok(await staff.post(url, json={"amount_fen": 1683_07, "paid_on": TODAY}), 200)["status"] == "paid"
+    # Paid into the project's 居民出资 source, the payment is that source's arrival in the same transaction.
+    city = await make_source(finance, world.project, reference="市级")
+    residents = await make_source(finance, world.project, kind="resident", committed_fen=1683_07, reference="居民出资")
+    problem(await staff.post(url, json={"amount_fen": 1683_07, "paid_on": TODAY, "source_id": city["id"]}), 409,
+            "source_kind")
+    problem(await staff.post(url, json={"amount_fen": 1683_07, "paid_on": "2026-01-01",
+                                        "source_id": residents["id"]}), 422, "arrival_before_approval")
+    assert ok(await staff.post(url, json={"amount_fen": 1683_07, "paid_on": TODAY, "source_id": residents["id"],
+                                          "voucher_no": "收-7"}), 200)["status"] == "paid"
+    arrivals = ok(await finance.get(f"{API}/funding/sources/{residents['id']}/arrivals"), 200)
+    assert [(a["amount_fen"], a["voucher_no"]) for a in arrivals] == [(1683_07, "收-7")]
     problem(await staff.post(f"{API}/funding/contributions/{mine['id']}/waive", json={"reason": "低保户"}), 403)
     problem(await finance.post(f"{API}/funding/contributions/{mine['id']}/waive", json={"reason": "低保户"}), 409,
             "contribution_settled")
