@@ -34,7 +34,7 @@ def build() -> LoanTerms:
             RateReset(dt.date(2032, 8, 20), Decimal("0.0410")),
         ],
         spread_bp=-10,
-        method=RepaymentMethod.EQUAL_INSTALMENT,
+        method=RepaymentMethod.equal_instalment,
         payment_months=1,
         grace_months=24,
         term_months=360,

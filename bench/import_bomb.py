@@ -23,7 +23,7 @@ os.environ.setdefault("TRACKER_VAR_DIR", str(ROOT / "var"))
 
 from tests import zipbombs  # noqa: E402
 from tracker.errors import DomainError  # noqa: E402
-from tracker.register import rollio  # noqa: E402
+from tracker.register import rollfile  # noqa: E402
 from tracker.settings import get_settings  # noqa: E402
 
 MB = 1024 * 1024
@@ -55,7 +55,7 @@ def main() -> None:
         tracemalloc.start()
         started = time.perf_counter()
         try:
-            rollio.read_sheet(data, "roll.xlsx")
+            rollfile.read_sheet(data, "roll.xlsx")
             outcome = "ACCEPTED (a bound is missing)"
         except DomainError as exc:
             outcome = f"{exc.status_code} {exc.rule}"

@@ -48,7 +48,7 @@ def records(count: int):
 async def run(count: int, var_dir: Path) -> None:
     from tracker import db
     from tracker.accounts.actor import SYSTEM
-    from tracker.register import rollio, services
+    from tracker.register import rollfile, services
     from tracker.register.kinds import ProjectKind
     from tracker.register.schemas import ProjectIn
 
@@ -59,11 +59,11 @@ async def run(count: int, var_dir: Path) -> None:
         SYSTEM, ProjectIn(code="BENCH", name="基准", kind=ProjectKind.expropriation_parcel)
     )
     path = var_dir / "roll.csv"
-    path.write_bytes(rollio.roll_csv(records(count)))
+    path.write_bytes(rollfile.roll_csv(records(count)))
     data = path.read_bytes()
 
     started = time.perf_counter()
-    report = await rollio.import_roll(SYSTEM, project.id, data, path.name)
+    report = await services.import_roll(SYSTEM, project.id, data, path.name)
     elapsed = time.perf_counter() - started
     await db.stop()
 

@@ -55,7 +55,8 @@ from tracker.accounts.roles import (
 from tracker.register.controllers import Upload, uploaded_file
 from tracker.spreadsheets import CSV_TYPE, XLSX_TYPE
 from tracker.types import INT32_MAX, Id
-from tracker.web.guards import own_household, project_member, requires_role
+from tracker.register.guards import own_household
+from tracker.web.guards import project_member, requires_role
 
 READ = [requires_role(FUNDING_READERS), project_member]
 WRITE = [requires_role(FUNDING_WRITERS), project_member]

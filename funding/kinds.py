@@ -63,6 +63,10 @@ class Frequency(StrEnum):
     annual = "annual"  # 每年付息
     semi_annual = "semi_annual"  # 每半年付息
 
+    @property
+    def per_year(self) -> int:
+        return 1 if self is Frequency.annual else 2
+
 
 class RepaymentMethod(StrEnum):
     equal_principal = "equal_principal"  # 等额本金

@@ -37,10 +37,11 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from functools import wraps
 from enum import StrEnum
+from functools import wraps
 from typing import NamedTuple
 
+from funding.kinds import Frequency, RepaymentMethod
 from funding.money import fen_to_text, rate_from_bp, ratio, require_amount, require_rate, round_fen
 from tracker.errors import Invalid
 
@@ -66,21 +67,6 @@ NOTES = (
     NOTE_REPAYMENT,
     NOTE_REPAYMENT_RESET,
 )
-
-
-class Frequency(StrEnum):
-    ANNUAL = "annual"  # 按年付息
-    SEMI_ANNUAL = "semi_annual"  # 按半年付息
-
-    @property
-    def per_year(self) -> int:
-        return 1 if self is Frequency.ANNUAL else 2
-
-
-class RepaymentMethod(StrEnum):
-    EQUAL_PRINCIPAL = "equal_principal"  # 等额本金
-    EQUAL_INSTALMENT = "equal_instalment"  # 等额本息
-    CUSTOM = "custom"  # 自定义还款计划
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +321,7 @@ class LoanTerms:
     drawdowns: Sequence[Drawdown]
     base_rates: Sequence[RateReset]
     spread_bp: int = 0
-    method: RepaymentMethod = RepaymentMethod.EQUAL_PRINCIPAL
+    method: RepaymentMethod = RepaymentMethod.equal_principal
     payment_months: int = 3
     grace_months: int = 0
     maturity_date: dt.date | None = None
@@ -384,7 +370,7 @@ class LoanTerms:
         if self.first_date is not None and not self.start < _date(self.first_date, "first_date") <= maturity:
             raise Invalid("The first payment date falls after the first drawdown and no later than maturity.",
                           field="first_date", rule="schedule.first_date")
-        if self.method is RepaymentMethod.CUSTOM:
+        if self.method is RepaymentMethod.custom:
             self._check_custom(maturity)
         elif self.custom is not None:
             raise Invalid("A repayment table is given only with the custom method.", field="custom",
@@ -448,7 +434,7 @@ class LoanTerms:
             dates.append(day)
             k += 1
         dates.append(maturity)
-        if self.method is RepaymentMethod.CUSTOM:
+        if self.method is RepaymentMethod.custom:
             dates = sorted(set(dates) | {line.date for line in self.custom})
         return dates
 
@@ -474,7 +460,7 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
     draw_days = [draw.date for draw in draws] + [dt.date.max]
     dates = terms.payment_dates()
     maturity, start, grace_end = dates[-1], terms.start, terms.grace_end
-    custom = {line.date: line.principal_fen for line in terms.custom} if method is RepaymentMethod.CUSTOM else {}
+    custom = {line.date: line.principal_fen for line in terms.custom} if method is RepaymentMethod.custom else {}
     periods_left = sum(1 for day in dates if day > grace_end)
     rows: list[ScheduleRow] = []
     balance = 0
@@ -496,10 +482,10 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
     dirty = True  # a drawdown since `fixed` was set
     for day in dates:
         repaying = day > grace_end
-        if repaying and method is RepaymentMethod.EQUAL_PRINCIPAL and dirty:
+        if repaying and method is RepaymentMethod.equal_principal and dirty:
             fixed = round_fen(Decimal(balance) / periods_left)
             dirty = False
-        elif repaying and method is RepaymentMethod.EQUAL_INSTALMENT and (dirty or fixed_rate != rate):
+        elif repaying and method is RepaymentMethod.equal_instalment and (dirty or fixed_rate != rate):
             fixed = annuity_payment(balance, rate / 12 * terms.payment_months, periods_left)
             fixed_rate = rate
             dirty = False
@@ -523,18 +509,18 @@ def loan_schedule(terms: LoanTerms) -> list[ScheduleRow]:
                     draw_on(moment)
                     dirty = True
         interest = round_fen(accrued / DAYS_IN_YEAR)
-        if method is RepaymentMethod.CUSTOM:
+        if method is RepaymentMethod.custom:
             principal = custom.get(day, 0)  # the terms checked it is no more than the balance
         elif not repaying:
             principal = 0
         elif day == maturity:
             principal = balance
-        elif method is RepaymentMethod.EQUAL_PRINCIPAL:
+        elif method is RepaymentMethod.equal_principal:
             principal = fixed if fixed < balance else balance
         else:
             principal = min(max(fixed - interest, 0), balance)
         balance -= principal
-        if principal or (repaying and method is not RepaymentMethod.CUSTOM):
+        if principal or (repaying and method is not RepaymentMethod.custom):
             note = NOTE_REPAYMENT_RESET if reset_in_period else NOTE_REPAYMENT
         else:
             note = NOTE_INTEREST_ONLY_RESET if reset_in_period else NOTE_INTEREST_ONLY

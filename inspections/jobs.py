@@ -106,13 +106,21 @@ async def run_escalation(now: dt.datetime) -> dict:
             users = []
         for user in users:
             digests[user].append(issue)
+    # Other domains' lines (funding alerts) join the same digest: tracker.plugin.digest_sources().
+    from tracker.plugin import digest_sources
+    others: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
+    for source in digest_sources():
+        for user, part in (await source(today)).items():
+            others[user].append(part)
     sent = 0
     async with transaction():
-        for user, items in digests.items():
+        for user in sorted(set(digests) | set(others)):
+            items = digests.get(user, [])
             late = sum(1 for i in items if i["deadline"] < today)
-            subject = f"整改提醒：{late} 项已逾期，{len(items) - late} 项即将到期"
-            sent += await _deliver(user, today, InboxKind.digest, subject, [_line(i, today) for i in items],
-                                   [i["id"] for i in items])
+            subjects = [f"整改提醒：{late} 项已逾期，{len(items) - late} 项即将到期"] if items else []
+            subject = "；".join(subjects + [s for s, _ in others.get(user, [])])[:255]
+            lines = [_line(i, today) for i in items] + [line for _, part in others.get(user, []) for line in part]
+            sent += await _deliver(user, today, InboxKind.digest, subject, lines, [i["id"] for i in items])
     # Escalation to the chief inspector, once per issue.
     limit = today - dt.timedelta(days=escalate_after_days())
     to_escalate = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import asyncpg
@@ -21,7 +22,63 @@ if TYPE_CHECKING:
     from tracker.settings import Settings
 
 
-class _ReleasesOnFailure:
+_statements: ContextVar[list[str] | None] = ContextVar("tracker_statements", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[str]]:
+    """Collect, in order, the SQL statements the engines send while the block runs (in this context).
+
+    Tests count what a request costs with it (a page view should write nothing). Outside such a block
+    the engines only look up an unset context variable per statement. Statements sent on a raw
+    connection (the PostgreSQL ballot path) bypass the engines and are not seen.
+    """
+    statements: list[str] = []
+    token = _statements.set(statements)
+    try:
+        yield statements
+    finally:
+        _statements.reset(token)
+
+
+def _record(sql: str) -> None:
+    statements = _statements.get()
+    if statements is not None:
+        statements.append(sql)
+
+
+class _Records:
+    """Each statement an engine runs, and each transaction's BEGIN/COMMIT/ROLLBACK, to a `recording()`."""
+
+    __slots__ = ()
+
+    async def run_querystring(self, querystring, in_pool: bool = True):
+        if _statements.get() is not None:
+            _record(querystring.compile_string(engine_type=self.engine_type)[0])
+        return await super().run_querystring(querystring, in_pool=in_pool)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = True):
+        _record(ddl)
+        return await super().run_ddl(ddl, in_pool=in_pool)
+
+
+class _RecordsTransaction:
+    __slots__ = ()
+
+    async def begin(self):
+        _record("BEGIN")
+        return await super().begin()
+
+    async def commit(self):
+        _record("COMMIT")
+        return await super().commit()
+
+    async def rollback(self):
+        _record("ROLLBACK")
+        return await super().rollback()
+
+
+class _ReleasesOnFailure(_RecordsTransaction):
     """Piccolo's transactions, except that a connection failing on the way in or out is let go.
 
     Piccolo takes a connection and then sends BEGIN; if BEGIN, or the closing COMMIT or ROLLBACK, raises
@@ -74,7 +131,7 @@ class _Transaction(_ReleasesOnFailure, PostgresTransaction):
             await self.engine.pool.release(connection)
 
 
-class _PostgresEngine(PostgresEngine):
+class _PostgresEngine(_Records, PostgresEngine):
     def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
         return _Transaction(engine=self, allow_nested=allow_nested)
 
@@ -90,7 +147,7 @@ class _SQLiteTransaction(_ReleasesOnFailure, SQLiteTransaction):
             await connection.close()
 
 
-class _SQLiteEngine(SQLiteEngine):
+class _SQLiteEngine(_Records, SQLiteEngine):
     def transaction(self, transaction_type: TransactionType = TransactionType.deferred,
                     allow_nested: bool = True) -> SQLiteTransaction:
         return _SQLiteTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)

@@ -16,7 +16,7 @@ from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.services import create_organisation, create_user, load_actor
 from tracker.db import transaction
 from tracker.errors import Conflict
-from tracker.register import rollio
+from tracker.register import rollfile
 from tracker.register import services as register
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind, ProjectKind, ProjectStatus
 from tracker.register.schemas import BuildingIn, FileEntryIn, ProjectIn
@@ -374,7 +374,7 @@ async def load_demo() -> DemoSummary:
                 ),
             )
         retrofit_rows = list(_retrofit_rows(rng, people))
-        await rollio.import_roll(SYSTEM, retrofit.id, rollio.roll_csv(retrofit_rows), "梅园新村权证清单.csv")
+        await register.import_roll(SYSTEM, retrofit.id, rollfile.roll_csv(retrofit_rows), "梅园新村权证清单.csv")
 
         parcel = await register.create_project(
             SYSTEM,
@@ -389,7 +389,7 @@ async def load_demo() -> DemoSummary:
                 planned_start=dt.date(2026, 5, 1),
             ),
         )
-        await rollio.import_roll(SYSTEM, parcel.id, rollio.roll_csv(_parcel_rows(rng, people)), "57街坊权证清单.csv")
+        await register.import_roll(SYSTEM, parcel.id, rollfile.roll_csv(_parcel_rows(rng, people)), "57街坊权证清单.csv")
 
         housing = await register.create_project(
             SYSTEM,
@@ -446,16 +446,8 @@ async def load_demo() -> DemoSummary:
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(
         projects=[
-            DemoProject(
-                id=p.id,
-                code=p.code,
-                name=p.name,
-                kind=p.kind,
-                buildings=p.buildings,
-                dwellings=p.dwellings,
-                households=p.households,
-            )
-            for p in [await register.get_project(pid) for pid in projects.values()]
+            msgspec.convert(await register.get_project(pid), DemoProject, from_attributes=True)
+            for pid in projects.values()
         ],
         organisations=len(organisations),
         file_entries=file_entries,

@@ -9,6 +9,7 @@ from litestar.config.app import AppConfig
 
 def route_handlers() -> list:
     from funding import controllers as funding
+    from funding.report_controllers import FundingReportApiController
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
@@ -37,16 +38,26 @@ def route_handlers() -> list:
         InspectionPages,
         HandoverApiController,
         *funding.CONTROLLERS,
+        FundingReportApiController,
     ]
 
 
 def scheduled_jobs() -> list:
     """Every domain's scheduled jobs; run by the one process holding the scheduler lease."""
+    from funding.jobs import jobs as funding_jobs
     from inspections.jobs import jobs as inspection_jobs
     from tracker.accounts.jobs import jobs as account_jobs
     from tracker.consultations.jobs import jobs as consultation_jobs
 
-    return [*account_jobs(), *inspection_jobs(), *consultation_jobs()]
+    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs()]
+
+
+def digest_sources() -> list:
+    """Other domains' lines for the daily digest (the inspections job delivers and mails it): each is
+    `async (today) -> {user_id: (subject, [lines])}`."""
+    from funding.services import digest as funding_digest
+
+    return [funding_digest]
 
 
 def project_paths() -> dict:
@@ -61,23 +72,6 @@ def project_paths() -> dict:
 
     return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths,
             **funding_paths}
-
-
-def document_readers() -> dict:
-    """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
-    document routes (PDF, verification details) ask the record that issued the document."""
-    from inspections.access import DOCUMENT_READERS as inspection_documents
-
-    return {**inspection_documents}
-
-
-def document_reader_roles() -> frozenset:
-    """The roles that may read some kind of issued document: the generic document routes' role guard
-    (which document each may read is then `document_readers()`'s decision)."""
-    from tracker.accounts.roles import INSPECTION_READERS as inspection_readers
-    from tracker.accounts.roles import Role
-
-    return frozenset({Role.admin, *inspection_readers})
 
 
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):

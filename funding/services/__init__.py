@@ -20,10 +20,26 @@ from funding.services.sources import create_source, get_source, list_sources, up
 from funding.services.spending import get_spending, list_spending, record_spending, spend
 
 __all__ = [
-    "add_budget_line", "add_forecast", "allocate", "change_allocation", "create_source", "debt_service", "generate_contributions",
-    "get_allocation", "get_arrival", "get_budget_line", "get_forecast", "get_source", "get_spending",
-    "household_contributions", "list_allocations", "list_arrivals", "list_budget_lines", "list_contributions",
-    "list_forecasts", "list_item_shares", "list_progress", "list_sources", "list_spending", "portfolio",
-    "project_overview", "record_arrival", "record_contribution_payment", "record_progress", "record_spending",
-    "set_item_share", "source_schedule", "spend", "update_budget_line", "update_forecast", "update_source", "waive_contribution",
+    "add_budget_line", "add_forecast", "allocate", "change_allocation", "create_source", "debt_service",
+    "generate_contributions", "get_allocation", "get_arrival", "get_budget_line", "get_forecast", "get_source",
+    "get_spending", "household_contributions", "list_allocations", "list_arrivals", "list_budget_lines",
+    "list_contributions", "list_forecasts", "list_item_shares", "list_progress", "list_sources", "list_spending",
+    "portfolio", "project_overview", "record_arrival", "record_contribution_payment", "record_progress",
+    "record_spending", "set_item_share", "source_schedule", "spend", "update_budget_line", "update_forecast",
+    "update_source", "waive_contribution",
 ]
+
+# The monthly report and the monitors (funding-report).
+from funding.services.monitors import digest, list_alerts, run_monitors  # noqa: E402
+from funding.services.report import (  # noqa: E402
+    correct_report,
+    get_report,
+    list_versions,
+    parse_month,
+    rollup,
+    save_draft,
+    submit_report,
+)
+
+__all__ += ["correct_report", "digest", "get_report", "list_alerts", "list_versions", "parse_month", "rollup",
+            "run_monitors", "save_draft", "submit_report"]

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.faults.conftest import login
-from tracker.register import rollio
+from tracker.register import rollfile
 
 pytestmark = pytest.mark.engines_only("postgres")
 
@@ -20,7 +20,7 @@ SETTLE_TIMEOUT_S = 30
 
 
 def _roll(count: int) -> bytes:
-    return rollio.roll_csv(
+    return rollfile.roll_csv(
         {
             "certificate_no": f"沪房地浦字(2020)第{i:07d}号", "holder_names": f"权利人{i}",
             "owner_id": f"3101151960{i:08d}", "kind": "居民", "office": "第一征收事务所",

@@ -38,8 +38,9 @@ from tracker.app import create_app
 from tracker.documents.tables import IssuedDocument
 from tracker.handover import tables as handover
 from tracker.plugin import project_paths
+from tracker.register.guards import own_household
 from tracker.register.tables import Dwelling
-from tracker.web.guards import Access, allow_public, own_household, project_member, requires_login
+from tracker.web.guards import Access, allow_public, project_member, requires_login
 
 # Routes open to anyone, on purpose. Anything else with allow_public fails the test.
 PUBLIC = {

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from tracker.accounts import services
+from tracker.accounts.actor import Actor
 from tracker.accounts.roles import Role
 from tracker.accounts.schemas import (
     LoginIn,
@@ -22,13 +24,12 @@ from tracker.accounts.schemas import (
     UserPatch,
 )
 from tracker.accounts.sessions import end_session, start_session
-from tracker.accounts.tables import Organisation, User
 from tracker.errors import DomainError
-from tracker.i18n import LOCALES, gettext
+from tracker.i18n import LOCALES
 from tracker.web.auth import SESSION_USER_KEY, client_address
-from tracker.web.forms import parse_form
+from tracker.web.forms import Refusal, parse_form, refused
 from tracker.web.inputs import check_body
-from tracker.web.guards import actor_of, allow_public, requires_login, requires_role
+from tracker.web.guards import allow_public, requires_login, requires_role
 
 
 class UnsupportedMediaType(DomainError):
@@ -47,28 +48,15 @@ async def _require_json(request: Request) -> None:
     await check_body(request)
 
 
-def _me(actor) -> Me:
-    return Me(
-        id=actor.id,
-        username=actor.username,
-        name=actor.name,
-        role=actor.role,
-        organisation_id=actor.organisation_id,
-        household_id=actor.household_id,
-        project_ids=sorted(actor.project_ids),
-    )
+def _me(actor: Actor) -> Me:
+    """The actor as the API shows it, its projects in order."""
+    me = msgspec.convert(actor, Me, from_attributes=True)
+    return msgspec.structs.replace(me, project_ids=sorted(me.project_ids))
 
 
-def _user_out(row: dict) -> UserOut:
-    return UserOut(
-        id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=row["role"],
-        organisation_id=row["organisation"],
-        household_id=row["household"],
-        active=row["active"],
-        email=row["email"],
+def _login_page(target: str, refusal: Refusal | None = None) -> Template:
+    return Template(
+        "login.html", context={"next": target, "refusal": refusal}, status_code=refusal.status if refusal else 200
     )
 
 
@@ -92,14 +80,14 @@ class AuthApiController(Controller):
         return _me(actor)
 
     @post("/logout", guards=[requires_login], status_code=200)
-    async def logout(self, request: Request) -> dict[str, bool]:
-        await services.log_out(actor_of(request))
+    async def logout(self, request: Request, actor: Actor) -> dict[str, bool]:
+        await services.log_out(actor)
         end_session(request)
         return {"logged_out": True}
 
     @get("/me", guards=[requires_login])
-    async def me(self, request: Request) -> Me:
-        return _me(actor_of(request))
+    async def me(self, actor: Actor) -> Me:
+        return _me(actor)
 
 
 class LoginPageController(Controller):
@@ -108,7 +96,7 @@ class LoginPageController(Controller):
 
     @get("/login", guards=[allow_public])
     async def login_form(self, next: str | None = None) -> Template:
-        return Template("login.html", context={"next": _safe_next(next), "error": None, "username": ""})
+        return _login_page(_safe_next(next))
 
     @post("/login", guards=[allow_public])
     async def login_submit(
@@ -116,24 +104,25 @@ class LoginPageController(Controller):
         request: Request,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
-        username = str(data.get("username", ""))
         target = _safe_next(str(data.get("next", "/")))
-        try:
+
+        async def act() -> Actor:
             # The API's schema and limits; user name and password are taken as typed, as the API does.
             login = parse_form(data, LoginIn, verbatim={"username", "password"})
-            actor = await services.log_in(login.username, login.password, client_address(request.scope))
-        except DomainError as exc:
-            return Template(
-                "login.html",
-                context={"next": target, "error": exc.translated(gettext), "username": username},
-                status_code=exc.status_code,
-            )
-        start_session(request, {SESSION_USER_KEY: actor.id})
-        return Redirect(path=target)
+            return await services.log_in(login.username, login.password, client_address(request.scope))
+
+        def done(actor: Actor) -> Redirect:
+            start_session(request, {SESSION_USER_KEY: actor.id})
+            return Redirect(path=target)
+
+        async def again(refusal: Refusal) -> Template:
+            return _login_page(target, refusal)
+
+        return await refused(act, done=done, again=again, form=data)
 
     @post("/logout", guards=[requires_login])
-    async def logout(self, request: Request) -> Redirect:
-        await services.log_out(actor_of(request))
+    async def logout(self, request: Request, actor: Actor) -> Redirect:
+        await services.log_out(actor)
         end_session(request)
         return Redirect(path="/login")
 
@@ -152,41 +141,29 @@ class AdminApiController(Controller):
 
     @get("/organisations")
     async def list_organisations(self) -> list[OrganisationOut]:
-        rows = await Organisation.select().order_by(Organisation.id)
-        return [OrganisationOut(id=r["id"], name=r["name"], kind=r["kind"]) for r in rows]
+        return await services.list_organisations()
 
     @post("/organisations")
-    async def create_organisation(self, request: Request, data: OrganisationIn) -> OrganisationOut:
-        org_id = await services.create_organisation(actor_of(request), name=data.name, kind=data.kind)
+    async def create_organisation(self, actor: Actor, data: OrganisationIn) -> OrganisationOut:
+        org_id = await services.create_organisation(actor, name=data.name, kind=data.kind)
         return OrganisationOut(id=org_id, name=data.name.strip(), kind=data.kind)
 
     @get("/users")
     async def list_users(self) -> list[UserOut]:
-        rows = await User.select().order_by(User.id)
-        return [_user_out(r) for r in rows]
+        return await services.list_users()
 
     @post("/users")
-    async def create_user(self, request: Request, data: UserIn) -> UserOut:
-        user_id = await services.create_user(
-            actor_of(request),
-            username=data.username,
-            display_name=data.display_name,
-            password=data.password,
-            role=data.role,
-            organisation_id=data.organisation_id,
-            household_id=data.household_id,
-            project_ids=data.project_ids,
-            email=data.email,
-        )
-        return _user_out((await User.select().where(User.id == user_id))[0])
+    async def create_user(self, actor: Actor, data: UserIn) -> UserOut:
+        user_id = await services.create_user(actor, **msgspec.structs.asdict(data))
+        return await services.get_user(user_id)
 
     @patch("/users/{user_id:int}")
-    async def update_user(self, request: Request, user_id: int, data: UserPatch) -> UserOut:
+    async def update_user(self, actor: Actor, user_id: int, data: UserPatch) -> UserOut:
         """Set or remove (`null`) the e-mail address the daily digest is mailed to."""
-        await services.set_email(actor_of(request), user_id=user_id, email=data.email)
-        return _user_out((await User.select().where(User.id == user_id))[0])
+        await services.set_email(actor, user_id=user_id, email=data.email)
+        return await services.get_user(user_id)
 
     @post("/projects/{project_id:int}/members", status_code=201)
-    async def add_member(self, request: Request, project_id: int, data: MembershipIn) -> dict[str, int]:
-        await services.add_membership(actor_of(request), user_id=data.user_id, project_id=project_id)
+    async def add_member(self, actor: Actor, project_id: int, data: MembershipIn) -> dict[str, int]:
+        await services.add_membership(actor, user_id=data.user_id, project_id=project_id)
         return {"project_id": project_id, "user_id": data.user_id}

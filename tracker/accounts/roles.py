@@ -70,3 +70,9 @@ CONTRIBUTION_READERS = FUNDING_READERS | {Role.community_staff}
 
 # Read handover: the schedule, acceptance, units, selections, handover records, warranty.
 HANDOVER_READERS = INSPECTION_STAFF | {Role.finance}
+# See a project's buildings and dwellings: the register's readers, and contractors (they build them).
+BUILDING_READERS = REGISTER_READERS | {Role.contractor}
+# Open a household's page: the register's readers, and a resident (their own only: register.guards.own_household).
+HOUSEHOLD_READERS = REGISTER_READERS | {Role.resident}
+# Void an issued document (作废) with a reason.
+DOCUMENT_VOIDERS = frozenset({Role.admin, Role.chief_inspector, Role.project_manager})

@@ -5,19 +5,25 @@ from __future__ import annotations
 import re
 
 from tracker import audit
-from tracker import clock
 from tracker.accounts import ratelimit
 from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts.passwords import hash_password, verify_password
 from tracker.accounts.roles import OrganisationKind, Role
+from tracker.accounts.schemas import OrganisationOut, UserOut
 from tracker.accounts.tables import Membership, Organisation, User
 from tracker.db import transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from tracker.rows import to_schema, to_schemas
 from tracker.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 8
 # One "@" with something on both sides, no spaces: enough to catch slips; the mail server judges the rest.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# A user's columns named as UserOut names them.
+USER_OUT = (
+    User.id, User.username, User.display_name, User.role, User.organisation.as_alias("organisation_id"),
+    User.household.as_alias("household_id"), User.active, User.email,
+)
 
 
 def _clean_email(email: str | None) -> str | None:
@@ -198,3 +204,19 @@ async def add_membership(actor: Actor, *, user_id: int, project_id: int) -> None
 __all__ = [
     "SYSTEM", "add_membership", "create_organisation", "create_user", "load_actor", "log_in", "log_out", "set_email",
 ]
+
+
+async def list_organisations() -> list[OrganisationOut]:
+    rows = await Organisation.select(Organisation.id, Organisation.name, Organisation.kind).order_by(Organisation.id)
+    return to_schemas(rows, OrganisationOut)
+
+
+async def list_users() -> list[UserOut]:
+    return to_schemas(await User.select(*USER_OUT).order_by(User.id), UserOut)
+
+
+async def get_user(user_id: int) -> UserOut:
+    rows = await User.select(*USER_OUT).where(User.id == user_id)
+    if not rows:
+        raise NotFound("No user {id}.", field="user_id", id=user_id)
+    return to_schema(rows[0], UserOut)

@@ -6,8 +6,12 @@ expired, ended) is ignored, never adopted: data stored later gets a new random i
 start over with a fresh id and delete the old row (`start_session`, `end_session`), so an id planted
 before login never becomes an authenticated session.
 
-Rows are written only when something changes: a new or changed session, or an expiry renewed at most
-once every `RENEW_EVERY`. Anonymous requests that store nothing get no row and no cookie.
+Rows are written only when something changes: a new or changed session, or an expiry renewed once
+less than `RENEW_BELOW` of the session's lifetime is left. A page view by a logged-in user therefore
+writes nothing (on SQLite a write takes the database's one write lock), and the expiry slides only by
+those renewals: a session used at least once in every half lifetime never ends, one left alone ends
+between half and one full lifetime after its last use. Anonymous requests that store nothing get no
+row and no cookie.
 """
 
 from __future__ import annotations
@@ -29,7 +33,11 @@ from tracker import clock
 from tracker.accounts.tables import WebSession
 
 COOKIE = "tracker_session"
-RENEW_EVERY = dt.timedelta(minutes=5)
+# Renew an unchanged session's expiry (one UPDATE and a fresh cookie) once less than this share of
+# SESSION_MAX_AGE is left: with 12 hours, at most one write per session every 6 hours of use, and
+# never a write for a page view before then. A larger share writes more often; a smaller one lets a
+# session in steady use end sooner after a pause.
+RENEW_BELOW = 0.5
 _STATE = "tracker.session"
 _ID = re.compile(r"^[0-9a-f]{64}$")
 
@@ -162,7 +170,7 @@ class SessionMiddleware(ASGIMiddleware):
             await WebSession.update({WebSession.data: encoded, WebSession.expires_at: expires_at}).where(
                 WebSession.key == _stored_key(session_id)
             )
-        elif state.expires_at is None or expires_at - state.expires_at >= RENEW_EVERY:
+        elif state.expires_at is None or state.expires_at - now < dt.timedelta(seconds=self.max_age * RENEW_BELOW):
             await WebSession.update({WebSession.expires_at: expires_at}).where(
                 WebSession.key == _stored_key(session_id)
             )

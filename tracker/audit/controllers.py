@@ -7,17 +7,9 @@ from litestar import Controller, get
 from litestar.params import Parameter
 
 from tracker.accounts.roles import Role
-from tracker.audit.services import verify
-from tracker.audit.tables import AuditRecord
+from tracker.audit.schemas import VerificationOut
+from tracker.audit.services import list_records, verify
 from tracker.web.guards import requires_role
-
-
-class VerificationOut(msgspec.Struct):
-    ok: bool
-    checked: int
-    head_hash: str
-    first_bad_seq: int | None
-    reason: str
 
 
 class AuditApiController(Controller):
@@ -28,8 +20,7 @@ class AuditApiController(Controller):
     @get("/verify")
     async def verify_chain(self) -> VerificationOut:
         """Recompute the hash chain and name the first record that does not match."""
-        result = await verify()
-        return VerificationOut(**{f: getattr(result, f) for f in VerificationOut.__struct_fields__})
+        return msgspec.convert(await verify(), VerificationOut, from_attributes=True)
 
     @get("/records")
     async def records(
@@ -39,9 +30,4 @@ class AuditApiController(Controller):
         after_seq: int = Parameter(default=0, ge=0, le=2**63 - 1),
         limit: int = Parameter(default=100, ge=1, le=1000),
     ) -> list[dict]:
-        query = AuditRecord.select().where(AuditRecord.seq > after_seq).order_by(AuditRecord.seq).limit(limit)
-        if entity:
-            query = query.where(AuditRecord.entity == entity)
-        if entity_id:
-            query = query.where(AuditRecord.entity_id == entity_id)
-        return await query
+        return await list_records(entity=entity, entity_id=entity_id, after_seq=after_seq, limit=limit)

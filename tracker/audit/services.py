@@ -179,3 +179,13 @@ async def verify(batch_size: int = 5000) -> Verification:
 async def head_hash() -> str:
     """The current chain head, printed on publicity documents so a later edit is detectable."""
     return (await AuditHead.select(AuditHead.hash).where(AuditHead.id == 1))[0]["hash"]
+
+
+async def list_records(*, entity: str | None, entity_id: str | None, after_seq: int, limit: int) -> list[dict]:
+    """Records after `after_seq` in chain order, of one entity (and id) if named."""
+    query = AuditRecord.select().where(AuditRecord.seq > after_seq).order_by(AuditRecord.seq).limit(limit)
+    if entity:
+        query = query.where(AuditRecord.entity == entity)
+    if entity_id:
+        query = query.where(AuditRecord.entity_id == entity_id)
+    return await query

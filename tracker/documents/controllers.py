@@ -7,15 +7,15 @@ from typing import Annotated
 from urllib.parse import quote
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.response import Template
 
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import DOCUMENT_VOIDERS
 from tracker.documents import services
 from tracker.errors import NotFound
-from tracker.plugin import document_reader_roles
-from tracker.web.guards import actor_of, allow_public, project_member, requires_role
+from tracker.registry import document_reader_roles
+from tracker.web.guards import allow_public, project_member, requires_role
 from tracker.types import Id
 
 
@@ -72,11 +72,11 @@ class DocumentController(Controller):
     tags = ["documents"]
 
     @get("/api/v1/documents/{document_id:int}/pdf", guards=[requires_role(document_reader_roles()), project_member])
-    async def pdf(self, request: Request, document_id: int) -> Response[bytes]:
+    async def pdf(self, actor: Actor, document_id: int) -> Response[bytes]:
         """The issued PDF, byte for byte the same on every download, to whoever may read the record that
         issued it (the notice, stop-work or resumption order): 403 otherwise."""
         document = await services.get_document(document_id)
-        await services.check_document(actor_of(request), document)
+        await services.check_document(actor, document)
         pdf = await services.document_pdf(document_id)
         return Response(
             pdf,
@@ -86,30 +86,30 @@ class DocumentController(Controller):
 
     @post(
         "/api/v1/documents/{document_id:int}/void",
-        guards=[requires_role(Role.admin, Role.chief_inspector, Role.project_manager), project_member],
+        guards=[requires_role(DOCUMENT_VOIDERS), project_member],
         status_code=200,
     )
-    async def void(self, request: Request, document_id: int, data: VoidIn) -> dict:
+    async def void(self, actor: Actor, document_id: int, data: VoidIn) -> dict:
         """Void a document with a reason (作废); a notice is voided on the notice instead (409), since that
         also returns its issues."""
-        await services.check_document(actor_of(request), await services.get_document(document_id), void=True)
-        document = await services.void_document(actor_of(request), document_id, data.reason, data.superseded_by)
+        await services.check_document(actor, await services.get_document(document_id), void=True)
+        document = await services.void_document(actor, document_id, data.reason, data.superseded_by)
         return {"id": document["id"], "status": document["status"], "void_reason": document["void_reason"]}
 
     @get("/api/v1/verify/{token:str}", guards=[allow_public])
-    async def verify_json(self, request: Request, token: str) -> Verification:
+    async def verify_json(self, viewer: Actor | None, token: str) -> Verification:
         """Public: whether the document behind a printed QR code is current or void; title, project, void
         reason and successor only for a logged-in user who may read the document."""
         document = await services.find_by_token(token)
         if document is None:
             raise NotFound("No document has this verification code.", field="token")
-        return await _verification(request.scope.get("user"), document)
+        return await _verification(viewer, document)
 
     @get("/verify/{token:str}", guards=[allow_public], include_in_schema=False)
-    async def verify_page(self, request: Request, token: str) -> Template:
+    async def verify_page(self, viewer: Actor | None, token: str) -> Template:
         document = await services.find_by_token(token)
         return Template(
             "documents/verify.html",
-            context={"document": await _verification(request.scope.get("user"), document) if document else None},
+            context={"document": await _verification(viewer, document) if document else None},
             status_code=200 if document else 404,
         )

@@ -168,6 +168,10 @@ class _Pool:
                     self.starting += 1
                     break
                 self.lock.wait()
+        return self._start()
+
+    def _start(self) -> _Worker:
+        """A new worker, counted in `starting` by the caller until it runs, then among `workers`."""
         try:
             worker = _Worker()
         finally:
@@ -196,16 +200,10 @@ class _Pool:
                 return
             self.starting += 1
         try:
-            fresh = _Worker()
+            fresh = self._start()
         except Exception:  # the next request tries again
             log.exception("could not start a PDF worker")
             return
-        finally:
-            with self.lock:
-                self.starting -= 1
-                self.lock.notify()
-        with self.lock:
-            self.workers.add(fresh)
         self._give_back(fresh)
 
     def run(self, job: _Job) -> bytes:

@@ -70,8 +70,8 @@ async def get_document(document_id: int) -> dict:
 async def check_document(actor: Actor, document: dict, *, void: bool = False) -> None:
     """May the actor read this issued document (its PDF, its verification details), or with `void` void it
     through the generic route? The record that issued it decides, by the document's kind
-    (`tracker.plugin.document_readers`); a kind no domain claims is for admins only."""
-    from tracker.plugin import document_readers
+    (`tracker.registry.document_readers`); a kind no domain claims is for admins only."""
+    from tracker.registry import document_readers
 
     check = document_readers().get(document["kind"].split(".")[0])
     if actor.is_admin and (check is None or not void):

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, patch, post, put
+from litestar import Controller, Response, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE, Role
+from tracker.accounts.actor import Actor
+from tracker.accounts.roles import (
+    BUILDING_READERS,
+    HOUSEHOLD_FILE_WRITERS,
+    HOUSEHOLD_READERS,
+    PROJECT_ADMINS,
+    REGISTER_READERS,
+    RESIDENT_OFFICE,
+)
 from tracker.errors import Invalid
-from tracker.register import rollio, services
+from tracker.register import services
+from tracker.register.guards import own_household
 from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.schemas import (
     BuildingIn,
@@ -23,13 +32,15 @@ from tracker.register.schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
+    ImportReport,
     Page,
     ProjectIn,
     ProjectOut,
     StrategyIn,
 )
 from tracker.types import INT32_MAX
-from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
+from tracker.spreadsheets import CSV_TYPE, XLSX_TYPE
+from tracker.web.guards import project_member, requires_login, requires_role
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
@@ -44,10 +55,10 @@ async def uploaded_file(form: dict[str, Any]) -> tuple[bytes, str]:
 
 async def roll_download(project_id: int, fmt: str) -> Response:
     project = await services.get_project(project_id)
-    content = await rollio.export_roll(project_id, fmt)
+    content = await services.export_roll(project_id, fmt)
     return Response(
         content=content,
-        media_type=rollio.CSV_TYPE if fmt == "csv" else rollio.XLSX_TYPE,
+        media_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="roll-{project.code}.{fmt}"'},
     )
 
@@ -57,29 +68,29 @@ class ProjectApiController(Controller):
     tags = ["register"]
 
     @get("/", guards=[requires_login])
-    async def list_projects(self, request: Request) -> list[ProjectOut]:
+    async def list_projects(self, actor: Actor) -> list[ProjectOut]:
         """The projects the caller is a member of (all of them for an admin)."""
-        return await services.list_projects(actor_of(request))
+        return await services.list_projects(actor)
 
     @post("/", guards=[requires_role(PROJECT_ADMINS)])
-    async def create_project(self, request: Request, data: ProjectIn) -> ProjectOut:
-        return await services.create_project(actor_of(request), data)
+    async def create_project(self, actor: Actor, data: ProjectIn) -> ProjectOut:
+        return await services.create_project(actor, data)
 
     @get("/{project_id:int}", guards=[requires_login, project_member])
     async def get_project(self, project_id: int) -> ProjectOut:
         return await services.get_project(project_id)
 
     @put("/{project_id:int}", guards=[requires_role(PROJECT_ADMINS), project_member])
-    async def update_project(self, request: Request, project_id: int, data: ProjectIn) -> ProjectOut:
-        return await services.update_project(actor_of(request), project_id, data)
+    async def update_project(self, actor: Actor, project_id: int, data: ProjectIn) -> ProjectOut:
+        return await services.update_project(actor, project_id, data)
 
-    @get("/{project_id:int}/buildings", guards=[requires_role(REGISTER_READERS, Role.contractor), project_member])
+    @get("/{project_id:int}/buildings", guards=[requires_role(BUILDING_READERS), project_member])
     async def list_buildings(self, project_id: int) -> list[BuildingOut]:
         return await services.list_buildings(project_id)
 
     @post("/{project_id:int}/buildings", guards=[requires_role(RESIDENT_OFFICE), project_member])
-    async def add_building(self, request: Request, project_id: int, data: BuildingIn) -> BuildingOut:
-        return await services.add_building(actor_of(request), project_id, data)
+    async def add_building(self, actor: Actor, project_id: int, data: BuildingIn) -> BuildingOut:
+        return await services.add_building(actor, project_id, data)
 
     @get("/{project_id:int}/households", guards=[requires_role(REGISTER_READERS), project_member])
     async def search_households(
@@ -104,14 +115,14 @@ class ProjectApiController(Controller):
         return Page(items=items, total=total, offset=offset, limit=limit)
 
     @post("/{project_id:int}/households", guards=[requires_role(RESIDENT_OFFICE), project_member])
-    async def create_household(self, request: Request, project_id: int, data: HouseholdIn) -> HouseholdOut:
-        return await services.create_household(actor_of(request), project_id, data)
+    async def create_household(self, actor: Actor, project_id: int, data: HouseholdIn) -> HouseholdOut:
+        return await services.create_household(actor, project_id, data)
 
     @post("/{project_id:int}/households/import", guards=[requires_role(RESIDENT_OFFICE), project_member])
-    async def import_roll(self, request: Request, project_id: int, data: Upload) -> rollio.ImportReport:
+    async def import_roll(self, actor: Actor, project_id: int, data: Upload) -> ImportReport:
         """Import a roll (multipart field `file`, CSV or XLSX): all rows or none; 422 lists every bad row."""
         content, filename = await uploaded_file(data)
-        return await rollio.import_roll(actor_of(request), project_id, content, filename)
+        return await services.import_roll(actor, project_id, content, filename)
 
     @get("/{project_id:int}/households/export.csv", guards=[requires_role(REGISTER_READERS), project_member])
     async def export_roll_csv(self, project_id: int) -> Response:
@@ -128,31 +139,31 @@ class BuildingApiController(Controller):
     path = "/api/v1/buildings"
     tags = ["register"]
 
-    @get("/{building_id:int}/dwellings", guards=[requires_role(REGISTER_READERS, Role.contractor), project_member])
+    @get("/{building_id:int}/dwellings", guards=[requires_role(BUILDING_READERS), project_member])
     async def list_dwellings(self, building_id: int) -> list[DwellingOut]:
         return await services.list_dwellings(building_id)
 
     @post("/{building_id:int}/dwellings", guards=[requires_role(RESIDENT_OFFICE), project_member])
-    async def add_dwelling(self, request: Request, building_id: int, data: DwellingIn) -> DwellingOut:
-        return await services.add_dwelling(actor_of(request), building_id, data)
+    async def add_dwelling(self, actor: Actor, building_id: int, data: DwellingIn) -> DwellingOut:
+        return await services.add_dwelling(actor, building_id, data)
 
 
 class HouseholdApiController(Controller):
     path = "/api/v1/households"
     tags = ["register"]
 
-    @get("/{household_id:int}", guards=[requires_role(REGISTER_READERS, Role.resident), own_household, project_member])
+    @get("/{household_id:int}", guards=[requires_role(HOUSEHOLD_READERS), own_household, project_member])
     async def get_household(self, household_id: int) -> HouseholdOut:
         return await services.get_household(household_id)
 
     @patch("/{household_id:int}", guards=[requires_role(RESIDENT_OFFICE), project_member])
-    async def update_household(self, request: Request, household_id: int, data: HouseholdPatch) -> HouseholdOut:
-        return await services.update_household(actor_of(request), household_id, data)
+    async def update_household(self, actor: Actor, household_id: int, data: HouseholdPatch) -> HouseholdOut:
+        return await services.update_household(actor, household_id, data)
 
     @put("/{household_id:int}/strategy", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
-    async def set_strategy(self, request: Request, household_id: int, data: StrategyIn) -> HouseholdOut:
+    async def set_strategy(self, actor: Actor, household_id: int, data: StrategyIn) -> HouseholdOut:
         """Replace the household's strategy (一户一策); earlier ones stay in the audit log."""
-        return await services.set_strategy(actor_of(request), household_id, data.strategy)
+        return await services.set_strategy(actor, household_id, data.strategy)
 
     @get("/{household_id:int}/file", guards=[requires_role(REGISTER_READERS), project_member])
     async def list_file(self, household_id: int) -> list[FileEntryOut]:
@@ -160,5 +171,5 @@ class HouseholdApiController(Controller):
         return await services.list_file_entries(household_id)
 
     @post("/{household_id:int}/file", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
-    async def add_file_entry(self, request: Request, household_id: int, data: FileEntryIn) -> FileEntryOut:
-        return await services.add_file_entry(actor_of(request), household_id, data)
+    async def add_file_entry(self, actor: Actor, household_id: int, data: FileEntryIn) -> FileEntryOut:
+        return await services.add_file_entry(actor, household_id, data)

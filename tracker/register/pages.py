@@ -11,16 +11,18 @@ from litestar.response import Redirect, Template
 
 from inspections.services import stopped_project_ids, visible_stop_status
 from tracker import clock
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, REGISTER_READERS, RESIDENT_OFFICE, Role
-from tracker.errors import DomainError
+from tracker.accounts.actor import Actor
+from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, HOUSEHOLD_READERS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.i18n import gettext
-from tracker.register import rollio, services
+from tracker.register import services
 from tracker.register.controllers import Upload, uploaded_file
+from tracker.register.guards import own_household
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind
-from tracker.register.schemas import FileEntryIn, StrategyIn
+from tracker.register.rollfile import COLUMNS, RollRejected, RowError
+from tracker.register.schemas import FileEntryIn, ImportReport, StrategyIn
 from tracker.settings import get_settings
-from tracker.web.forms import parse_form
-from tracker.web.guards import actor_of, own_household, project_member, requires_login, requires_role
+from tracker.web.forms import Refusal, parse_form, refused
+from tracker.web.guards import project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PAGE_SIZE = 50
@@ -32,16 +34,14 @@ class RegisterPages(Controller):
     include_in_schema = False
 
     @get("/projects", guards=[requires_login])
-    async def projects(self, request: Request) -> Template:
-        actor = actor_of(request)
+    async def projects(self, actor: Actor) -> Template:
         return Template(
             "register/projects.html",
             context={"projects": await services.list_projects(actor), "stopped": await stopped_project_ids(actor)},
         )
 
     @get("/projects/{project_id:int}", guards=[requires_login, project_member])
-    async def project(self, request: Request, project_id: int) -> Template:
-        actor = actor_of(request)
+    async def project(self, actor: Actor, project_id: int) -> Template:
         project = await services.get_project(project_id)
         buildings = await services.list_buildings(project_id) if actor.role in REGISTER_READERS else []
         return Template(
@@ -50,10 +50,10 @@ class RegisterPages(Controller):
         )
 
     @get("/buildings/{building_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
-    async def building(self, request: Request, building_id: int) -> Template:
+    async def building(self, actor: Actor, building_id: int) -> Template:
         dwellings = await services.list_dwellings(building_id)
         project_id = await services.building_project(building_id)
-        stop = await visible_stop_status(actor_of(request), project_id)
+        stop = await visible_stop_status(actor, project_id)
         return Template(
             "register/building.html",
             context={
@@ -98,14 +98,11 @@ class RegisterPages(Controller):
         template = "register/_household_rows.html" if request.headers.get("hx-request") else "register/households.html"
         return Template(template, context=context)
 
-    @get("/households/{household_id:int}", guards=[requires_role(REGISTER_READERS, Role.resident), own_household, project_member])
-    async def household(self, request: Request, household_id: int) -> Template:
-        return await self._household_page(request, household_id)
+    @get("/households/{household_id:int}", guards=[requires_role(HOUSEHOLD_READERS), own_household, project_member])
+    async def household(self, actor: Actor, household_id: int) -> Template:
+        return await self._household_page(actor, household_id)
 
-    async def _household_page(
-        self, request: Request, household_id: int, *, error: str | None = None, form: dict | None = None, status: int = 200
-    ) -> Template:
-        actor = actor_of(request)
+    async def _household_page(self, actor: Actor, household_id: int, refusal: Refusal | None = None) -> Template:
         household = await services.get_household(household_id)
         staff = actor.role in REGISTER_READERS
         return Template(
@@ -118,84 +115,86 @@ class RegisterPages(Controller):
                 "kinds": list(FileEntryKind),
                 "household_kinds": list(HouseholdKind),
                 "today": clock.today().isoformat(),
-                "error": error,
-                "form": form or {},
+                "refusal": refusal,
             },
-            status_code=status,
+            status_code=refusal.status if refusal else 200,
         )
 
     @post("/households/{household_id:int}/file", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
-    async def add_file_entry(self, request: Request, household_id: int, data: Form) -> Template | Redirect:
-        try:
-            entry = parse_form(data, FileEntryIn)
-            await services.add_file_entry(actor_of(request), household_id, entry)
-        except DomainError as exc:
-            return await self._household_page(
-                request, household_id, error=exc.translated(gettext), form=data, status=exc.status_code
-            )
-        return Redirect(path=f"/households/{household_id}#file")
+    async def add_file_entry(self, actor: Actor, household_id: int, data: Form) -> Template | Redirect:
+        return await refused(
+            lambda: services.add_file_entry(actor, household_id, parse_form(data, FileEntryIn)),
+            done=lambda _: Redirect(path=f"/households/{household_id}#file"),
+            again=lambda refusal: self._household_page(actor, household_id, refusal),
+            form=data,
+        )
 
     @post("/households/{household_id:int}/strategy", guards=[requires_role(HOUSEHOLD_FILE_WRITERS), project_member])
-    async def set_strategy(self, request: Request, household_id: int, data: Form) -> Template | Redirect:
-        try:
-            strategy = parse_form(data, StrategyIn, verbatim={"strategy"}).strategy
-        except DomainError as exc:
-            return await self._household_page(request, household_id, error=exc.translated(gettext),
-                                              status=exc.status_code)
-        await services.set_strategy(actor_of(request), household_id, strategy)
-        return Redirect(path=f"/households/{household_id}")
+    async def set_strategy(self, actor: Actor, household_id: int, data: Form) -> Template | Redirect:
+        return await refused(
+            lambda: services.set_strategy(
+                actor, household_id, parse_form(data, StrategyIn, verbatim={"strategy"}).strategy
+            ),
+            done=lambda _: Redirect(path=f"/households/{household_id}"),
+            again=lambda refusal: self._household_page(actor, household_id, refusal),
+            form=data,
+        )
 
     @get("/projects/{project_id:int}/import", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def import_form(
         self, project_id: int, imported: int | None = None, buildings: int = 0, dwellings: int = 0
     ) -> Template:
         """The roll upload form; after an import it shows the counts the redirect carries."""
-        report = rollio.ImportReport(imported, buildings, dwellings) if imported is not None else None
+        report = ImportReport(imported, buildings, dwellings) if imported is not None else None
         return await self._import_page(project_id, report=report)
 
     @post("/projects/{project_id:int}/import", guards=[requires_role(RESIDENT_OFFICE), project_member])
-    async def import_roll(self, request: Request, project_id: int, data: Upload) -> Template | Redirect:
-        try:
+    async def import_roll(self, actor: Actor, project_id: int, data: Upload) -> Template | Redirect:
+        row_errors: list[RowError] = []
+
+        async def act() -> ImportReport:
             content, filename = await uploaded_file(data)
-            report = await rollio.import_roll(actor_of(request), project_id, content, filename)
-        except rollio.RollRejected as exc:
-            return await self._import_page(
-                project_id, error=exc.translated(gettext), row_errors=exc.translated_errors(gettext), status=422
-            )
-        except DomainError as exc:
-            return await self._import_page(project_id, error=exc.translated(gettext), status=exc.status_code)
-        # Redirect so that reloading the result page does not send the file again.
-        return Redirect(
-            path=f"/projects/{project_id}/import",
-            query_params={
-                "imported": report.imported,
-                "buildings": report.buildings_created,
-                "dwellings": report.dwellings_created,
-            },
-            status_code=303,
+            try:
+                return await services.import_roll(actor, project_id, content, filename)
+            except RollRejected as exc:
+                row_errors.extend(exc.translated_errors(gettext))
+                raise
+
+        return await refused(
+            act,
+            # Redirect so that reloading the result page does not send the file again.
+            done=lambda report: Redirect(
+                path=f"/projects/{project_id}/import",
+                query_params={
+                    "imported": report.imported,
+                    "buildings": report.buildings_created,
+                    "dwellings": report.dwellings_created,
+                },
+                status_code=303,
+            ),
+            again=lambda refusal: self._import_page(project_id, refusal=refusal, row_errors=row_errors),
         )
 
     async def _import_page(
         self,
         project_id: int,
         *,
-        report: rollio.ImportReport | None = None,
-        error: str | None = None,
-        row_errors: list[rollio.RowError] | None = None,
-        status: int = 200,
+        report: ImportReport | None = None,
+        refusal: Refusal | None = None,
+        row_errors: list[RowError] | None = None,
     ) -> Template:
         row_errors = row_errors or []
         return Template(
             "register/import.html",
             context={
                 "project": await services.get_project(project_id),
-                "columns": rollio.COLUMNS,
-                "headers": {c.key: c.header for c in rollio.COLUMNS},
+                "columns": COLUMNS,
+                "headers": {c.key: c.header for c in COLUMNS},
                 "max_rows": get_settings().import_max_rows,
                 "report": report,
-                "error": error,
+                "refusal": refusal,
                 "row_errors": row_errors[:SHOWN_ROW_ERRORS],
                 "row_error_count": len(row_errors),
             },
-            status_code=status,
+            status_code=refusal.status if refusal else 200,
         )

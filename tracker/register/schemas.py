@@ -150,3 +150,11 @@ class Page(msgspec.Struct):
     total: int
     offset: int
     limit: int
+
+
+class ImportReport(msgspec.Struct):
+    """What a roll import added (all rows or none)."""
+
+    imported: int
+    buildings_created: int
+    dwellings_created: int

@@ -102,9 +102,3 @@ async def project_member(connection: ASGIConnection, _: BaseRouteHandler) -> Non
         return
     raise PermissionDeniedException("You are not a member of this project.")
 
-
-async def own_household(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """A resident reaches only their own household; staff pass through to the project guard."""
-    actor = actor_of(connection)
-    if actor.role is Role.resident and int(connection.path_params.get("household_id", -1)) != actor.household_id:
-        raise PermissionDeniedException("Residents see only their own household.")

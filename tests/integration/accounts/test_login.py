@@ -44,3 +44,17 @@ async def test_home_sends_each_user_to_their_start_page(world, client_for):
     assert (await resident.get("/", follow_redirects=False)).headers["location"] == f"/households/{world.households[0]}"
     assert (await manager.get("/", follow_redirects=False)).headers["location"] == "/projects"
     assert (await anonymous.get("/", follow_redirects=False)).status_code in (302, 303, 401)
+
+
+async def test_users_and_organisations_are_listed_with_their_links(world, client_for):
+    """The admin lists answer every account with its organisation and household, and /me the actor's projects in order."""
+    admin = await client_for("admin")
+    users = {u["username"]: u for u in (await admin.get("/api/v1/users")).json()}
+    resident = users["resident"]
+    assert resident["role"] == "resident" and resident["household_id"] == world.households[0]
+    assert resident["organisation_id"] is None and resident["active"] is True
+    contractor = users["contractor"]
+    organisations = {o["id"]: o for o in (await admin.get("/api/v1/organisations")).json()}
+    assert organisations[contractor["organisation_id"]]["kind"] == "contractor"
+    me = (await (await client_for("manager")).get("/api/v1/auth/me")).json()
+    assert me["role"] == "project_manager" and me["project_ids"] == sorted(me["project_ids"]) and me["project_ids"]

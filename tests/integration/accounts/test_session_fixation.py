@@ -8,6 +8,7 @@ from tests.integration.accounts.helpers import client_at, login
 from tests.support import PASSWORD
 from tracker.accounts.sessions import COOKIE
 from tracker.accounts.tables import WebSession
+from tracker.settings import get_settings
 
 PLANTED = "a" * 64  # shaped like a real id, but never issued
 
@@ -78,16 +79,17 @@ async def test_the_page_login_and_logout_replace_the_id_too(world, app):
         assert client.cookies["csrftoken"] not in (token, renewed)
 
 
-async def test_a_session_is_renewed_only_when_its_expiry_is_minutes_old(world, client_for):
+async def test_a_session_is_renewed_only_when_less_than_half_its_life_is_left(world, client_for):
     staff = await client_for("staff")
     key = _stored(staff.cookies[COOKIE])
     fresh = (await WebSession.select(WebSession.expires_at).where(WebSession.key == key))[0]["expires_at"]
-    aged = fresh - dt.timedelta(minutes=10)
-    await WebSession.update({WebSession.expires_at: aged}).where(WebSession.key == key)
-    answer = await staff.get("/api/v1/auth/me")
-    assert answer.status_code == 200 and COOKIE in answer.headers.get("set-cookie", "")
-    renewed = (await WebSession.select(WebSession.expires_at).where(WebSession.key == key))[0]["expires_at"]
-    assert renewed > fresh - dt.timedelta(seconds=5)
+    life = dt.timedelta(seconds=get_settings().session_max_age)
+    for aged, renews in ((fresh - dt.timedelta(minutes=10), False), (fresh - life / 2 - dt.timedelta(minutes=10), True)):
+        await WebSession.update({WebSession.expires_at: aged}).where(WebSession.key == key)
+        answer = await staff.get("/api/v1/auth/me")
+        assert answer.status_code == 200 and (COOKIE in answer.headers.get("set-cookie", "")) is renews
+        now = (await WebSession.select(WebSession.expires_at).where(WebSession.key == key))[0]["expires_at"]
+        assert (now > fresh - dt.timedelta(seconds=5)) if renews else now == aged
 
 
 async def test_a_csrf_token_is_good_for_its_own_session_only(world, app, client_for):

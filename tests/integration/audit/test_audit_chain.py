@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tracker import audit
 from tracker.accounts.actor import SYSTEM
+from tracker.audit.services import head_hash
 from tracker.audit.tables import AuditHead, AuditRecord
 from tracker.db import engine, transaction
 
@@ -93,3 +94,18 @@ async def test_every_register_write_is_audited_in_its_transaction(world, client_
     rows = await AuditRecord.select().where(AuditRecord.seq > before)
     assert [r["action"] for r in rows] == ["household.file_entry"]
     assert rows[0]["actor_name"] == "staff"
+
+
+async def test_the_api_verifies_and_reads_the_chain(world, client_for):
+    """The admin API answers the service's verification and reads one entity's records in chain order."""
+    await _write(3)
+    admin = await client_for("admin")
+    verified = (await admin.get("/api/v1/audit/verify")).json()
+    assert verified == {"ok": True, "checked": await AuditRecord.count(), "head_hash": await head_hash(),
+                        "first_bad_seq": None, "reason": ""}
+    records = (await admin.get("/api/v1/audit/records", params={"entity": "thing", "entity_id": "1"})).json()
+    assert [(r["action"], r["payload"]) for r in records] == [("test.event", '{"i":1,"text":"整改"}')]
+    target = (await AuditRecord.select(AuditRecord.seq).where(AuditRecord.entity == "thing").limit(1))[0]["seq"]
+    await AuditRecord.update({AuditRecord.payload: '{"i":999}'}).where(AuditRecord.seq == target)
+    broken = (await admin.get("/api/v1/audit/verify")).json()
+    assert broken["ok"] is False and broken["first_bad_seq"] == target

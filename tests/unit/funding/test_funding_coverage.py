@@ -14,7 +14,7 @@ YUAN = 100
 # 10,000,000.00 at 3.00 % annual, two years, bullet, issued 1 Jan 2025:
 # 1 Jan 2026 coupon 300,000.00; 1 Jan 2027 coupon 300,000.00 + principal 10,000,000.00.
 # Debt service D = 10,600,000.00; floor 1.1 × D = 11,660,000.00; stress floor 1.0 × D = 10,600,000.00.
-ROWS = bond_schedule(BondTerms(10_000_000 * YUAN, D(2025, 1, 1), Decimal("0.03"), 2, Frequency.ANNUAL))
+ROWS = bond_schedule(BondTerms(10_000_000 * YUAN, D(2025, 1, 1), Decimal("0.03"), 2, Frequency.annual))
 
 
 def test_revenue_of_exactly_one_point_one_times_debt_service_passes():

@@ -48,7 +48,7 @@ def test_twenty_year_semi_annual_bullet_bond():
     # half (Aug→Feb) and the 181/182-day half (Feb→Aug): the day count does not enter a bond coupon.
     # 20 years × 2 = 40 coupons; 40 × 1,165,000.00 = 46,600,000.00 of interest; the last row
     # (15 Aug 2044) also repays the 100,000,000.00.
-    rows = bond_schedule(BondTerms(100_000_000 * YUAN, D(2024, 8, 15), Decimal("0.0233"), 20, Frequency.SEMI_ANNUAL))
+    rows = bond_schedule(BondTerms(100_000_000 * YUAN, D(2024, 8, 15), Decimal("0.0233"), 20, Frequency.semi_annual))
     assert len(rows) == 40
     assert [row.date for row in rows[:4]] == [D(2025, 2, 15), D(2025, 8, 15), D(2026, 2, 15), D(2026, 8, 15)]
     assert rows[-1].date == D(2044, 8, 15)
@@ -85,7 +85,7 @@ def test_annual_bond_with_principal_in_parts_pays_coupons_on_the_face_outstandin
     # year 7 on 40,000,000.00 = 1,200,000.00; year 8 on 30M = 900,000.00; year 9 on 20M = 600,000.00;
     # year 10 on 10M = 300,000.00. Interest: 6 × 1.5M + 1.2M + 0.9M + 0.6M + 0.3M = 12,000,000.00.
     parts = [PrincipalPart(year, share=Decimal("0.2")) for year in range(6, 11)]
-    rows = bond_schedule(BondTerms(50_000_000 * YUAN, D(2025, 6, 30), Decimal("0.03"), 10, Frequency.ANNUAL, parts))
+    rows = bond_schedule(BondTerms(50_000_000 * YUAN, D(2025, 6, 30), Decimal("0.03"), 10, Frequency.annual, parts))
     assert [row.interest_fen // YUAN for row in rows] == [1_500_000] * 6 + [1_200_000, 900_000, 600_000, 300_000]
     assert [row.principal_fen // YUAN for row in rows] == [0] * 5 + [10_000_000] * 5
     assert [row.balance_fen // YUAN for row in rows][4:] == [50_000_000, 40_000_000, 30_000_000, 20_000_000,
@@ -98,12 +98,12 @@ def test_principal_parts_by_date_and_amount_and_shares_rounding_cumulatively():
     # Face 1.01 yuan = 101 fen, semi-annual 2 years at 0 %; parts 0.335 / 0.335 / 0.33 of the face.
     # Cumulative: 0.335 × 101 = 33.835 → 34; 0.67 × 101 = 67.67 → 68, so 68 − 34 = 34;
     # 1.00 × 101 = 101, so 101 − 68 = 33. 34 + 34 + 33 = 101 exactly.
-    terms = BondTerms(101, D(2025, 1, 1), Decimal(0), 2, Frequency.SEMI_ANNUAL,
+    terms = BondTerms(101, D(2025, 1, 1), Decimal(0), 2, Frequency.semi_annual,
                       [(D(2025, 7, 1), Decimal("0.335")), (2, Decimal("0.33")), (D(2026, 1, 1), Decimal("0.335"))])
     assert [row.principal_fen for row in bond_schedule(terms)] == [34, 34, 0, 33]
     # Amounts and shares mixed: 60 fen on 1 Jan 2026, the rest (41 fen = share 41/101) is not a
     # finite decimal, so only amounts can say it; amounts adding to the face are taken as they are.
-    terms = BondTerms(101, D(2025, 1, 1), Decimal(0), 2, Frequency.SEMI_ANNUAL,
+    terms = BondTerms(101, D(2025, 1, 1), Decimal(0), 2, Frequency.semi_annual,
                       [PrincipalPart(D(2026, 1, 1), amount_fen=60), PrincipalPart(2, amount_fen=41)])
     assert [row.principal_fen for row in bond_schedule(terms)] == [0, 60, 0, 41]
 
@@ -119,7 +119,7 @@ def test_coupon_rounds_half_up_once_per_row():
 
 
 def test_coupon_dates_at_the_end_of_a_month_keep_to_the_month_end():
-    rows = bond_schedule(BondTerms(100, D(2024, 8, 31), Decimal("0.02"), 4, Frequency.SEMI_ANNUAL))
+    rows = bond_schedule(BondTerms(100, D(2024, 8, 31), Decimal("0.02"), 4, Frequency.semi_annual))
     assert [row.date for row in rows][:4] == [D(2025, 2, 28), D(2025, 8, 31), D(2026, 2, 28), D(2026, 8, 31)]
     assert rows[6].date == D(2028, 2, 29)
     assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
@@ -149,7 +149,7 @@ def test_coupon_dates_at_the_end_of_a_month_keep_to_the_month_end():
 )
 def test_bad_bond_terms_are_refused_naming_the_field(kwargs, field, rule):
     terms = {"face_fen": 1_000_000, "issue_date": D(2025, 1, 1), "annual_rate": Decimal("0.03"),
-             "tenor_years": 5, "frequency": Frequency.ANNUAL, "principal": None} | kwargs
+             "tenor_years": 5, "frequency": Frequency.annual, "principal": None} | kwargs
     with pytest.raises(Invalid) as refused:
         BondTerms(**terms)  # the terms refuse themselves, before any schedule is drawn
     assert (refused.value.field, refused.value.rule) == (field, rule)
@@ -164,11 +164,11 @@ def test_a_principal_part_is_a_share_or_an_amount():
 
 def test_bond_terms_refuse_floats():
     with pytest.raises(TypeError):
-        BondTerms(1_000_000, D(2025, 1, 1), 0.03, 5, Frequency.ANNUAL)
+        BondTerms(1_000_000, D(2025, 1, 1), 0.03, 5, Frequency.annual)
     with pytest.raises(TypeError):
-        BondTerms(1_000_000.0, D(2025, 1, 1), Decimal("0.03"), 5, Frequency.ANNUAL)
+        BondTerms(1_000_000.0, D(2025, 1, 1), Decimal("0.03"), 5, Frequency.annual)
     with pytest.raises(TypeError):
-        BondTerms(1_000_000, D(2025, 1, 1), Decimal("0.03"), 5, Frequency.ANNUAL, [(1, 0.5)])
+        BondTerms(1_000_000, D(2025, 1, 1), Decimal("0.03"), 5, Frequency.annual, [(1, 0.5)])
 
 
 # --------------------------------------------------------------------------------------------------- loans
@@ -197,7 +197,7 @@ FIFTEEN_YEARS = {
     "drawdowns": [Drawdown(D(2025, 3, 20), 120_000_000 * YUAN)],
     "base_rates": [RateReset(D(2024, 10, 21), Decimal("0.035"))],
     "spread_bp": -20,
-    "method": RepaymentMethod.EQUAL_PRINCIPAL,
+    "method": RepaymentMethod.equal_principal,
     "payment_months": 6,
     "grace_months": 36,
     "term_months": 180,
@@ -286,7 +286,7 @@ INSTALMENTS = {
     "drawdowns": [Drawdown(D(2025, 1, 15), 1_200_000 * YUAN)],
     "base_rates": [RateReset(D(2024, 10, 21), Decimal("0.0395"))],
     "spread_bp": 25,
-    "method": RepaymentMethod.EQUAL_INSTALMENT,
+    "method": RepaymentMethod.equal_instalment,
     "payment_months": 1,
     "maturity_date": D(2026, 1, 15),
 }
@@ -374,7 +374,7 @@ def test_a_custom_repayment_off_the_regular_dates_is_a_payment_date_of_its_own()
     # 1 Jan → 1 Apr 2025 = 90 days: 9,000.00; then 600,000.00 owed: 60.00 a day;
     # 1 Apr 2025 → 1 Jan 2026 = 275 days: 16,500.00; 1 Jan 2026 → 1 Jan 2027 = 365 days: 21,900.00.
     terms = LoanTerms(drawdowns=[(D(2025, 1, 1), 1_000_000_00)], base_rates=[(D(2025, 1, 1), Decimal("0.036"))],
-                      method=RepaymentMethod.CUSTOM, payment_months=12, term_months=24,
+                      method=RepaymentMethod.custom, payment_months=12, term_months=24,
                       custom=[Repayment(D(2025, 4, 1), 400_000_00), Repayment(D(2027, 1, 1), 600_000_00)])
     paid = payments(loan_schedule(terms))
     assert [(row.date, row.interest_fen, row.principal_fen) for row in paid] == [

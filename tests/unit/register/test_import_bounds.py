@@ -15,7 +15,7 @@ from tests.zipbombs import import_limits  # noqa: F401  (a fixture)
 from tracker.accounts.actor import SYSTEM
 from tracker.audit.tables import AuditRecord
 from tracker.errors import Invalid, TooLarge
-from tracker.register import rollio
+from tracker.register import rollfile, services
 from tracker.register.tables import Building, Dwelling, Holding, Household
 
 MB = 1024 * 1024
@@ -33,12 +33,12 @@ def openpyxl_untouched(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl.load_workbook was reached")
 
-    monkeypatch.setattr(rollio.openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(rollfile.openpyxl, "load_workbook", refuse)
 
 
 def refused(data: bytes, rule: str, status: int = 413) -> TooLarge | Invalid:
     with pytest.raises((TooLarge, Invalid)) as caught:
-        rollio.read_sheet(data, "roll.xlsx")
+        rollfile.read_sheet(data, "roll.xlsx")
     assert (caught.value.rule, caught.value.status_code, caught.value.field) == (rule, status, "file")
     return caught.value
 
@@ -48,9 +48,9 @@ def refused(data: bytes, rule: str, status: int = 413) -> TooLarge | Invalid:
 
 def test_blank_csv_lines_count_toward_the_row_limit(import_limits):
     import_limits(IMPORT_MAX_ROWS=5)
-    assert len(rollio.read_sheet(roll_csv(GOOD_ROW, "", ",,,", ""), "roll.csv").rows) == 1
+    assert len(rollfile.read_sheet(roll_csv(GOOD_ROW, "", ",,,", ""), "roll.csv").rows) == 1
     with pytest.raises(Invalid) as caught:
-        rollio.read_sheet(roll_csv(GOOD_ROW, *[""] * 5), "roll.csv")
+        rollfile.read_sheet(roll_csv(GOOD_ROW, *[""] * 5), "roll.csv")
     assert caught.value.rule == "too_many_rows" and "blank rows included" in caught.value.detail
 
 
@@ -68,7 +68,7 @@ def test_cells_beyond_the_header_are_not_read():
         book.active.cell(row=r, column=16_384, value="XFD")
     out = io.BytesIO()
     book.save(out)
-    sheet = rollio.read_sheet(out.getvalue(), "roll.xlsx")
+    sheet = rollfile.read_sheet(out.getvalue(), "roll.xlsx")
     assert sheet.header == zipbombs.HEADER and len(sheet.rows) == 10
     assert {len(cells) for _, cells in sheet.rows} == {len(zipbombs.HEADER)}
 
@@ -116,13 +116,13 @@ def test_a_directory_that_understates_a_part_is_caught_while_inflating(openpyxl_
 
 
 def test_a_plain_workbook_passes_the_checks():
-    rollio.check_workbook(zipbombs.workbook())
-    assert len(rollio.read_sheet(zipbombs.workbook(), "roll.xlsx").rows) == 1
+    rollfile.check_workbook(zipbombs.workbook())
+    assert len(rollfile.read_sheet(zipbombs.workbook(), "roll.xlsx").rows) == 1
 
 
 async def test_nothing_is_written_when_a_bomb_is_refused(world, import_limits):
     import_limits(IMPORT_MAX_PART_BYTES=MB)
     before = [await t.count() for t in (Household, Building, Dwelling, Holding, AuditRecord)]
     with pytest.raises(TooLarge):
-        await rollio.import_roll(SYSTEM, world.project, zipbombs.shared_strings_bomb(2 * MB), "roll.xlsx")
+        await services.import_roll(SYSTEM, world.project, zipbombs.shared_strings_bomb(2 * MB), "roll.xlsx")
     assert [await t.count() for t in (Household, Building, Dwelling, Holding, AuditRecord)] == before

@@ -1,47 +1,41 @@
-"""Import and export of a project's household roll (the register of title certificates, 权证) as CSV or XLSX."""
+"""A roll file (the register of title certificates, 权证) as CSV or XLSX: its columns, reading it within
+bounds and checking every row, without the database (what the register already holds is checked by
+`services.roll_import`)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import re
 import zipfile
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
-import anyio.to_thread
 import msgspec
 import openpyxl
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.xml.functions import fromstring
-from piccolo.columns import Column as TableColumn
-from piccolo.table import Table
 
-from tracker import audit
-from tracker import clock
-from tracker.accounts.actor import Actor
-from tracker.consultations.kinds import Status as ConsultationStatus
-from tracker.consultations.tables import Consultation
-from tracker.db import engine, transaction
-from tracker.errors import Conflict, Invalid, NotFound, TooLarge
+from tracker.errors import Invalid, TooLarge
 from tracker.register.kinds import ContactStatus, HouseholdKind
-from tracker.register.services import lock_project, owner_key
-from tracker.register.tables import Building, Dwelling, Holding, Household, Project
+from tracker.register.rules import owner_key
 from tracker.settings import get_settings
-from tracker.spreadsheets import CSV_TYPE, XLSX_TYPE, write_csv, write_xlsx
-from tracker.spreadsheets import Sheet as ExportSheet
 
 MAX_COLUMNS = 100  # read from a file; a roll has 15, and other columns (序号, 备注, …) are ignored anyway
 OWNER_ID_LENGTH = 64  # as HouseholdIn accepts it
 AREA_LIMIT = Decimal(100000)  # as the Area schema accepts it
 FLOOR_RANGE = (-10, 200)  # as DwellingIn accepts it
 CENT = Decimal("0.01")
+# The lengths of the register's text columns (tracker/register/tables.py; a unit test holds them equal).
+TEXT_LIMITS = {
+    "certificate_no": 80, "holder_names": 255, "office": 80, "subdistrict": 80, "phone": 40,
+    "building": 80, "dwelling": 40, "stairwell": 20,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -53,21 +47,19 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column(
-        "certificate_no", "权证号", True, ("产证号", "房地产权证号", "不动产权证号"), Household.certificate_no.length
-    ),
-    Column("holder_names", "权利人", True, ("产权人",), Household.holder_names.length),
+    Column("certificate_no", "权证号", True, ("产证号", "房地产权证号", "不动产权证号"), TEXT_LIMITS["certificate_no"]),
+    Column("holder_names", "权利人", True, ("产权人",), TEXT_LIMITS["holder_names"]),
     Column(
         "owner_id", "身份证号/统一社会信用代码", True, ("身份证号", "统一社会信用代码", "证件号码"), OWNER_ID_LENGTH
     ),
     Column("kind", "类型"),
-    Column("office", "征收事务所", text_limit=Household.office.length),
-    Column("subdistrict", "街道", text_limit=Household.subdistrict.length),
-    Column("phone", "电话", aliases=("联系电话",), text_limit=Household.phone.length),
+    Column("office", "征收事务所", text_limit=TEXT_LIMITS["office"]),
+    Column("subdistrict", "街道", text_limit=TEXT_LIMITS["subdistrict"]),
+    Column("phone", "电话", aliases=("联系电话",), text_limit=TEXT_LIMITS["phone"]),
     Column("contact_status", "联系状态"),
-    Column("building", "楼号", True, text_limit=Building.name.length),
-    Column("dwelling", "房号", True, ("室号",), Dwelling.number.length),
-    Column("stairwell", "单元", text_limit=Dwelling.stairwell.length),
+    Column("building", "楼号", True, text_limit=TEXT_LIMITS["building"]),
+    Column("dwelling", "房号", True, ("室号",), TEXT_LIMITS["dwelling"]),
+    Column("stairwell", "单元", text_limit=TEXT_LIMITS["stairwell"]),
     Column("floor", "楼层"),
     Column("registered_area", "登记面积"),
     Column("surveyed_area", "测绘面积"),
@@ -108,12 +100,6 @@ class RowError(msgspec.Struct, frozen=True):
     row: int
     column: str
     reason: str
-
-
-class ImportReport(msgspec.Struct):
-    imported: int
-    buildings_created: int
-    dwellings_created: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,230 +576,7 @@ def parse_roll(data: bytes, filename: str) -> list[RollRow]:
     return rows
 
 
-# ---------------------------------------------------------------- importing
-
-
-@dataclass(slots=True)
-class _Recorded:
-    """What the project's register already holds, read once per import."""
-
-    certificates: set[str]
-    buildings: dict[str, int]
-    dwellings: dict[tuple[int, str], dict]
-    holders: dict[int, str]  # dwelling id -> certificate of the title holding it
-
-    @classmethod
-    async def load(cls, project_id: int) -> _Recorded:
-        households = await Household.select(Household.certificate_no).where(Household.project == project_id)
-        buildings = await Building.select(Building.id, Building.name).where(Building.project == project_id)
-        dwellings = await Dwelling.select(
-            Dwelling.id, Dwelling.building, Dwelling.number, *(getattr(Dwelling, a) for a in AREAS)
-        ).where(Dwelling.project == project_id)
-        holdings = await Holding.select(
-            Holding.dwelling, Holding.household.certificate_no.as_alias("certificate_no")
-        ).where(Holding.dwelling.project == project_id)
-        return cls(
-            certificates={h["certificate_no"] for h in households},
-            buildings={b["name"]: b["id"] for b in buildings},
-            dwellings={(d["building"], d["number"]): d for d in dwellings},
-            holders={h["dwelling"]: h["certificate_no"] for h in holdings},
-        )
-
-    def problems(self, rows: list[RollRow]) -> list[Problem]:
-        problems = []
-        for r in rows:
-            if r.certificate_no in self.certificates:
-                problems.append(Problem(r.row, "certificate_no", "The certificate is already on this project's roll."))
-            building_id = self.buildings.get(r.building)
-            dwelling = self.dwellings.get((building_id, r.dwelling)) if building_id else None
-            if dwelling is None:
-                continue
-            if dwelling["id"] in self.holders:
-                problems.append(
-                    Problem(
-                        r.row,
-                        "dwelling",
-                        "The dwelling is already held by title {certificate}.",
-                        {"certificate": self.holders[dwelling["id"]]},
-                    )
-                )
-            for area in AREAS:
-                given, recorded = getattr(r, area), dwelling[area]
-                # An import never changes a recorded dwelling, so its areas must agree with the file.
-                if given is not None and (recorded is None or Decimal(recorded) != given):
-                    problems.append(
-                        Problem(
-                            r.row,
-                            area,
-                            "Differs from the area recorded for this dwelling ({recorded}).",
-                            {"recorded": "—" if recorded is None else Decimal(recorded).quantize(CENT)},
-                        )
-                    )
-        return problems
-
-
-async def _insert_many(table: type[Table], columns: Sequence[TableColumn], rows: list[tuple]) -> None:
-    """Insert rows with one prepared statement on the current transaction's connection.
-
-    Piccolo's `insert` builds an object per row, about 15 times slower on a 50,000-row roll. The SQL is
-    the same on both engines but for the placeholders.
-    """
-    if not rows:
-        return
-    db = engine()
-    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
-    if db.engine_type == "sqlite":
-        marks = ", ".join("?" for _ in columns)
-    else:
-        marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    connection = db.current_transaction.get().connection
-    await connection.executemany(f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})', rows)
-
-
-async def _refuse_during_consultation(project_id: int) -> None:
-    """An open consultation votes on a roll frozen from this register; adding titles now would make the
-    two diverge, so an import waits until it closes (the next round takes the roll as it is then)."""
-    rows = await Consultation.select(Consultation.title).where(
-        Consultation.project == project_id, Consultation.status == ConsultationStatus.open.value
-    ).limit(1)
-    if rows:
-        raise Conflict(
-            "Consultation {title} of this project is open and its roll is frozen (rule frozen_when_open): "
-            "an import now would make the register diverge from the roll being voted on. Import after it closes.",
-            field="project_id", rule="frozen_when_open", title=rows[0]["title"],
-        )
-
-
-async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str) -> ImportReport:
-    """Add a roll file to a project's register: all of it in one transaction, or nothing.
-
-    Buildings and dwellings are matched by building name and dwelling number within the project and
-    created when missing; a dwelling already recorded is used as it is, so the areas the file gives
-    for it must agree with the recorded ones. Any bad row refuses the whole file with every bad row
-    named (RollRejected). One audit record names the file by its SHA-256. While a consultation of the
-    project is open the import is refused (409, rule frozen_when_open).
-    """
-    if not await Project.exists().where(Project.id == project_id):
-        raise NotFound("No project {id}.", field="project_id", id=project_id)
-    # Checked before reading the file so staff hear it at once, and again in the transaction with the
-    # project row locked, which opening a consultation locks too: one waits for the other.
-    await _refuse_during_consultation(project_id)
-    # Reading and checking is plain CPU work; a thread keeps the event loop serving meanwhile.
-    sheet = await anyio.to_thread.run_sync(read_sheet, data, filename)
-    rows, problems = await anyio.to_thread.run_sync(check_sheet, sheet)
-    async with transaction():
-        await lock_project(project_id)
-        await _refuse_during_consultation(project_id)
-        recorded = await _Recorded.load(project_id)
-        problems += recorded.problems(rows)
-        if problems:
-            raise RollRejected(problems)
-
-        new_buildings = list(dict.fromkeys(r.building for r in rows if r.building not in recorded.buildings))
-        await _insert_many(Building, (Building.project, Building.name), [(project_id, n) for n in new_buildings])
-        building_ids = {
-            b["name"]: b["id"]
-            for b in await Building.select(Building.id, Building.name).where(Building.project == project_id)
-        }
-
-        new_dwellings = [r for r in rows if (building_ids[r.building], r.dwelling) not in recorded.dwellings]
-        await _insert_many(
-            Dwelling,
-            (
-                Dwelling.project,
-                Dwelling.building,
-                Dwelling.number,
-                Dwelling.stairwell,
-                Dwelling.floor,
-                Dwelling.registered_area,
-                Dwelling.surveyed_area,
-                Dwelling.contract_area,
-            ),
-            [
-                (
-                    project_id,
-                    building_ids[r.building],
-                    r.dwelling,
-                    r.stairwell,
-                    r.floor,
-                    r.registered_area,
-                    r.surveyed_area,
-                    r.contract_area,
-                )
-                for r in new_dwellings
-            ],
-        )
-        dwelling_ids = {
-            (d["building"], d["number"]): d["id"]
-            for d in await Dwelling.select(Dwelling.id, Dwelling.building, Dwelling.number).where(
-                Dwelling.project == project_id
-            )
-        }
-
-        now = clock.now()
-        await _insert_many(
-            Household,
-            (
-                Household.project,
-                Household.certificate_no,
-                Household.holder_names,
-                Household.owner_key,
-                Household.kind,
-                Household.office,
-                Household.subdistrict,
-                Household.phone,
-                Household.contact_status,
-                Household.strategy,
-                Household.created_at,
-            ),
-            [
-                (
-                    project_id,
-                    r.certificate_no,
-                    r.holder_names,
-                    r.owner_key,
-                    r.kind.value,
-                    r.office,
-                    r.subdistrict,
-                    r.phone,
-                    r.contact_status.value,
-                    "",
-                    now,
-                )
-                for r in rows
-            ],
-        )
-        household_ids = {
-            h["certificate_no"]: h["id"]
-            for h in await Household.select(Household.id, Household.certificate_no).where(
-                Household.project == project_id
-            )
-        }
-        await _insert_many(
-            Holding,
-            (Holding.household, Holding.dwelling),
-            [(household_ids[r.certificate_no], dwelling_ids[(building_ids[r.building], r.dwelling)]) for r in rows],
-        )
-
-        report = ImportReport(
-            imported=len(rows), buildings_created=len(new_buildings), dwellings_created=len(new_dwellings)
-        )
-        await audit.record(
-            actor,
-            "roll.import",
-            "project",
-            project_id,
-            {
-                "file": filename,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "format": sheet.format,
-                **msgspec.structs.asdict(report),
-            },
-        )
-    return report
-
-
-# ---------------------------------------------------------------- exporting and writing
+# ---------------------------------------------------------------- writing a roll to import
 
 
 def _plain(value: object) -> object:
@@ -836,83 +599,3 @@ def roll_csv(records: Iterable[Mapping[str, object]]) -> bytes:
         writer.writerow(["" if (v := record.get(c.key)) is None else _plain(v) for c in COLUMNS])
     return out.getvalue().encode("utf-8-sig")
 
-
-async def _export_rows(project_id: int) -> list[list[object]]:
-    """One row per holding, and one with empty dwelling columns for a household without dwellings."""
-    households = await (
-        Household.select(
-            Household.id,
-            Household.certificate_no,
-            Household.holder_names,
-            Household.kind,
-            Household.office,
-            Household.subdistrict,
-            Household.phone,
-            Household.contact_status,
-        )
-        .where(Household.project == project_id)
-        .order_by(Household.id)
-    )
-    holdings = await Holding.select(
-        Holding.household,
-        Holding.dwelling.building.name.as_alias("building"),
-        Holding.dwelling.number.as_alias("dwelling"),
-        Holding.dwelling.stairwell.as_alias("stairwell"),
-        Holding.dwelling.floor.as_alias("floor"),
-        *(getattr(Holding.dwelling, a).as_alias(a) for a in AREAS),
-    ).where(Holding.household.project == project_id)
-    by_household: dict[int, list[dict]] = defaultdict(list)
-    for h in holdings:
-        by_household[h["household"]].append(h)
-    rows = []
-    for h in households:
-        fixed = [
-            h["certificate_no"],
-            h["holder_names"],
-            KIND_LABELS[HouseholdKind(h["kind"])],
-            h["office"],
-            h["subdistrict"],
-            h["phone"],
-            CONTACT_LABELS[ContactStatus(h["contact_status"])],
-        ]
-        held = sorted(by_household[h["id"]], key=lambda d: (d["building"], d["dwelling"]))
-        for d in held or [None]:
-            if d is None:
-                rows.append([*fixed, "", "", "", None, None, None, None])
-                continue
-            rows.append(
-                [
-                    *fixed,
-                    d["building"],
-                    d["dwelling"],
-                    d["stairwell"],
-                    None if d["floor"] is None else int(d["floor"]),
-                    *(None if d[a] is None else Decimal(d[a]).quantize(CENT) for a in AREAS),
-                ]
-            )
-    return rows
-
-
-def _write_csv(rows: list[list[object]]) -> bytes:
-    return write_csv([c.header for c in EXPORT_COLUMNS], rows)
-
-
-def _write_xlsx(rows: list[list[object]]) -> bytes:
-    widths = [24 if c.text_limit and c.text_limit > 40 else 12 for c in EXPORT_COLUMNS]
-    return write_xlsx(ExportSheet("权证清单", [c.header for c in EXPORT_COLUMNS], rows, widths))
-
-
-async def export_roll(project_id: int, fmt: str) -> bytes:
-    """The project's roll as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX, Chinese headers.
-
-    Not re-importable as it is: the owner's identity number is not stored (only a keyed hash that
-    cannot be turned back), so the owner_id column is left out rather than filled with something an
-    import would take for an identity number. Households are read in two queries whatever their number.
-    """
-    writers = {"csv": _write_csv, "xlsx": _write_xlsx}
-    if fmt not in writers:
-        raise Invalid("Unknown export format {fmt}; use csv or xlsx.", field="fmt", fmt=fmt)
-    if not await Project.exists().where(Project.id == project_id):
-        raise NotFound("No project {id}.", field="project_id", id=project_id)
-    rows = await _export_rows(project_id)
-    return await anyio.to_thread.run_sync(writers[fmt], rows)

@@ -14,9 +14,9 @@ from tests.zipbombs import import_limits  # noqa: F401  (a fixture)
 from tracker.accounts.actor import SYSTEM
 from tracker.audit.tables import AuditRecord
 from tracker.errors import Invalid, NotFound
-from tracker.register import rollio, services
+from tracker.register import rollfile, services
 from tracker.register.kinds import ContactStatus, HouseholdKind
-from tracker.register.schemas import DwellingIn, HouseholdIn
+from tracker.register.schemas import DwellingIn, HouseholdIn, ImportReport
 from tracker.register.tables import Building, Dwelling, Holding, Household
 
 HEADER = "权证号,权利人,身份证号/统一社会信用代码,类型,征收事务所,街道,电话,联系状态,楼号,房号,单元,楼层,登记面积,测绘面积,合同面积"
@@ -38,13 +38,13 @@ def zipped(name: str) -> bytes:
     return buffer.getvalue()
 
 
-def rejected(data: bytes, filename: str = "roll.csv") -> rollio.RollRejected:
-    with pytest.raises(rollio.RollRejected) as caught:
-        rollio.parse_roll(data, filename)
+def rejected(data: bytes, filename: str = "roll.csv") -> rollfile.RollRejected:
+    with pytest.raises(rollfile.RollRejected) as caught:
+        rollfile.parse_roll(data, filename)
     return caught.value
 
 
-def cells(exc: rollio.RollRejected) -> set[tuple[int, str]]:
+def cells(exc: rollfile.RollRejected) -> set[tuple[int, str]]:
     return {(e.row, e.column) for e in exc.errors}
 
 
@@ -62,7 +62,7 @@ async def counts() -> tuple[int, ...]:
 
 
 def test_parses_chinese_headers_with_bom_into_typed_rows():
-    rows = rollio.parse_roll(csv_bytes(*GOOD), "roll.csv")
+    rows = rollfile.parse_roll(csv_bytes(*GOOD), "roll.csv")
     assert [r.row for r in rows] == [2, 3, 4]
     first, unit, unsold = rows
     assert first.certificate_no == "沪A-1" and first.building == "2号楼" and first.dwelling == "1-101"
@@ -83,7 +83,7 @@ def test_parses_chinese_headers_with_bom_into_typed_rows():
 
 def test_english_keys_without_bom_and_defaults():
     data = "certificate_no,holder_names,owner_id,building,dwelling,contract_area,remark\nX1,李四,ID-1,1号楼,101,55,whatever\n"
-    (row,) = rollio.parse_roll(data.encode(), "roll.CSV")
+    (row,) = rollfile.parse_roll(data.encode(), "roll.CSV")
     assert (row.kind, row.contact_status, row.office, row.floor) == (
         HouseholdKind.resident,
         ContactStatus.reachable,
@@ -94,7 +94,7 @@ def test_english_keys_without_bom_and_defaults():
 
 
 def test_gb18030_csv_from_chinese_excel():
-    rows = rollio.parse_roll(csv_bytes(*GOOD, encoding="gb18030"), "roll.csv")
+    rows = rollfile.parse_roll(csv_bytes(*GOOD, encoding="gb18030"), "roll.csv")
     assert [r.holder_names for r in rows] == ["张三", "上海五金厂", "梅园开发公司"]
 
 
@@ -105,7 +105,7 @@ def test_xlsx_numbers_become_the_text_people_see():
     sheet.append(["X1", "王五", "310104196001010011", None, None, None, 13800000001, None, "1号楼", 101, 1, 3.0, 65.25])
     buffer = io.BytesIO()
     book.save(buffer)
-    (row,) = rollio.parse_roll(buffer.getvalue(), "roll.xlsx")
+    (row,) = rollfile.parse_roll(buffer.getvalue(), "roll.xlsx")
     assert (row.phone, row.dwelling, row.floor, row.registered_area) == ("13800000001", "101", 3, Decimal("65.25"))
 
 
@@ -129,14 +129,14 @@ def test_xlsx_numbers_become_the_text_people_see():
 )
 def test_refuses_files_that_are_not_a_roll(data, filename, rule):
     with pytest.raises(Invalid) as caught:
-        rollio.parse_roll(data, filename)
+        rollfile.parse_roll(data, filename)
     assert caught.value.rule == rule and caught.value.field == "file"
 
 
 def test_refuses_more_rows_than_the_limit(import_limits):
     import_limits(IMPORT_MAX_ROWS=2)
     with pytest.raises(Invalid) as caught:
-        rollio.parse_roll(csv_bytes(*GOOD), "roll.csv")
+        rollfile.parse_roll(csv_bytes(*GOOD), "roll.csv")
     assert caught.value.rule == "too_many_rows"
     assert "2" in caught.value.detail
 
@@ -231,8 +231,8 @@ async def test_import_writes_the_roll_in_one_go(world):
         SYSTEM, world.building, DwellingIn(number="9-901", registered_area=Decimal("70"))
     )
     lines = [*GOOD, "沪A-4,赵六,310104196001010044,,,,,,1号楼,9-901,,,70.00,,"]
-    report = await rollio.import_roll(SYSTEM, world.project, csv_bytes(*lines), "梅园.csv")
-    assert report == rollio.ImportReport(imported=4, buildings_created=2, dwellings_created=3)
+    report = await services.import_roll(SYSTEM, world.project, csv_bytes(*lines), "梅园.csv")
+    assert report == ImportReport(imported=4, buildings_created=2, dwellings_created=3)
 
     rows = await Household.select().where(Household.project == world.project, Household.certificate_no.like("沪A-%"))
     assert len(rows) == 4
@@ -255,8 +255,8 @@ async def test_import_writes_the_roll_in_one_go(world):
 async def test_one_bad_row_writes_nothing(world):
     before = await counts()
     lines = [*GOOD, "沪A-9,钱七,ID9,,,,,,4号楼,1,,,-3,,"]
-    with pytest.raises(rollio.RollRejected) as caught:
-        await rollio.import_roll(SYSTEM, world.project, csv_bytes(*lines), "roll.csv")
+    with pytest.raises(rollfile.RollRejected) as caught:
+        await services.import_roll(SYSTEM, world.project, csv_bytes(*lines), "roll.csv")
     assert cells(caught.value) == {(5, "registered_area")}
     assert await counts() == before
 
@@ -271,8 +271,8 @@ async def test_conflicts_with_the_recorded_roll_are_row_errors(world):
         "N-3,王五,ID3,,,,,,1号楼,9-902,,,70,71,",  # row 4: areas disagree with the recorded dwelling
         GOOD[0],  # row 5: fine
     ]
-    with pytest.raises(rollio.RollRejected) as caught:
-        await rollio.import_roll(SYSTEM, world.project, csv_bytes(*lines), "roll.csv")
+    with pytest.raises(rollfile.RollRejected) as caught:
+        await services.import_roll(SYSTEM, world.project, csv_bytes(*lines), "roll.csv")
     reasons = {(e.row, e.column): e.reason for e in caught.value.errors}
     assert reasons == {
         (2, "certificate_no"): "The certificate is already on this project's roll.",
@@ -286,33 +286,33 @@ async def test_conflicts_with_the_recorded_roll_are_row_errors(world):
 
 
 async def test_the_same_file_on_another_project_is_fine(world):
-    await rollio.import_roll(SYSTEM, world.project, csv_bytes(*GOOD), "roll.csv")
-    report = await rollio.import_roll(SYSTEM, world.other_project, csv_bytes(*GOOD), "roll.csv")
+    await services.import_roll(SYSTEM, world.project, csv_bytes(*GOOD), "roll.csv")
+    report = await services.import_roll(SYSTEM, world.other_project, csv_bytes(*GOOD), "roll.csv")
     assert report.imported == 3 and report.buildings_created == 2
 
 
 async def test_import_into_a_missing_project_is_not_found(world):
     with pytest.raises(NotFound):
-        await rollio.import_roll(SYSTEM, 999_999, csv_bytes(*GOOD), "roll.csv")
+        await services.import_roll(SYSTEM, 999_999, csv_bytes(*GOOD), "roll.csv")
 
 
 # ---------------------------------------------------------------- exporting
 
 
 async def exported_rows(project_id: int) -> tuple[list[str], list[list[str]]]:
-    data = await rollio.export_roll(project_id, "csv")
+    data = await services.export_roll(project_id, "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     return header, rows
 
 
 async def test_csv_export_has_one_row_per_holding_and_no_identity_numbers(world):
-    await rollio.import_roll(SYSTEM, world.project, csv_bytes(*GOOD), "roll.csv")
+    await services.import_roll(SYSTEM, world.project, csv_bytes(*GOOD), "roll.csv")
     bare = await services.create_household(
         SYSTEM, world.project, HouseholdIn(certificate_no="=HYPERLINK(1)", holder_names="无房户", owner_id="ID-X")
     )
     header, rows = await exported_rows(world.project)
-    assert header == [c.header for c in rollio.EXPORT_COLUMNS]
+    assert header == [c.header for c in rollfile.EXPORT_COLUMNS]
     assert "身份证号/统一社会信用代码" not in header
     assert len(rows) == 3 + 3 + 1
     by_cert = {r[0]: r for r in rows}
@@ -338,13 +338,13 @@ async def test_csv_export_has_one_row_per_holding_and_no_identity_numbers(world)
 
 
 async def test_xlsx_export_reads_back_into_the_same_columns(world):
-    await rollio.import_roll(SYSTEM, world.project, csv_bytes(*GOOD), "roll.csv")
-    data = await rollio.export_roll(world.project, "xlsx")
-    sheet = rollio.read_sheet(data, "export.xlsx")
-    keys = [rollio.HEADER_WORDS[rollio._header_word(h)] for h in sheet.header]
-    assert keys == [c.key for c in rollio.EXPORT_COLUMNS]
+    await services.import_roll(SYSTEM, world.project, csv_bytes(*GOOD), "roll.csv")
+    data = await services.export_roll(world.project, "xlsx")
+    sheet = rollfile.read_sheet(data, "export.xlsx")
+    keys = [rollfile.HEADER_WORDS[rollfile._header_word(h)] for h in sheet.header]
+    assert keys == [c.key for c in rollfile.EXPORT_COLUMNS]
     _, csv_rows = await exported_rows(world.project)
-    areas = [keys.index(a) for a in rollio.AREAS]
+    areas = [keys.index(a) for a in rollfile.AREAS]
 
     def same_areas(row: list[str]) -> list[object]:
         row = row + [""] * (len(keys) - len(row))
@@ -356,6 +356,18 @@ async def test_xlsx_export_reads_back_into_the_same_columns(world):
 
 async def test_export_refuses_unknown_formats_and_projects(world):
     with pytest.raises(Invalid):
-        await rollio.export_roll(world.project, "ods")
+        await services.export_roll(world.project, "ods")
     with pytest.raises(NotFound):
-        await rollio.export_roll(999_999, "csv")
+        await services.export_roll(999_999, "csv")
+
+
+def test_text_limits_are_the_register_columns_lengths():
+    """The pure roll module keeps the text columns' lengths itself (it imports no tables): they must stay
+    those of the columns the import writes, or a long value would pass the check and fail the insert."""
+    columns = {
+        "certificate_no": Household.certificate_no, "holder_names": Household.holder_names,
+        "office": Household.office, "subdistrict": Household.subdistrict, "phone": Household.phone,
+        "building": Building.name, "dwelling": Dwelling.number, "stairwell": Dwelling.stairwell,
+    }
+    assert rollfile.TEXT_LIMITS == {key: column.length for key, column in columns.items()}
+    assert set(rollfile.TEXT_COLUMNS) == {*columns, "owner_id"}  # owner_id is stored only as its key

@@ -1,0 +1,79 @@
+"""Projects: creating and changing them, reading them with their counts, and the lock that serialises
+actions on one project."""
+
+from __future__ import annotations
+
+import msgspec
+
+from tracker import audit
+from tracker.accounts.actor import Actor
+from tracker.accounts.tables import Membership
+from tracker.db import is_postgres, transaction
+from tracker.errors import Conflict, Invalid
+from tracker.register.schemas import ProjectIn, ProjectOut
+from tracker.register.services.records import record_row
+from tracker.register.tables import Building, Dwelling, Household, Project
+from tracker.rows import to_schema, to_schemas
+
+
+def _check_dates(data: ProjectIn) -> None:
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+        a, b = getattr(data, start), getattr(data, end)
+        if a and b and b < a:
+            raise Invalid("{end} is before {start}.", field=end, end=end, start=start)
+
+
+async def create_project(actor: Actor, data: ProjectIn) -> ProjectOut:
+    _check_dates(data)
+    async with transaction():
+        if await Project.exists().where(Project.code == data.code):
+            raise Conflict("A project with code {code} already exists.", field="code", code=data.code)
+        values = msgspec.structs.asdict(data)
+        row = (await Project.insert(Project(**values)).returning(*Project.all_columns()))[0]
+        if actor.id is not None and not actor.is_admin:
+            await Membership.insert(Membership(user=actor.id, project=row["id"]))
+        await audit.record(actor, "project.create", "project", row["id"], values)
+    return to_schema(row, ProjectOut)
+
+
+async def update_project(actor: Actor, project_id: int, data: ProjectIn) -> ProjectOut:
+    _check_dates(data)
+    async with transaction():
+        await project_row(project_id)
+        if await Project.exists().where(Project.code == data.code, Project.id != project_id):
+            raise Conflict("A project with code {code} already exists.", field="code", code=data.code)
+        values = msgspec.structs.asdict(data)
+        await Project.update(values).where(Project.id == project_id)
+        await audit.record(actor, "project.update", "project", project_id, values)
+    return await get_project(project_id)
+
+
+async def project_row(project_id: int) -> dict:
+    return await record_row(Project, project_id, "No project {id}.", "project_id")
+
+
+async def get_project(project_id: int) -> ProjectOut:
+    row = await project_row(project_id)
+    return to_schema(
+        row,
+        ProjectOut,
+        buildings=await Building.count().where(Building.project == project_id),
+        dwellings=await Dwelling.count().where(Dwelling.project == project_id),
+        households=await Household.count().where(Household.project == project_id),
+    )
+
+
+async def list_projects(actor: Actor) -> list[ProjectOut]:
+    query = Project.select().order_by(Project.id)
+    if not actor.is_admin:
+        if not actor.project_ids:
+            return []
+        query = query.where(Project.id.is_in(list(actor.project_ids)))
+    return to_schemas(await query, ProjectOut)
+
+
+async def lock_project(project_id: int) -> None:
+    """Serialise actions that must not interleave on one project (a roll import and opening a
+    consultation on it). PostgreSQL locks the row; SQLite's IMMEDIATE transaction already serialises."""
+    if is_postgres():
+        await Project.select(Project.id).where(Project.id == project_id).lock_rows("UPDATE")

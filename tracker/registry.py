@@ -1,0 +1,20 @@
+"""Registries the services consult across domains, kept free of Litestar (services import them)."""
+
+from __future__ import annotations
+
+
+def document_readers() -> dict:
+    """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
+    document routes (PDF, verification details) ask the record that issued the document."""
+    from inspections.access import DOCUMENT_READERS as inspection_documents
+
+    return {**inspection_documents}
+
+
+def document_reader_roles() -> frozenset:
+    """The roles that may read some kind of issued document: the generic document routes' role guard
+    (which document each may read is then `document_readers()`'s decision)."""
+    from tracker.accounts.roles import INSPECTION_READERS as inspection_readers
+    from tracker.accounts.roles import Role
+
+    return frozenset({Role.admin, *inspection_readers})
