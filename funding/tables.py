@@ -183,7 +183,9 @@ class Spending(Table):
     payee = Varchar(length=200, null=False)  # the final payee, or the receiving account / unit
     voucher_no = Varchar(length=60, null=False)  # 凭证号
     purpose = Varchar(length=500, null=False)  # what it is for
-    from_transfer = ForeignKey(references="self", null=True, default=None, index=True, on_delete=OnDelete.restrict)
+    # NO ACTION checks at the end of the statement, so a chain of transfers and onward payments can be removed in
+    # one statement (RESTRICT refuses row by row), as `consultation.previous` does.
+    from_transfer = ForeignKey(references="self", null=True, default=None, index=True, on_delete=OnDelete.no_action)
     onward_fen = BigInt(default=0)  # of a transfer: what has been paid on from it
     recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.restrict)
     recorded_at = Timestamptz(default=TimestamptzNow())

@@ -8,6 +8,7 @@ from litestar.config.app import AppConfig
 
 
 def route_handlers() -> list:
+    from funding import controllers as funding
     from funding.report_controllers import FundingReportApiController
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
@@ -37,6 +38,7 @@ def route_handlers() -> list:
         InspectionsApiController,
         InspectionPages,
         HandoverApiController,
+        *funding.CONTROLLERS,
         FundingReportApiController,
         HandoverPages,
     ]
@@ -55,13 +57,15 @@ def scheduled_jobs() -> list:
 def project_paths() -> dict:
     """Every domain's path parameters that name a record inside a project, with the column holding its
     project: the one membership guard (`tracker.web.guards.project_member`) reads them."""
+    from funding.guards import PROJECT_PATHS as funding_paths
     from inspections.guards import PROJECT_PATHS as inspection_paths
     from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
     from tracker.documents.guards import PROJECT_PATHS as document_paths
     from tracker.handover.guards import PROJECT_PATHS as handover_paths
     from tracker.register.guards import PROJECT_PATHS as register_paths
 
-    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths}
+    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths,
+            **funding_paths}
 
 
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):

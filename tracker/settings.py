@@ -6,6 +6,7 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -106,6 +107,8 @@ class Settings:
     import_max_part_bytes: int = 64 * 1024 * 1024  # any part but a worksheet: openpyxl holds those whole
     import_max_compression_ratio: int = 100
     import_max_zip_entries: int = 1000
+    # The share of a special-bond tranche that may be used as project capital (资本金): "0.25" or "3/10".
+    funding_bond_capital_cap: Fraction = Fraction(1, 4)
     default_locale: str = "zh_CN"
     time_zone: str = "Asia/Shanghai"  # times on pages are shown in it (stored in UTC)
     scheduler_enabled: bool = True
@@ -183,6 +186,7 @@ def get_settings() -> Settings:
         import_max_part_bytes=int(os.environ.get("IMPORT_MAX_PART_BYTES", str(64 * 1024 * 1024))),
         import_max_compression_ratio=int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100")),
         import_max_zip_entries=int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", "1000")),
+        funding_bond_capital_cap=Fraction(os.environ.get("FUNDING_BOND_CAPITAL_CAP", "1/4")),
         default_locale=os.environ.get("DEFAULT_LOCALE", "zh_CN"),
         time_zone=_time_zone(os.environ.get("TIME_ZONE", "Asia/Shanghai")),
         scheduler_enabled=_bool("SCHEDULER_ENABLED", True),

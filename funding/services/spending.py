@@ -12,11 +12,14 @@ import datetime as dt
 from piccolo.query import WhereRaw
 
 from funding.kinds import SpendingKind
+from funding.schemas import SpendingIn, SpendingOut, SpendingPage
+from funding.services.common import require_project
 from funding.tables import Allocation, Spending
 from tracker import audit
 from tracker.accounts.actor import Actor
 from tracker.db import transaction
 from tracker.errors import Conflict, Invalid, NotFound
+from tracker.rows import to_schemas
 
 
 async def spend(
@@ -76,3 +79,51 @@ async def spend(
             "payee": payee, "voucher_no": voucher_no, "from_transfer_id": from_transfer_id,
         })
     return row["id"]
+
+
+async def record_spending(actor: Actor, allocation_id: int, data: SpendingIn) -> SpendingOut:
+    """The API's and the pages' way to `spend`: a voucher number is used once per project."""
+    async with transaction():
+        found = await Allocation.select(Allocation.project).where(Allocation.id == allocation_id)
+        if found and await Spending.exists().where(Spending.project == found[0]["project"],
+                                                   Spending.voucher_no == data.voucher_no):
+            raise Conflict("Voucher {voucher_no} is already recorded in this project.", field="voucher_no",
+                           rule="spending_voucher_unique", voucher_no=data.voucher_no)
+        spending_id = await spend(
+            actor, allocation_id=allocation_id, kind=data.kind, amount_fen=data.amount_fen, spent_on=data.spent_on,
+            payee=data.payee, voucher_no=data.voucher_no, purpose=data.purpose,
+            from_transfer_id=data.from_transfer_id,
+        )
+    return await get_spending(spending_id)
+
+
+_COLUMNS = (
+    Spending.id, Spending.project.as_alias("project_id"), Spending.allocation.as_alias("allocation_id"),
+    Spending.allocation.source.as_alias("source_id"), Spending.allocation.budget_line.as_alias("budget_line_id"),
+    Spending.kind, Spending.spent_on, Spending.amount_fen, Spending.payee, Spending.voucher_no, Spending.purpose,
+    Spending.from_transfer.as_alias("from_transfer_id"), Spending.onward_fen,
+)
+
+
+async def get_spending(spending_id: int) -> SpendingOut:
+    rows = await Spending.select(*_COLUMNS).where(Spending.id == spending_id)
+    if not rows:
+        raise NotFound("Spending {id} does not exist.", field="spending_id", id=spending_id)
+    return to_schemas(rows, SpendingOut)[0]
+
+
+async def list_spending(project_id: int, *, allocation_id: int | None = None, source_id: int | None = None,
+                        kind: SpendingKind | None = None, offset: int = 0, limit: int = 100) -> SpendingPage:
+    """A project's spending and transfers, newest first, optionally of one allocation, source or kind."""
+    await require_project(project_id)
+    conditions = [Spending.project == project_id]
+    if allocation_id is not None:
+        conditions.append(Spending.allocation == allocation_id)
+    if source_id is not None:
+        conditions.append(Spending.allocation.source == source_id)
+    if kind is not None:
+        conditions.append(Spending.kind == kind.value)
+    rows = await Spending.select(*_COLUMNS).where(*conditions) \
+        .order_by(Spending.spent_on, ascending=False).order_by(Spending.id, ascending=False).offset(offset).limit(limit)
+    total = await Spending.count().where(*conditions)
+    return SpendingPage(items=to_schemas(rows, SpendingOut), total=total, offset=offset, limit=limit)

@@ -99,7 +99,7 @@ async def accept_report(actor: Actor, report_id: int, data: IssueIn) -> IssueOut
 
 async def decline_report(actor: Actor, report_id: int, reason: str) -> ReportOut:
     async with transaction():
-        row = await _pending_report(actor, report_id)
+        await _pending_report(actor, report_id)  # refuses a report decided already or not the actor's to decide
         await DefectReport.update(
             {DefectReport.status: ReportStatus.declined.value, DefectReport.decline_reason: reason.strip(),
              DefectReport.decided_by: actor.id, DefectReport.decided_at: clock.now()}

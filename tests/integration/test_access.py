@@ -28,6 +28,7 @@ from litestar.routes import HTTPRoute
 from inspections import jobs
 from inspections.tables import Issue
 from tests.integration.consultations.helpers import draft
+from tests.integration.funding.helpers import build_funding_world
 from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice, png
 from tests.support import _HASH, PASSWORD, ROLE_USERS, build_world, empty_database, logged_in_client
 from tracker.accounts.actor import SYSTEM
@@ -255,6 +256,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
                                  json={"certificate_no": roll[0]["certificate_no"], "choices": {str(item): "agree"}}))
 
     handover_ids = await _handover_records(world)
+    funding = await build_funding_world(world.project, world.households[0], item)
 
     token = (await IssuedDocument.select(IssuedDocument.verify_token)
              .where(IssuedDocument.id == notice["document_id"]))[0]["verify_token"]
@@ -269,6 +271,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         # there, so the matrix asks for one no page knows: the guard is what answers.
         "action": "no-such-action",
         **handover_ids,
+        **funding,
     }
     rival_ids = {
         "issue_id": rival_issue["id"], "photo_id": rival_photo["id"], "notice_id": rival_notice["id"],

@@ -64,6 +64,9 @@ REPORT_READERS = INSPECTION_STAFF | {Role.resident}
 FUNDING_READERS = frozenset({Role.admin, Role.project_manager, Role.finance})
 # Record funding: sources, arrivals, allocations, spending, the monthly report; pay certificates.
 FUNDING_WRITERS = frozenset({Role.admin, Role.finance})
+# Resident contributions: finance and the community office record what each household paid and read the plan.
+CONTRIBUTION_KEEPERS = FUNDING_WRITERS | {Role.community_staff}
+CONTRIBUTION_READERS = FUNDING_READERS | {Role.community_staff}
 
 # Read handover: the schedule, acceptance, units, selections, handover records, warranty.
 HANDOVER_READERS = INSPECTION_STAFF | {Role.finance}
