@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
         "tracker.piccolo_app",
         "inspections.piccolo_app",
         "funding.piccolo_app",
+        "funding.payments.piccolo_app",
     ]
 )

@@ -8,6 +8,7 @@ from litestar.config.app import AppConfig
 
 
 def route_handlers() -> list:
+    from funding.payments import controllers as payments
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
@@ -33,6 +34,7 @@ def route_handlers() -> list:
         DocumentController,
         InspectionsApiController,
         InspectionPages,
+        *payments.CONTROLLERS,
     ]
 
 
@@ -48,20 +50,22 @@ def scheduled_jobs() -> list:
 def project_paths() -> dict:
     """Every domain's path parameters that name a record inside a project, with the column holding its
     project: the one membership guard (`tracker.web.guards.project_member`) reads them."""
+    from funding.payments.guards import PROJECT_PATHS as payment_paths
     from inspections.guards import PROJECT_PATHS as inspection_paths
     from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
     from tracker.documents.guards import PROJECT_PATHS as document_paths
     from tracker.register.guards import PROJECT_PATHS as register_paths
 
-    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths}
+    return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **payment_paths}
 
 
 def document_readers() -> dict:
     """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
     document routes (PDF, verification details) ask the record that issued the document."""
+    from funding.payments.access import DOCUMENT_READERS as payment_documents
     from inspections.access import DOCUMENT_READERS as inspection_documents
 
-    return {**inspection_documents}
+    return {**inspection_documents, **payment_documents}
 
 
 def document_reader_roles() -> frozenset:

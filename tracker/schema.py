@@ -108,7 +108,10 @@ def write_migration(app_name: str, description: str, table_paths: Sequence[str],
             module, _, name = path.partition(":")
             tables.append(getattr(importlib.import_module(module), name))
         statements = tables_ddl(tables)
-    app = importlib.import_module(f"{app_name}.piccolo_app").APP_CONFIG
+    from piccolo.conf.apps import Finder
+
+    # By the registered name: an app may live below its domain (funding/payments is the app "payments").
+    app = Finder().get_app_config(app_name)
     now = clock.now()
     migration_id = now.strftime("%Y-%m-%dT%H:%M:%S:%f")
     folder = Path(app.migrations_folder_path)
