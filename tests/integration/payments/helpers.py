@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from funding.kinds import BudgetCategory, SourceKind, Use
 from funding.tables import Allocation, BudgetLine, FundingSource
 
 DAY = dt.date(2026, 1, 5)
+_REFERENCE = itertools.count(1)
 
 
 async def budget(project: int, amount_fen: int = 500_000_000, uses=(Use.construction,)) -> tuple[int, int]:
     """A construction budget line with an allocation of a source allowing `uses`: (line, allocation)."""
     source = (await FundingSource.insert(FundingSource(
-        project=project, kind=SourceKind.local_budget.value, name="市级财政", reference=f"财建〔2026〕{amount_fen % 97}号",
+        project=project, kind=SourceKind.local_budget.value, name="市级财政", reference=f"财建〔2026〕{next(_REFERENCE)}号",
         committed_fen=amount_fen, arrived_fen=amount_fen, allocated_fen=amount_fen,
         allowed_uses=[u.value for u in uses], approved_on=DAY,
     )).returning(FundingSource.id))[0]["id"]
