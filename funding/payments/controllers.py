@@ -6,8 +6,6 @@ contractor may read is decided once in funding/payments/access.py, through the s
 
 from __future__ import annotations
 
-from typing import Literal
-
 from litestar import Controller, Response, get, post, put
 
 from funding.payments import exports, services
@@ -48,9 +46,10 @@ from tracker.web.guards import project_member, requires_role
 READ = [requires_role(PAYMENT_READERS), project_member]
 
 
-def _attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+async def _export(actor: Actor, project_id: int, fmt: str) -> Response[bytes]:
+    content, media_type = await exports.ledger(actor, project_id, fmt)
     return Response(content=content, media_type=media_type,
-                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+                    headers={"content-disposition": f'attachment; filename="contract-payments-{project_id}.{fmt}"'})
 
 
 class ProjectPaymentsApiController(Controller):
@@ -71,10 +70,17 @@ class ProjectPaymentsApiController(Controller):
         """The payments ledger: every payment to a contractor of the project."""
         return await services.project_payments(actor, project_id)
 
-    @get("/contract-payments.{fmt:str}", guards=READ)
-    async def ledger_export(self, actor: Actor, project_id: int, fmt: Literal["csv", "xlsx", "pdf"]) -> Response[bytes]:
-        content, media_type = await exports.ledger(actor, project_id, fmt)
-        return _attachment(content, media_type, f"contract-payments-{project_id}.{fmt}")
+    @get("/contract-payments.csv", guards=READ)
+    async def ledger_csv(self, actor: Actor, project_id: int) -> Response[bytes]:
+        return await _export(actor, project_id, "csv")
+
+    @get("/contract-payments.xlsx", guards=READ)
+    async def ledger_xlsx(self, actor: Actor, project_id: int) -> Response[bytes]:
+        return await _export(actor, project_id, "xlsx")
+
+    @get("/contract-payments.pdf", guards=READ)
+    async def ledger_pdf(self, actor: Actor, project_id: int) -> Response[bytes]:
+        return await _export(actor, project_id, "pdf")
 
     @get("/payment-monitor", guards=READ)
     async def monitor(self, actor: Actor, project_id: int) -> MonitorOut:

@@ -50,9 +50,11 @@ ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finan
 MEMBER_GUARDS = {project_member}
 # Path parameters naming something that lives inside one project: a membership guard must check them.
 PROJECT_PARAMS = {"project_id", "building_id", "household_id", "document_id", "consultation_id", "sheet_id",
-                  "issue_id", "notice_id", "order_id", "application_id", "report_id", "photo_id", "entry_id"}
+                  "issue_id", "notice_id", "order_id", "application_id", "report_id", "photo_id", "entry_id",
+                  "contract_id", "payment_application_id", "certificate_id", "release_id"}
 # Things addressed to one contractor organisation: another contractor gets 403 or 404, never the thing.
-ORGANISATION_PARAMS = {"issue_id", "notice_id", "order_id", "application_id", "photo_id", "document_id"}
+ORGANISATION_PARAMS = {"issue_id", "notice_id", "order_id", "application_id", "photo_id", "document_id",
+                       "contract_id", "payment_application_id", "certificate_id", "release_id"}
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -246,6 +248,12 @@ async def build_rich_world(app, world, opened: list) -> Rich:
     sheet = _ok(await manager.post(f"/api/v1/consultations/{consultation['id']}/paper-ballots",
                                  json={"certificate_no": roll[0]["certificate_no"], "choices": {str(item): "agree"}}))
 
+    # Contract payments: a contract of each contractor, certified, paid, completed and its retention requested.
+    payments = await _contract_payments(world, {"manager": manager, "chief": chief, "contractor": contractor},
+                                        world.orgs["Builder Co"], "1号楼综合改造施工", login)
+    rival_payments = await _contract_payments(world, {"manager": manager, "chief": chief, "contractor": rival},
+                                              rival_org, "RIVAL-CONTRACT 屋面", login)
+
     token = (await IssuedDocument.select(IssuedDocument.verify_token)
              .where(IssuedDocument.id == notice["document_id"]))[0]["verify_token"]
     ids = {
@@ -258,11 +266,12 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         # Pages name the action in the path; each action's roles are the state machine's (workflow.py), tested
         # there, so the matrix asks for one no page knows: the guard is what answers.
         "action": "no-such-action",
+        **payments,
     }
     rival_ids = {
         "issue_id": rival_issue["id"], "photo_id": rival_photo["id"], "notice_id": rival_notice["id"],
         "order_id": rival_order["id"], "application_id": rival_applied["applications"][0]["id"],
-        "document_id": rival_notice["document_id"],
+        "document_id": rival_notice["document_id"], **rival_payments,
     }
     # A resident sees the photos of their own reports, not the inspectors' ones.
     return Rich(ids=ids, rival=rival_ids, other_household=world.households[1],
@@ -270,6 +279,32 @@ async def build_rich_world(app, world, opened: list) -> Rich:
                 hidden={"contractor": [rival_notice["number"], rival_order["number"], "RIVAL-"],
                         "resident": ["李四", "王五", "310104196001010002", notice["number"], "RIVAL-"],
                         "outsider": ["梅园新村综合改造", "张三", "RIVAL-"]})
+
+
+async def _contract_payments(world, clients: dict, org: int, name: str, login) -> dict[str, int]:
+    from tests.integration.payments.helpers import budget, contract_body
+    from tracker import clock
+
+    line, allocation = await budget(world.project)
+    contract = _ok(await clients["manager"].post(f"/api/v1/projects/{world.project}/contracts", json=contract_body(
+        world, line, contractor_org_id=org, code=f"SG-{org}", name=name)))
+    application = _ok(await clients["contractor"].post(f"/api/v1/contracts/{contract['id']}/applications", json={
+        "period_start": "2026-01-01", "period_end": "2026-01-31",
+        "items": [{"item_id": contract["items"][0]["id"], "quantity": "10"}]}))
+    inspector = await login("inspector")
+    _ok(await inspector.post(f"/api/v1/payment-applications/{application['id']}/review", json={}))
+    certificate = _ok(await clients["chief"].post(f"/api/v1/payment-applications/{application['id']}/certify",
+                                                  json={"override_reason": "暂停令范围外已完工部分，经核查合格"}))
+    finance = await login("finance")
+    _ok(await finance.post(f"/api/v1/payment-certificates/{certificate['id']}/payments", json={
+        "allocation_id": allocation, "amount_fen": 100, "paid_on": clock.today().isoformat(),
+        "voucher_no": f"记-{org}"}))
+    accepted = (clock.today() - dt.timedelta(days=800)).isoformat()
+    _ok(await clients["manager"].put(f"/api/v1/contracts/{contract['id']}/completion",
+                                     json={"completion_reported_on": accepted, "accepted_on": accepted}), 200)
+    release = _ok(await clients["contractor"].post(f"/api/v1/contracts/{contract['id']}/retention-release"))
+    return {"contract_id": contract["id"], "payment_application_id": application["id"],
+            "certificate_id": certificate["id"], "release_id": release["id"]}
 
 
 def fill(path: str, values: dict[str, object]) -> str:

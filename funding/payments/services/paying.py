@@ -16,7 +16,7 @@ from funding.payments.services.contracts import readable_contract
 from funding.payments.services.retention import readable_release
 from funding.payments.tables import Contract, ContractPayment, PaymentCertificate, RetentionRelease
 from funding.tables import Allocation
-from tracker import audit
+from tracker import audit, clock
 from tracker.accounts.actor import Actor
 from tracker.db import transaction
 from tracker.errors import Conflict, Invalid, NotFound
@@ -51,7 +51,7 @@ async def pay_certificate(actor: Actor, certificate_id: int, data: PaymentIn) ->
         if certificate["status"] != CertificateStatus.issued:
             raise Conflict("Certificate {number} is void.", rule="certificate_voided", number=certificate["number_text"])
         await _check_allocation(contract, data.allocation_id)
-        if data.paid_on < certificate["certified_at"].date():
+        if data.paid_on < clock.day_of(certificate["certified_at"]):
             raise Invalid("A certificate is paid on or after the day it is certified.", field="paid_on",
                           rule="paid_after_certified")
         raised = await PaymentCertificate.update({PaymentCertificate.paid_fen: PaymentCertificate.paid_fen + data.amount_fen}
