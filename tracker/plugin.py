@@ -40,11 +40,12 @@ def route_handlers() -> list:
 
 def scheduled_jobs() -> list:
     """Every domain's scheduled jobs; run by the one process holding the scheduler lease."""
+    from funding.payments.jobs import jobs as payment_jobs
     from inspections.jobs import jobs as inspection_jobs
     from tracker.accounts.jobs import jobs as account_jobs
     from tracker.consultations.jobs import jobs as consultation_jobs
 
-    return [*account_jobs(), *inspection_jobs(), *consultation_jobs()]
+    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *payment_jobs()]
 
 
 def project_paths() -> dict:
