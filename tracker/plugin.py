@@ -8,7 +8,7 @@ from litestar.config.app import AppConfig
 
 
 def route_handlers() -> list:
-    from funding.payments import controllers as payments
+    from funding.payments import controllers as payments, pages as payment_pages
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
@@ -35,6 +35,7 @@ def route_handlers() -> list:
         InspectionsApiController,
         InspectionPages,
         *payments.CONTROLLERS,
+        payment_pages.PaymentPages,
     ]
 
 

@@ -13,6 +13,7 @@ from funding.payments.services.certification import (
     check_gate,
     get_certificate,
     list_certificates,
+    preview,
     void_certificate,
 )
 from funding.payments.services.contracts import (
@@ -25,13 +26,13 @@ from funding.payments.services.contracts import (
     settle,
 )
 from funding.payments.services.monitor import curve, monitor
-from funding.payments.services.paying import list_payments, pay_certificate, pay_release, project_payments
+from funding.payments.services.paying import allocations_for, list_payments, pay_certificate, pay_release, project_payments
 from funding.payments.services.retention import check_release, get_release, request_release
 
 __all__ = [
-    "add_change", "certificate_pdf", "certify", "check_gate", "check_release", "create_contract", "curve",
+    "add_change", "allocations_for", "certificate_pdf", "certify", "check_gate", "check_release", "create_contract", "curve",
     "final_account", "get_application", "get_certificate", "get_contract", "get_release", "list_applications",
-    "list_certificates", "list_contracts", "list_payments", "monitor", "pay_certificate", "pay_release",
+    "list_certificates", "list_contracts", "list_payments", "monitor", "pay_certificate", "pay_release", "preview",
     "project_payments", "record_completion", "request_release", "return_application", "review_application",
     "settle", "submit_application", "void_certificate",
 ]

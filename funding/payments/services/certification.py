@@ -246,3 +246,22 @@ async def void_certificate(actor: Actor, certificate_id: int, data: VoidIn) -> C
 async def certificate_pdf(actor: Actor, certificate_id: int) -> tuple[bytes, str]:
     row, _ = await readable_certificate(actor, certificate_id)
     return await documents.document_pdf(row["document"]), row["number_text"]
+
+
+async def preview(actor: Actor, application_id: int) -> certificates.Certificate | None:
+    """The certificate the application would get now (for the chief's page, beside the gate's findings);
+    None unless it is reviewed and within the contract."""
+    row, contract = await readable_application(actor, application_id)
+    if row["status"] != ApplicationStatus.reviewed:
+        return None
+    previous = await PaymentCertificate.select(PaymentCertificate.certified_fen).where(
+        PaymentCertificate.contract == contract["id"], PaymentCertificate.status == CertificateStatus.issued.value)
+    try:
+        return certificates.certify(
+            value_fen=contract["value_fen"], changes_fen=contract["changes_fen"],
+            work_to_date_fen=await work_to_date_after(row, contract),
+            payment_ratio=Decimal(contract["payment_ratio"]), retention_ratio=Decimal(contract["retention_ratio"]),
+            retention_mode=RetentionMode(contract["retention_mode"]),
+            previously_certified_fen=sum(p["certified_fen"] for p in previous))
+    except ValueError:
+        return None

@@ -127,3 +127,14 @@ async def project_payments(actor: Actor, project_id: int) -> list[PaymentOut]:
         conditions.append(ContractPayment.contract.is_in(
             Contract.select(Contract.id).where(Contract.project == project_id, *access.contract_scope(actor))))
     return await _payments(*conditions)
+
+
+async def allocations_for(actor: Actor, contract_id: int) -> list[dict]:
+    """The allocations a payment on this contract may come from (its budget line), with what is left."""
+    contract = await readable_contract(actor, contract_id)
+    rows = await Allocation.select(
+        Allocation.id, Allocation.source.name.as_alias("source"), Allocation.amount_fen, Allocation.spent_fen,
+        Allocation.transferred_fen,
+    ).where(Allocation.budget_line == contract["budget_line"]).order_by(Allocation.id)
+    return [{"id": r["id"], "source": r["source"],
+             "left_fen": r["amount_fen"] - r["spent_fen"] - r["transferred_fen"]} for r in rows]
