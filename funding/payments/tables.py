@@ -9,8 +9,6 @@ certificate is a running total CHECKed against the certificate, raised by one co
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow

@@ -20,6 +20,7 @@ from funding.payments.services import gate as gate_facts
 from funding.payments.services.applications import application_items, readable_application, work_to_date_after
 from funding.payments.services.contracts import readable_contract
 from funding.payments.tables import Contract, ContractBuilding, PaymentApplication, PaymentCertificate
+from funding.tables import WorkProgress
 from tracker import audit, clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.tables import Organisation
@@ -119,6 +120,7 @@ async def certify(actor: Actor, application_id: int, data: CertifyIn) -> Certifi
         )).returning(PaymentCertificate.id))[0]["id"]
         await PaymentApplication.update({PaymentApplication.status: ApplicationStatus.certified.value}).where(
             PaymentApplication.id == application_id)
+        await record_progress(contract["project"], today)
         await audit.record(actor, "payment_certificate.issue", "payment_certificate", certificate_id, {
             "number": text, "application_id": application_id, "contract_id": contract["id"],
             "work_to_date_fen": figures.work_to_date_fen, "certified_fen": figures.certified_fen,
@@ -126,6 +128,21 @@ async def certify(actor: Actor, application_id: int, data: CertifyIn) -> Certifi
             "gate": findings.summary(), "override_reason": override if findings.blocking else "",
         })
     return await get_certificate(actor, certificate_id)
+
+
+async def record_progress(project_id: int, day) -> None:
+    """The funding domain's work progress (`WorkProgress.certified_fen`) as of today: the value of work
+    certified to date over the project's contracts, which the spending-ahead-of-progress monitor reads.
+    An existing row of the day keeps its percentage."""
+    latest: dict[int, int] = {}
+    for c in await PaymentCertificate.select(PaymentCertificate.contract, PaymentCertificate.work_to_date_fen).where(
+            PaymentCertificate.project == project_id, PaymentCertificate.status == CertificateStatus.issued.value
+    ).order_by(PaymentCertificate.id):
+        latest[c["contract"]] = c["work_to_date_fen"]
+    await WorkProgress.raw(
+        "INSERT INTO work_progress (project, as_of, percent, certified_fen) VALUES ({}, {}, NULL, {}) "
+        "ON CONFLICT (project, as_of) DO UPDATE SET certified_fen = excluded.certified_fen",
+        project_id, day, sum(latest.values()))
 
 
 async def _print_context(contract, row, project, items, figures, steps, findings, override, today, due_on) -> dict:
@@ -238,6 +255,7 @@ async def void_certificate(actor: Actor, certificate_id: int, data: VoidIn) -> C
             IssuedDocument.id == row["document"])
         await PaymentApplication.update({PaymentApplication.status: ApplicationStatus.reviewed.value}).where(
             PaymentApplication.id == row["application"])
+        await record_progress(row["project"], clock.today())
         await audit.record(actor, "payment_certificate.void", "payment_certificate", certificate_id,
                            {"number": row["number_text"], "reason": reason})
     return await get_certificate(actor, certificate_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from funding.tables import Allocation, Spending
+from funding.tables import Allocation, Spending, WorkProgress
 from funding.payments.tables import PaymentApplication, PaymentCertificate
 from tests.integration.payments.helpers import apply, budget, contract_body, create_contract, ok
 from tracker import clock
@@ -46,6 +46,8 @@ async def test_two_certificates_with_a_cut_and_a_change_then_payment(world, clie
             certificate2["previously_certified_fen"], certificate2["certified_fen"]) == (
         105_000_000, 29_000_000, 870_000, 10_780_000, 11_550_000)
     assert certificate2["number"].endswith("-002")
+    progress = await WorkProgress.select(WorkProgress.certified_fen, WorkProgress.percent)
+    assert progress == [{"certified_fen": 29_000_000, "percent": None}]  # the funding monitor's yardstick
 
     # Finance pays the first certificate in two parts; a third beyond it is refused and writes nothing.
     url = f"/api/v1/payment-certificates/{certificate['id']}/payments"
