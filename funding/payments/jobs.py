@@ -23,7 +23,8 @@ from tracker.db import transaction
 from tracker.jobs import Job
 
 TOLD = (Role.finance.value, Role.project_manager.value)
-KIND_TEXT = {"certificate": "支付证书", "retention_check": "质保金返还核查", "retention_payment": "质保金返还支付"}
+KIND_TEXT = {"certificate": "支付证书", "retention_check": "质保金返还核查", "retention_payment": "质保金返还支付",
+             "retention_due": "质保金到期可返还（合同）", "overpayment_return": "结算多付款应退回（合同）"}
 
 
 def line(row: MonitorRow, today: dt.date) -> str:

@@ -300,7 +300,7 @@ class CurvePoint(Struct):
 
 
 class MonitorRow(Struct):
-    kind: str  # certificate | retention
+    kind: str  # certificate | retention_check | retention_payment | retention_due | overpayment_return
     id: int
     contract_id: int
     contract_code: str

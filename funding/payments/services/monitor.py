@@ -1,14 +1,18 @@
-"""The payment-deadline monitor (certificates due within 7 days or overdue, retention releases due to be
-checked or paid) and a contract's payment curve (work certified, certified, paid over time)."""
+"""The payment-deadline monitor (certificates due within 7 days or overdue, retention due for release,
+releases due to be checked or paid, overpayments to be returned) and a contract's payment curve (work
+certified, certified, paid over time)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from funding.payments import access
+from piccolo.query.functions.aggregate import Sum
+
+from funding.payments import access, certificates
 from funding.payments.kinds import CertificateStatus, ReleaseStatus
 from funding.payments.schemas import CurvePoint, MonitorOut, MonitorRow
-from funding.payments.services.contracts import readable_contract
+from funding.payments.services.contracts import certified_totals, readable_contract, retention_held
 from funding.payments.tables import Contract, ContractPayment, PaymentCertificate, RetentionRelease
 from tracker import clock
 from tracker.accounts.actor import Actor
@@ -47,8 +51,43 @@ async def monitor_rows(today: dt.date, scope=None) -> MonitorOut:
                                contractor_name=r["contractor"], number=r["code"], due_on=due,
                                outstanding_fen=r["held_fen"] - r["deducted_fen"] - r["paid_fen"],
                                overdue_days=max((today - due).days, 0)))
+    rows += await _contract_rows(today, horizon, scope)
     rows.sort(key=lambda m: (m.due_on, m.kind, m.id))
     return MonitorOut(due_soon=[m for m in rows if m.due_on >= today], overdue=[m for m in rows if m.due_on < today])
+
+
+async def _contract_rows(today: dt.date, horizon: dt.date, scope) -> list[MonitorRow]:
+    """Retention due for release and not yet requested, and overpayments found at settlement to be
+    returned within 30 days (both per contract)."""
+    rows = []
+    contracts = await Contract.select(
+        *Contract.all_columns(), Contract.contractor_org.name.as_alias("contractor"),
+    ).where((Contract.accepted_on.is_not_null() | Contract.completion_reported_on.is_not_null()
+             | Contract.settled_fen.is_not_null()),
+            *([] if scope is None else [Contract.id.is_in(scope)]))
+    requested = {r["contract"] for r in await RetentionRelease.select(RetentionRelease.contract)}
+    for c in contracts:
+        due = certificates.release_due_on(accepted_on=c["accepted_on"],
+                                          completion_reported_on=c["completion_reported_on"],
+                                          liability_months=c["liability_months"])
+        if due is not None and due <= horizon and c["id"] not in requested:
+            held = retention_held(c, (await certified_totals(c["id"]))["retention"])
+            if held > 0:
+                rows.append(MonitorRow(kind="retention_due", id=c["id"], contract_id=c["id"], contract_code=c["code"],
+                                       contractor_name=c["contractor"], number=c["code"], due_on=due,
+                                       outstanding_fen=held, overdue_days=max((today - due).days, 0)))
+        if c["settled_fen"] is not None:
+            paid = (await ContractPayment.select(Sum(ContractPayment.amount_fen, alias="paid")).where(
+                ContractPayment.contract == c["id"], ContractPayment.release.is_null()))[0]["paid"] or 0
+            account = certificates.final_account(settled_fen=c["settled_fen"],
+                                                 retention_ratio=Decimal(c["retention_ratio"]),
+                                                 paid_fen=int(paid), settled_on=c["settled_on"])
+            if account.overpaid_fen and account.return_due_on <= horizon:
+                rows.append(MonitorRow(kind="overpayment_return", id=c["id"], contract_id=c["id"],
+                                       contract_code=c["code"], contractor_name=c["contractor"], number=c["code"],
+                                       due_on=account.return_due_on, outstanding_fen=account.overpaid_fen,
+                                       overdue_days=max((today - account.return_due_on).days, 0)))
+    return rows
 
 
 async def monitor(actor: Actor, project_id: int, today: dt.date) -> MonitorOut:

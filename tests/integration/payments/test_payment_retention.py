@@ -39,6 +39,8 @@ async def test_retention_release_waits_for_the_period_and_open_defects_hold_it(w
         "completion_reported_on": (accepted - dt.timedelta(days=20)).isoformat(), "accepted_on": accepted.isoformat()}),
         200)
     assert shown["retention_held_fen"] == 450_000 and shown["release_due_on"] <= today.isoformat()
+    found = ok(await c["finance"].get(f"/api/v1/projects/{world.project}/payment-monitor"), 200)
+    assert [(r["kind"], r["outstanding_fen"]) for r in found["overdue"]] == [("retention_due", 450_000)]
     release = ok(await c["contractor"].post(request))
     assert (release["held_fen"], release["status"]) == (450_000, "requested")
     assert release["check_due_on"] == (today + dt.timedelta(days=14)).isoformat()
@@ -72,10 +74,16 @@ async def test_final_account_balance_and_overpayment_to_return(world, client_for
     url = f"/api/v1/contracts/{contract['id']}/final-account"
     assert (await c["manager"].get(url)).status_code == 409
     # 110,000.00 settled − 3,300.00 retention − 115,500.00 paid = −8,800.00: returned within 30 days.
-    account = ok(await c["manager"].put(url, json={"settled_fen": 11_000_000, "settled_on": "2026-11-20"}), 200)
+    settled_on = clock.today() - dt.timedelta(days=25)
+    account = ok(await c["manager"].put(url, json={"settled_fen": 11_000_000, "settled_on": settled_on.isoformat()}),
+                 200)
     assert account == {"contract_id": contract["id"], "settled_fen": 11_000_000, "retention_fen": 330_000,
                        "paid_fen": 11_550_000, "balance_fen": 0, "overpaid_fen": 880_000,
-                       "return_due_on": "2026-12-20", "settled_on": "2026-11-20"}
+                       "return_due_on": (settled_on + dt.timedelta(days=30)).isoformat(),
+                       "settled_on": settled_on.isoformat()}
+    found = ok(await c["finance"].get(f"/api/v1/projects/{world.project}/payment-monitor"), 200)
+    assert [(r["kind"], r["outstanding_fen"], r["due_on"]) for r in found["due_soon"]] == [
+        ("overpayment_return", 880_000, account["return_due_on"])]
     assert (await c["manager"].put(url, json={"settled_fen": 1, "settled_on": "2026-11-21"})).status_code == 409
     assert ok(await c["finance"].get(url), 200) == account
     changed = await c["manager"].post(f"/api/v1/contracts/{contract['id']}/changes", json={
