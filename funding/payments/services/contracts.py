@@ -44,6 +44,9 @@ MAX_PAYMENT_DAYS = 60  # 保障中小企业款项支付条例: 30 days, at most 
 
 def check_terms(data: ContractIn) -> None:
     """The statutory limits, named (the table's CHECKs hold them too)."""
+    for field in ("payment_ratio", "retention_ratio"):
+        if not getattr(data, field).is_finite():
+            raise Invalid("A ratio lies between 0 and 1.", field=field, rule="ratio_range")
     if data.payment_ratio < MIN_PAYMENT_RATIO:
         raise Invalid("The progress payment ratio must be at least 80 %.", field="payment_ratio",
                       rule="payment_ratio_minimum")
@@ -128,6 +131,8 @@ async def create_contract(actor: Actor, project_id: int, data: ContractIn) -> Co
 
 async def add_change(actor: Actor, contract_id: int, data: ChangeIn) -> ContractOut:
     """An approved change (变更 / 签证) adjusts the contract value; never below what is certified already."""
+    if data.amount_fen == 0:
+        raise Invalid("A change adjusts the value: its amount is not zero.", field="amount_fen", rule="amount_not_zero")
     async with transaction():
         row = await readable_contract(actor, contract_id)
         if row["settled_fen"] is not None:

@@ -90,7 +90,8 @@ async def test_bad_input_is_refused_naming_the_rule_and_writes_nothing(world, cl
     url = f"/api/v1/projects/{world.project}/contracts"
     for field, value, rule in [("payment_ratio", "0.79", "payment_ratio_minimum"),
                                ("retention_ratio", "0.031", "retention_ratio_maximum"),
-                               ("payment_days", 61, "payment_days_maximum")]:
+                               ("payment_days", 61, "payment_days_maximum"),
+                               ("retention_ratio", "NaN", "ratio_range"), ("payment_ratio", "1.01", "ratio_range")]:
         refused = await manager.post(url, json=contract_body(world, line, **{field: value}))
         assert refused.status_code == 422 and refused.json()["rule"] == rule and refused.json()["field"] == field
     contract = await create_contract(manager, world, line)
