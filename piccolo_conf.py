@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "inspections.piccolo_app",
         "funding.piccolo_app",
         "tracker.handover.piccolo_app",
+        "funding.payments.piccolo_app",
     ]
 )

@@ -10,6 +10,7 @@ from litestar.config.app import AppConfig
 def route_handlers() -> list:
     from funding import controllers as funding
     from funding.report_controllers import FundingReportApiController
+    from funding.payments import controllers as payments, pages as payment_pages
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
@@ -41,23 +42,27 @@ def route_handlers() -> list:
         *funding.CONTROLLERS,
         FundingReportApiController,
         HandoverPages,
+        *payments.CONTROLLERS,
+        payment_pages.PaymentPages,
     ]
 
 
 def scheduled_jobs() -> list:
     """Every domain's scheduled jobs; run by the one process holding the scheduler lease."""
     from funding.jobs import jobs as funding_jobs
+    from funding.payments.jobs import jobs as payment_jobs
     from inspections.jobs import jobs as inspection_jobs
     from tracker.accounts.jobs import jobs as account_jobs
     from tracker.consultations.jobs import jobs as consultation_jobs
 
-    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs()]
+    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs(), *payment_jobs()]
 
 
 def project_paths() -> dict:
     """Every domain's path parameters that name a record inside a project, with the column holding its
     project: the one membership guard (`tracker.web.guards.project_member`) reads them."""
     from funding.guards import PROJECT_PATHS as funding_paths
+    from funding.payments.guards import PROJECT_PATHS as payment_paths
     from inspections.guards import PROJECT_PATHS as inspection_paths
     from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
     from tracker.documents.guards import PROJECT_PATHS as document_paths
@@ -65,7 +70,7 @@ def project_paths() -> dict:
     from tracker.register.guards import PROJECT_PATHS as register_paths
 
     return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths,
-            **funding_paths}
+            **funding_paths, **payment_paths}
 
 
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):

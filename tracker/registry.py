@@ -6,9 +6,10 @@ from __future__ import annotations
 def document_readers() -> dict:
     """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
     document routes (PDF, verification details) ask the record that issued the document."""
+    from funding.payments.access import DOCUMENT_READERS as payment_documents
     from inspections.services.documents import DOCUMENT_READERS as inspection_documents
 
-    return {**inspection_documents}
+    return {**inspection_documents, **payment_documents}
 
 
 def document_reader_roles() -> frozenset:

@@ -110,7 +110,8 @@ def write_migration(app_name: str, description: str, table_paths: Sequence[str],
         statements = tables_ddl(tables)
     from piccolo.conf.apps import Finder
 
-    app = Finder().get_app_config(app_name)  # by name: `handover` lives in tracker/handover/
+    # By the registered name: an app may live below its domain (funding/payments is the app "payments").
+    app = Finder().get_app_config(app_name)
     now = clock.now()
     migration_id = now.strftime("%Y-%m-%dT%H:%M:%S:%f")
     folder = Path(app.migrations_folder_path)

@@ -61,7 +61,8 @@ MEMBER_GUARDS = {project_member}
 # consultation's id in every path.
 PROJECT_PARAMS = {"project_id", "entry_id", *project_paths()}
 # Things addressed to one contractor organisation: another contractor gets 403 or 404, never the thing.
-ORGANISATION_PARAMS = {"issue_id", "notice_id", "order_id", "application_id", "photo_id", "document_id"}
+ORGANISATION_PARAMS = {"issue_id", "notice_id", "order_id", "application_id", "photo_id", "document_id",
+                       "contract_id", "payment_application_id", "certificate_id", "release_id"}
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -257,6 +258,11 @@ async def build_rich_world(app, world, opened: list) -> Rich:
 
     handover_ids = await _handover_records(world)
     funding = await build_funding_world(world.project, world.households[0], item)
+    # Contract payments: a contract of each contractor, certified, paid, completed and its retention requested.
+    payments = await _contract_payments(world, {"manager": manager, "chief": chief, "contractor": contractor},
+                                        world.orgs["Builder Co"], "1号楼综合改造施工", login)
+    rival_payments = await _contract_payments(world, {"manager": manager, "chief": chief, "contractor": rival},
+                                              rival_org, "RIVAL-CONTRACT 屋面", login)
 
     token = (await IssuedDocument.select(IssuedDocument.verify_token)
              .where(IssuedDocument.id == notice["document_id"]))[0]["verify_token"]
@@ -272,11 +278,12 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         "action": "no-such-action",
         **handover_ids,
         **funding,
+        **payments,
     }
     rival_ids = {
         "issue_id": rival_issue["id"], "photo_id": rival_photo["id"], "notice_id": rival_notice["id"],
         "order_id": rival_order["id"], "application_id": rival_applied["applications"][0]["id"],
-        "document_id": rival_notice["document_id"],
+        "document_id": rival_notice["document_id"], **rival_payments,
     }
     # A resident sees the photos of their own reports, not the inspectors' ones.
     return Rich(ids=ids, rival=rival_ids, other_household=world.households[1],
@@ -306,6 +313,30 @@ async def _handover_records(world) -> dict[str, int]:
         project=world.project, entitlement=entitlement, unit=unit, price_difference_fen=0,
     )).returning(handover.Selection.id))[0]["id"]
     return {"batch_id": batch, "unit_id": unit, "entitlement_id": entitlement, "selection_id": selection}
+async def _contract_payments(world, clients: dict, org: int, name: str, login) -> dict[str, int]:
+    from tests.integration.payments.helpers import budget, contract_body
+    from tracker import clock
+
+    line, allocation = await budget(world.project)
+    contract = _ok(await clients["manager"].post(f"/api/v1/projects/{world.project}/contracts", json=contract_body(
+        world, line, contractor_org_id=org, code=f"SG-{org}", name=name)))
+    application = _ok(await clients["contractor"].post(f"/api/v1/contracts/{contract['id']}/applications", json={
+        "period_start": "2026-01-01", "period_end": "2026-01-31",
+        "items": [{"item_id": contract["items"][0]["id"], "quantity": "10"}]}))
+    inspector = await login("inspector")
+    _ok(await inspector.post(f"/api/v1/payment-applications/{application['id']}/review", json={}))
+    certificate = _ok(await clients["chief"].post(f"/api/v1/payment-applications/{application['id']}/certify",
+                                                  json={"override_reason": "暂停令范围外已完工部分，经核查合格"}))
+    finance = await login("finance")
+    _ok(await finance.post(f"/api/v1/payment-certificates/{certificate['id']}/payments", json={
+        "allocation_id": allocation, "amount_fen": 100, "paid_on": clock.today().isoformat(),
+        "voucher_no": f"记-{org}"}))
+    accepted = (clock.today() - dt.timedelta(days=800)).isoformat()
+    _ok(await clients["manager"].put(f"/api/v1/contracts/{contract['id']}/completion",
+                                     json={"completion_reported_on": accepted, "accepted_on": accepted}), 200)
+    release = _ok(await clients["contractor"].post(f"/api/v1/contracts/{contract['id']}/retention-release"))
+    return {"contract_id": contract["id"], "payment_application_id": application["id"],
+            "certificate_id": certificate["id"], "release_id": release["id"]}
 
 
 def fill(path: str, values: dict[str, object]) -> str:

@@ -76,3 +76,15 @@ BUILDING_READERS = REGISTER_READERS | {Role.contractor}
 HOUSEHOLD_READERS = REGISTER_READERS | {Role.resident}
 # Void an issued document (作废) with a reason.
 DOCUMENT_VOIDERS = frozenset({Role.admin, Role.chief_inspector, Role.project_manager})
+
+# Contract payments (funding/payments): contractors apply, engineers review, the chief certifies, finance pays;
+# contractors read only their own organisation's contracts (funding/payments/access.py).
+PAYMENT_READERS = frozenset(
+    {Role.admin, Role.project_manager, Role.inspector, Role.chief_inspector, Role.finance, Role.contractor}
+)
+# Enter contracts, their changes (变更 / 签证), completion dates and the final account (结算); check releases.
+CONTRACT_WRITERS = frozenset({Role.admin, Role.project_manager})
+PAYMENT_APPLICANTS = CONTRACTING
+PAYMENT_REVIEWERS = INSPECTING
+PAYMENT_CERTIFIERS = frozenset({Role.chief_inspector})
+PAYERS = FUNDING_WRITERS

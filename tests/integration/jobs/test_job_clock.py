@@ -58,6 +58,7 @@ def test_each_job_fires_at_its_local_hour_in_the_configured_zone_not_the_hosts()
         "consultations.close_due": "2026-03-01T12:10:00+00:00",  # every minute, this one included
         "consultations.daily_snapshot": "2026-03-01T15:55:00+00:00",  # 23:55 on 1 March in Shanghai
         "funding.monitors": "2026-03-01T22:30:00+00:00",  # 06:30 on 2 March in Shanghai
+        "payments.monitor": "2026-03-01T22:50:00+00:00",  # 06:50 on 2 March in Shanghai
     }
 
 
