@@ -7,14 +7,16 @@ def document_readers() -> dict:
     """Every domain's read checks for the documents it issues, by the kind before any dot: the generic
     document routes (PDF, verification details) ask the record that issued the document."""
     from inspections.access import DOCUMENT_READERS as inspection_documents
+    from tracker.handover.exports import DOCUMENT_READERS as handover_documents
 
-    return {**inspection_documents}
+    return {**inspection_documents, **handover_documents}
 
 
 def document_reader_roles() -> frozenset:
     """The roles that may read some kind of issued document: the generic document routes' role guard
     (which document each may read is then `document_readers()`'s decision)."""
+    from tracker.accounts.roles import HANDOVER_READERS as handover_readers
     from tracker.accounts.roles import INSPECTION_READERS as inspection_readers
     from tracker.accounts.roles import Role
 
-    return frozenset({Role.admin, *inspection_readers})
+    return frozenset({Role.admin, *inspection_readers, *handover_readers})
