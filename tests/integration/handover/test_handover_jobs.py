@@ -96,3 +96,29 @@ def test_jobs_are_registered_after_the_inspections_digest():
     names = [job.name for job in scheduled_jobs()]
     assert "handover.schedule_check" in names and "handover.idle_units" in names
     assert (SCHEDULE.cron["hour"], SCHEDULE.cron["minute"]) > (7, 0)
+
+
+async def test_the_demo_holds_three_batches_a_lottery_an_idle_building_and_the_jobs_see_them(clean):
+    from tracker.demo import HOUSING, load_demo
+    from tracker.handover.tables import DeliveryBatch, Entitlement, HandoverRecord, Selection, Unit, WarrantyClaim
+    from tracker.register.tables import Project
+
+    await load_demo()
+    housing = (await Project.select(Project.id).where(Project.code == HOUSING))[0]["id"]
+    batches = {b["name"]: b["status"] for b in await DeliveryBatch.select().where(DeliveryBatch.project == housing)}
+    assert sorted(batches.values()) == ["delivered", "in_acceptance", "planned"]
+    assert await Unit.count().where(Unit.project == housing) == 440 + 1260 + 2658
+    assert await Entitlement.count().where(Entitlement.lottery_no.is_not_null()) >= 1900
+    assert 300 <= await Selection.count() <= 440 and await HandoverRecord.count() < await Selection.count()
+    assert await WarrantyClaim.count() >= 5
+    # Every selection is priced within the allowed overage and one unit goes to one household.
+    assert len({s["unit"] for s in await Selection.select(Selection.unit)}) == await Selection.count()
+    today = dt.date(2026, 12, 1)
+    with clock.frozen(at(today)):
+        schedule = await jobs.schedule_findings(today)
+        idle = await jobs.idle_findings(today)
+    [(_, lines)] = schedule.values()
+    assert any("第三批" in line and "滞后" in line for line in lines)
+    assert any("第二批" in line and "前置条件缺失" in line for line in lines)
+    [(subject, lines)] = idle.values()
+    assert "闲置房源" in subject and any("4号楼" in line and "110 套" in line and "周转房" in line for line in lines)
