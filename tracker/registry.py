@@ -15,8 +15,7 @@ def document_readers() -> dict:
 def document_reader_roles() -> frozenset:
     """The roles that may read some kind of issued document: the generic document routes' role guard
     (which document each may read is then `document_readers()`'s decision)."""
-    from tracker.accounts.roles import HANDOVER_READERS as handover_readers
     from tracker.accounts.roles import INSPECTION_READERS as inspection_readers
     from tracker.accounts.roles import Role
 
-    return frozenset({Role.admin, *inspection_readers, *handover_readers})
+    return frozenset({Role.admin, *inspection_readers})
