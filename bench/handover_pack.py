@@ -116,6 +116,7 @@ async def run(count: int, budget: float) -> None:
     for s in selections:
         queue.put_nowait(s)
     per_pack: list[float] = []
+    issuing: list[float] = []
     first: list[bytes] = []
     started = time.perf_counter()
     deadline = started + budget
@@ -128,6 +129,7 @@ async def run(count: int, budget: float) -> None:
                 return
             t = time.perf_counter()
             document = await exports.issue_handover_pack(SYSTEM, selection)
+            issuing.append(time.perf_counter() - t)
             pdf = await document_pdf(document.id)
             per_pack.append(time.perf_counter() - t)
             if not first:
@@ -143,7 +145,7 @@ async def run(count: int, budget: float) -> None:
     done = len(per_pack)
     load = os.getloadavg()[0]
     print(f"packs={done}/{count} workers={render.WORKERS} in_flight={IN_FLIGHT} seconds={elapsed:.1f} "
-          f"pack_median_s={statistics.median(per_pack):.3f} s_per_pack={elapsed / done:.3f} load_avg_1m={load:.1f}")
+          f"pack_median_s={statistics.median(per_pack):.3f} issue_median_s={statistics.median(issuing):.3f} s_per_pack={elapsed / done:.3f} load_avg_1m={load:.1f}")
     if done == count:
         print(f"handover_packs_s={elapsed:.0f}")
     else:
