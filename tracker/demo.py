@@ -16,6 +16,7 @@ from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.services import create_organisation, create_user, load_actor
 from tracker.db import transaction
 from tracker.errors import Conflict
+from tracker.handover import demo as handover_demo
 from tracker.register import rollfile
 from tracker.register import services as register
 from tracker.register.kinds import ContactStatus, FileEntryKind, HouseholdKind, ProjectKind, ProjectStatus
@@ -442,6 +443,8 @@ async def load_demo() -> DemoSummary:
                 email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
         file_entries = await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
+        await handover_demo.load(rng, housing.id, parcel.id, organisations[OrganisationKind.contractor], HOUSING_PHASES,
+                                await load_actor(users[Role.community_staff]))
 
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(
@@ -454,8 +457,8 @@ async def load_demo() -> DemoSummary:
         users=[u[0] for u in DEMO_USERS],
         password=DEMO_PASSWORD,
         notes=[
-            f"Delivery batches of {housing.name} are represented by building phases ({batches} units); "
-            "the handover module will add the units and delivery dates.",
+            f"{housing.name}: delivery batches by building phases ({batches} units): one delivered (an idle building), "
+            "one in acceptance, one under construction and slipping; the parcel's households drew lots.",
             f"{retrofit.name}: 12 owners hold two flats each and 8 flats are the developer's unsold parts.",
         ],
     )

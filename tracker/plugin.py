@@ -54,8 +54,10 @@ def scheduled_jobs() -> list:
     from inspections.jobs import jobs as inspection_jobs
     from tracker.accounts.jobs import jobs as account_jobs
     from tracker.consultations.jobs import jobs as consultation_jobs
+    from tracker.handover.jobs import jobs as handover_jobs
 
-    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs(), *payment_jobs()]
+    return [*account_jobs(), *inspection_jobs(), *consultation_jobs(), *funding_jobs(), *payment_jobs(),
+            *handover_jobs()]
 
 
 def project_paths() -> dict:

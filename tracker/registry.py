@@ -8,8 +8,9 @@ def document_readers() -> dict:
     document routes (PDF, verification details) ask the record that issued the document."""
     from funding.payments.access import DOCUMENT_READERS as payment_documents
     from inspections.services.documents import DOCUMENT_READERS as inspection_documents
+    from tracker.handover.exports import DOCUMENT_READERS as handover_documents
 
-    return {**inspection_documents, **payment_documents}
+    return {**inspection_documents, **payment_documents, **handover_documents}
 
 
 def document_reader_roles() -> frozenset:

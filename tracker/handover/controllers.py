@@ -3,7 +3,7 @@ appointments and handover, warranty claims, idle units."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.params import Parameter
 
 from tracker.accounts.actor import Actor
@@ -14,7 +14,8 @@ from tracker.accounts.roles import (
     RESIDENT_OFFICE,
     Role,
 )
-from tracker.handover import services
+from tracker.documents.services import document_pdf
+from tracker.handover import exports, services
 from tracker.handover.kinds import UnitStatus
 from tracker.handover.schemas import (
     AcceptanceOut,
@@ -48,6 +49,7 @@ from tracker.handover.schemas import (
     UnitIn,
     UnitOut,
 )
+from tracker.spreadsheets import CSV_TYPE
 from tracker.types import INT32_MAX
 from tracker.handover.guards import own_or_member
 from tracker.web.guards import project_member, requires_role
@@ -221,3 +223,71 @@ class HandoverApiController(Controller):
     async def warranty_ledger(self, actor: Actor, project_id: int,
                               contractor_org_id: int = Parameter(ge=1, le=INT32_MAX)) -> list[ClaimOut]:
         return await services.contractor_ledger(actor, project_id, contractor_org_id)
+
+    # ------------------------------------------------------------------ documents and public lists
+
+    @post("/handover/units/{unit_id:int}/acceptance-record", guards=[requires_role(INSPECTING), project_member])
+    async def issue_acceptance_record(self, actor: Actor, unit_id: int) -> exports.DocumentOut:
+        """Issue the unit's 分户验收表 (again after a failed item passes): a numbered, frozen PDF."""
+        return await exports.issue_acceptance_record(actor, unit_id)
+
+    @get("/handover/units/{unit_id:int}/acceptance-record.pdf", guards=[requires_role(HANDOVER_READERS), project_member])
+    async def acceptance_record_pdf(self, actor: Actor, unit_id: int) -> Response[bytes]:
+        return await _document_pdf(actor, exports.ACCEPTANCE, unit_id)
+
+    @post("/handover/selections/{selection_id:int}/settlement", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def issue_settlement(self, actor: Actor, selection_id: int) -> exports.DocumentOut:
+        """Issue the 安置结算单 (again after the handover's true-up)."""
+        return await exports.issue_settlement(actor, selection_id)
+
+    @get("/handover/selections/{selection_id:int}/settlement.pdf",
+         guards=[requires_role(HANDOVER_READERS, Role.resident), own_or_member])
+    async def settlement_pdf(self, actor: Actor, selection_id: int) -> Response[bytes]:
+        return await _document_pdf(actor, exports.SETTLEMENT, selection_id)
+
+    @post("/handover/selections/{selection_id:int}/handover-pack",
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def issue_handover_pack(self, actor: Actor, selection_id: int) -> exports.DocumentOut:
+        """Issue the handover pack (交房确认书 + 住宅质量保证书 periods + settlement) after the handover."""
+        return await exports.issue_handover_pack(actor, selection_id)
+
+    @get("/handover/selections/{selection_id:int}/handover-pack.pdf",
+         guards=[requires_role(HANDOVER_READERS, Role.resident), own_or_member])
+    async def handover_pack_pdf(self, actor: Actor, selection_id: int) -> Response[bytes]:
+        return await _document_pdf(actor, exports.PACK, selection_id)
+
+    @get("/projects/{project_id:int}/handover/selection-order.csv",
+         guards=[requires_role(HANDOVER_READERS), project_member])
+    async def selection_order_csv(self, actor: Actor, project_id: int) -> Response[bytes]:
+        """The public selection order (names and certificates masked; the lottery seed)."""
+        return _download(await exports.selection_order_csv(actor, project_id), CSV_TYPE,
+                         f"selection-order-{project_id}.csv")
+
+    @get("/projects/{project_id:int}/handover/selection-order.pdf",
+         guards=[requires_role(HANDOVER_READERS), project_member])
+    async def selection_order_pdf(self, actor: Actor, project_id: int) -> Response[bytes]:
+        return _download(await exports.selection_order_pdf(actor, project_id), "application/pdf",
+                         f"selection-order-{project_id}.pdf")
+
+    @get("/projects/{project_id:int}/handover/selection-results.csv",
+         guards=[requires_role(HANDOVER_READERS), project_member])
+    async def selection_results_csv(self, actor: Actor, project_id: int) -> Response[bytes]:
+        """The public selection results by unit (names masked)."""
+        return _download(await exports.selection_results_csv(actor, project_id), CSV_TYPE,
+                         f"selection-results-{project_id}.csv")
+
+    @get("/projects/{project_id:int}/handover/selection-results.pdf",
+         guards=[requires_role(HANDOVER_READERS), project_member])
+    async def selection_results_pdf(self, actor: Actor, project_id: int) -> Response[bytes]:
+        return _download(await exports.selection_results_pdf(actor, project_id), "application/pdf",
+                         f"selection-results-{project_id}.pdf")
+
+
+async def _document_pdf(actor: Actor, kind: str, record_id: int) -> Response[bytes]:
+    document = await exports.latest_document(actor, kind, record_id)
+    return _download(await document_pdf(document["id"]), "application/pdf", f"{document['number_text']}.pdf")
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response[bytes]:
+    return Response(content, media_type=media_type,
+                    headers={"content-disposition": f'inline; filename="{name}"'})

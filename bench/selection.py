@@ -1,0 +1,227 @@
+"""Benchmark: 20 concurrent selection desks against 2 app processes on PostgreSQL, choosing among units.
+
+Run from the checkout: `BENCH_DATABASE_URL=postgresql://… .venv/bin/python bench/selection.py [units]`.
+BENCH_DATABASE_URL must name a THROWAWAY database (its public schema is dropped and migrated afresh);
+without it the bench says so and exits. Everything listens on 127.0.0.1 only; the run stops after 120 s.
+
+As many households as units (3,000 by default) are entitled, in one open slot; each desk (its own
+logged-in session, alternating between the processes) calls the next household in order and picks a
+unit from a list of the units believed free, which every desk shares and learns from only by its own
+answers; every 10th pick goes for the first unit on that list, so desks do pick the same unit at once:
+one gets it, the other a 409 `unit_taken` and picks again. Prints `selection_p95_ms=<n> double=<n>`: the 95th percentile of the
+successful selections' round trips, and the units given twice (a unit in two selections, a unit marked
+selected without exactly one selection, or a household over its count), which must be 0. Target: p95 ≤ 100 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DESKS = 20
+PROCESSES = 2
+TIME_LIMIT_S = 120
+POPULAR_EVERY = 10  # every 10th pick of a desk goes for the first unit on its list: desks collide there
+PASSWORD = "bench-desk-password"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def prepare(count: int) -> tuple[int, list[int], list[int]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import datetime as dt
+    from decimal import Decimal
+
+    from tally import _bulk
+
+    from tests.support import prepare_database
+    from tracker import db
+    from tracker.accounts.actor import SYSTEM
+    from tracker.accounts.roles import Role
+    from tracker.accounts.services import create_user
+    from tracker.handover import services
+    from tracker.handover.kinds import MissedSlot, OrderMethod
+    from tracker.handover.schemas import OrderIn, SlotsIn, TermsIn
+    from tracker.handover.tables import Entitlement, Unit
+    from tracker.register import services as register
+    from tracker.register.kinds import ProjectKind
+    from tracker.register.schemas import BuildingIn, ProjectIn
+    from tracker.register.tables import Dwelling, Household
+
+    await db.start()
+    with contextlib.redirect_stdout(io.StringIO()):
+        await prepare_database()
+    project = await register.create_project(SYSTEM, ProjectIn(code="DESK", name="选房基准",
+                                                               kind=ProjectKind.resettlement_housing))
+    building = await register.add_building(SYSTEM, project.id, BuildingIn(name="1号楼"))
+    rng = random.Random(13)
+    areas = [Decimal(rng.randrange(8000, 11500)) / 100 for _ in range(count)]
+    await _bulk(Dwelling, ["id", "project", "building", "number", "stairwell", "contract_area"],
+                [(n, project.id, building.id, f"{n}", "1", str(areas[n - 1])) for n in range(1, count + 1)])
+    await _bulk(Unit, ["id", "project", "dwelling", "building", "layout", "floor", "orientation", "contract_area",
+                       "status", "idle_reason"],
+                [(n, project.id, n, building.id, "两室一厅", 1 + n // 10, "南", str(areas[n - 1]), "available", "")
+                 for n in range(1, count + 1)])
+    await _bulk(Household, ["id", "project", "certificate_no", "holder_names", "owner_key", "kind", "office",
+                            "subdistrict", "phone", "contact_status", "strategy", "created_at"],
+                [(n, project.id, f"C{n:06d}", "某", f"o{n}", "resident", "", "", "", "reachable", "",
+                  "2026-11-23T00:00:00+00:00") for n in range(1, count + 1)])
+    await _bulk(Entitlement, ["id", "project", "household", "persons", "quota_area", "compensation_fen",
+                              "units_allowed", "signed_at", "units_selected"],
+                [(n, project.id, n, 3, "90.00", 0, 1, f"2026-06-01T00:00:{n % 60:02d}+00:00", 0)
+                 for n in range(1, count + 1)])
+    for table in ("dwelling", "unit", "household", "entitlement"):
+        await Household.raw(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    await services.set_terms(SYSTEM, project.id, TermsIn(
+        quota_m2_per_person=Decimal("30"), base_price_fen=4_000_00, tier1_m2=Decimal("15"), tier2_m2=Decimal("30"),
+        tier2_factor=Decimal("1.5"), shortfall_price_fen=3_000_00, order_method=OrderMethod.signing,
+        missed_slot=MissedSlot.to_end))
+    await services.fix_order(SYSTEM, project.id, OrderIn())
+    await services.make_slots(SYSTEM, project.id, SlotsIn(
+        first_starts_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5), minutes=600, per_slot=count))
+    for desk in range(DESKS):
+        await create_user(SYSTEM, username=f"desk{desk}", display_name=f"选房台{desk}", password=PASSWORD,
+                          role=Role.community_staff, project_ids=[project.id])
+    order = [r["id"] for r in await Entitlement.select(Entitlement.id).where(Entitlement.project == project.id)
+             .order_by(Entitlement.selection_order)]
+    units = [r["id"] for r in await Unit.select(Unit.id).where(Unit.project == project.id).order_by(Unit.id)]
+    await db.stop()
+    return project.id, order, units
+
+
+async def desks(ports: list[int], project_id: int, order: list[int], units: list[int]) -> tuple[list[float], int, int]:
+    import httpx
+
+    households: asyncio.Queue[int] = asyncio.Queue()
+    for entitlement in order:
+        households.put_nowait(entitlement)
+    free = list(units)  # shared, learnt only from answers: a desk may pick a unit another desk is taking
+    latencies: list[float] = []
+    conflicts = failures = 0
+    deadline = time.perf_counter() + TIME_LIMIT_S
+
+    async def desk(n: int) -> None:
+        nonlocal conflicts, failures
+        rng = random.Random(n)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[n % len(ports)]}", timeout=30) as client:
+            await client.get("/health")
+            client.headers["x-csrftoken"] = client.cookies.get("csrftoken", "")
+            login = await client.post("/api/v1/auth/login", json={"username": f"desk{n}", "password": PASSWORD})
+            login.raise_for_status()
+            client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+            while time.perf_counter() < deadline:
+                try:
+                    entitlement = households.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                picks = 0
+                while free and time.perf_counter() < deadline:
+                    picks += 1
+                    unit = free[0] if (len(latencies) + picks) % POPULAR_EVERY == 0 else rng.choice(free)
+                    started = time.perf_counter()
+                    response = await client.post(f"/api/v1/projects/{project_id}/handover/selections",
+                                                 json={"entitlement_id": entitlement, "unit_id": unit})
+                    elapsed = time.perf_counter() - started
+                    if response.status_code == 201:
+                        latencies.append(elapsed)
+                        with contextlib.suppress(ValueError):
+                            free.remove(unit)
+                        break
+                    if response.status_code == 409 and response.json().get("rule") == "unit_taken":
+                        conflicts += 1
+                        with contextlib.suppress(ValueError):
+                            free.remove(unit)
+                        continue
+                    failures += 1
+                    if failures <= 3:
+                        print(f"refused {response.status_code}: {response.text[:200]}", file=sys.stderr)
+                    break
+
+    await asyncio.gather(*(desk(n) for n in range(DESKS)))
+    return latencies, conflicts, failures
+
+
+async def check(project_id: int) -> int:
+    from tracker import audit, db
+    from tracker.handover.tables import Unit
+
+    await db.start()
+    twice = await Unit.raw("SELECT unit FROM selection GROUP BY unit HAVING COUNT(*) > 1")
+    mismatched = await Unit.raw(
+        "SELECT u.id FROM unit u LEFT JOIN selection s ON s.unit = u.id WHERE u.project = {} "
+        "AND ((u.status = 'selected') <> (s.id IS NOT NULL))", project_id)
+    over = await Unit.raw(
+        "SELECT e.id FROM entitlement e WHERE e.units_selected <> (SELECT COUNT(*) FROM selection s "
+        "WHERE s.entitlement = e.id) OR e.units_selected > e.units_allowed")
+    chain = await audit.verify()
+    print(f"audit_chain_ok={chain.ok} audit_records={chain.checked}")
+    await db.stop()
+    return len(twice) + len(mismatched) + len(over)
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        print("selection skipped: set BENCH_DATABASE_URL to a throwaway PostgreSQL database")
+        return
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    env = {**os.environ, "TRACKER_VAR_DIR": str(var_dir), "DATABASE_URL": url, "PICCOLO_CONF": "piccolo_conf",
+           "SCHEDULER_ENABLED": "false", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret")}
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    project_id, order, units = asyncio.run(prepare(count))
+    ports = [_free_port() for _ in range(PROCESSES)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "tracker.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env,
+        )
+        for port in ports
+    ]
+    try:
+        import httpx
+
+        for port in ports:
+            for _ in range(200):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError(f"app on port {port} did not start")
+        started = time.perf_counter()
+        latencies, conflicts, failures = asyncio.run(desks(ports, project_id, order, units))
+        elapsed = time.perf_counter() - started
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+    double = asyncio.run(check(project_id))
+    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) >= 20 else float("nan")
+    print(f"desks={DESKS} processes={PROCESSES} units={count} selected={len(latencies)} "
+          f"unit_taken_409={conflicts} other_refusals={failures} seconds={elapsed:.1f} "
+          f"median_ms={statistics.median(latencies) * 1000:.0f}")
+    print(f"selection_p95_ms={p95:.0f} double={double}")
+
+
+if __name__ == "__main__":
+    main()

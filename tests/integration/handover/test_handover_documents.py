@@ -1,0 +1,151 @@
+"""Handover's printed documents read back (分户验收表, 安置结算单, the handover pack with its warranty
+table) and the public selection lists with masked names; who may read which; on both engines."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from inspections import services as inspections
+from tracker import clock
+from tracker.accounts.actor import SYSTEM
+from tracker.handover import exports, services
+from tracker.handover.kinds import AcceptanceItem, ItemResult, WarrantyPart
+from tracker.handover.schemas import CheckIn, DefectNoted, HandoverIn, SelectIn
+from tests.integration.handover.test_handover_flow import NOW, _completed, _entitled, _pass_all
+
+API = "/api/v1"
+
+
+def text_of(pdf: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    # Lines wrap anywhere in Chinese text: compare without the line breaks.
+    return "".join(page.extract_text().replace("\n", "") for page in reader.pages), len(reader.pages)
+
+
+async def test_acceptance_record_prints_the_nine_items_the_failure_and_blank_signatures(site, client_for):
+    inspector = site.actors["inspector"]
+    category = (await inspections.list_categories())[0].code
+    with clock.frozen(NOW):
+        await _pass_all(inspector, site.units[2], except_item=AcceptanceItem.waterproofing)
+        await services.record_check(inspector, site.units[2], CheckIn(
+            item=AcceptanceItem.waterproofing, result=ItemResult.failed, note="卫生间闭水试验渗漏", category=category))
+    client = await client_for("inspector")
+    missing = await client.get(f"{API}/handover/units/{site.units[2]}/acceptance-record.pdf")
+    assert missing.status_code == 404
+    not_started = await client.post(f"{API}/handover/units/{site.units[0]}/acceptance-record")
+    assert not_started.status_code == 409 and not_started.json()["rule"] == "acceptance_not_started"
+    issued = await client.post(f"{API}/handover/units/{site.units[2]}/acceptance-record")
+    assert issued.status_code == 201, issued.text
+    response = await client.get(f"{API}/handover/units/{site.units[2]}/acceptance-record.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text, pages = text_of(response.content)
+    for field in ("住宅工程质量分户验收表", "安置房一期", "A1栋 201", "三室两厅", "181.00", "Builder Co",
+                  *exports.ITEM_NAMES.values(), "不合格", "卫生间闭水试验渗漏", "整改中",
+                  "建设单位（签字）", "施工单位（签字）", "监理单位（签字）"):
+        assert field.replace(" ", "") in text.replace(" ", ""), field
+    assert text.count("合格") >= 9
+    assert issued.json()["number"] in text and f"第 1 页 / 共 {pages} 页" in text
+    assert "Inspector" not in text  # no name where a signature goes
+    contractor = await client_for("contractor")
+    assert (await contractor.get(f"{API}/handover/units/{site.units[2]}/acceptance-record.pdf")).status_code == 403
+    generic = await contractor.get(f"{API}/documents/{issued.json()['id']}/pdf")
+    assert generic.status_code == 403
+
+
+async def _handed_over(site, world):
+    await _completed(site)
+    mine, other, _ = await _entitled(site, world, earliest_first=True)  # the resident's household first
+    with clock.frozen(NOW):
+        selection = await services.select_unit(site.actors["staff"], SelectIn(entitlement_id=mine,
+                                                                                unit_id=site.units[0]))
+        other_selection = await services.select_unit(site.actors["staff"], SelectIn(entitlement_id=other,
+                                                                                      unit_id=site.units[1]))
+        await services.record_handover(site.actors["staff"], selection.id, HandoverIn(
+            keys=3, acknowledged=True, surveyed_area=Decimal("161.20"), water_reading=Decimal("12.5"),
+            electricity_reading=Decimal("301.75"),
+            defects=[DefectNoted(part=WarrantyPart.fit_out, description="主卧墙面空鼓")]))
+    return selection.id, other_selection.id
+
+
+async def test_settlement_and_handover_pack_show_every_step_and_the_warranty_table(site, world, client_for):
+    selection, other = await _handed_over(site, world)
+    staff = await client_for("staff")
+    settlement = await staff.post(f"{API}/handover/selections/{selection}/settlement")
+    pack = await staff.post(f"{API}/handover/selections/{selection}/handover-pack")
+    not_handed = await staff.post(f"{API}/handover/selections/{other}/handover-pack")
+    assert settlement.status_code == 201 and pack.status_code == 201, (settlement.text, pack.text)
+    assert not_handed.status_code == 409 and not_handed.json()["rule"] == "not_handed_over"
+    text, _ = text_of((await staff.get(f"{API}/handover/selections/{selection}/settlement.pdf")).content)
+    # 3 persons × 50 m² = 150.00; 160.50 contract: 10.50 m² over at 4,000 = 42,000.00; surveyed 161.20: +2,800.00.
+    for field in ("安置房结算单", "张三", "150.00", "160.50", "超出安置面积第一档", "10.50", "4,000.00",
+                  "42,000.00", "实测面积 161.20", "2,800.00", "44,800.00", "冲抵征收补偿款", settlement.json()["number"]):
+        assert field.replace(" ", "") in text.replace(" ", ""), field
+    text, pages = text_of((await staff.get(f"{API}/handover/selections/{selection}/handover-pack.pdf")).content)
+    # Completed 2026-12-10: 2-year parts covered through 2028-12-09, 5-year through 2031-12-09, two heating
+    # full seasons (15 Nov – 15 Mar) starting after completion (2027/28, 2028/29): through 2029-03-15.
+    for field in ("交房确认书", "3 把", "12.50", "301.75", "装修工程：主卧墙面空鼓", "住宅质量保证书", "2026年12月10日",
+                  "装修工程", "2028年12月9日", "2031年12月9日", "2029年3月15日", "2076年12月9日", "供热与供冷系统",
+                  "44,800.00", "业主（签字）"):
+        assert field.replace(" ", "") in text.replace(" ", ""), field
+    assert pages >= 2
+    resident = await client_for("resident")
+    own = await resident.get(f"{API}/handover/selections/{selection}/handover-pack.pdf")
+    assert own.status_code == 200 and own.content[:4] == b"%PDF"
+    assert (await resident.get(f"{API}/handover/selections/{other}/settlement.pdf")).status_code == 403
+    assert (await resident.post(f"{API}/handover/selections/{selection}/settlement")).status_code == 403
+
+
+async def test_public_lists_mask_names_and_certificates(site, world, client_for):
+    await _handed_over(site, world)
+    staff = await client_for("staff")
+    order = await staff.get(f"{API}/projects/{site.project}/handover/selection-order.csv")
+    assert order.status_code == 200 and order.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(order.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["选房顺序号", "摇号号", "批次时段", "权利人"]
+    assert [r[3] for r in rows[1:]] == ["张*", "李*", "王*"]
+    assert [r[4] for r in rows[1:]] == ["*" * 12 + f"00{i}号" for i in (1, 2, 3)]
+    body = order.content.decode("utf-8-sig")
+    for secret in ("张三", "李四", "王五", "沪房地静字"):
+        assert secret not in body
+    results = await staff.get(f"{API}/projects/{site.project}/handover/selection-results.csv")
+    rows = list(csv.reader(io.StringIO(results.content.decode("utf-8-sig"))))
+    assert [r[:2] + [r[5]] for r in rows[1:]] == [["A1栋", "101", "张*"], ["A1栋", "102", "李*"]]
+    for path in ("selection-order.pdf", "selection-results.pdf"):
+        pdf = await staff.get(f"{API}/projects/{site.project}/handover/{path}")
+        text, _ = text_of(pdf.content)
+        assert "张*" in text and "张三" not in text and "沪房地静字" not in text, path
+    assert (await (await client_for("contractor")).get(
+        f"{API}/projects/{site.project}/handover/selection-order.csv")).status_code == 403
+
+
+async def test_lottery_order_list_prints_the_seed(site, world, client_for):
+    from tracker.handover.schemas import EntitlementIn, OrderIn
+    from tracker.handover.kinds import OrderMethod
+    from tests.integration.handover.conftest import TERMS
+    import msgspec
+
+    await services.set_terms(SYSTEM, site.project, msgspec.structs.replace(TERMS, order_method=OrderMethod.lottery))
+    for i in range(3):
+        await services.entitle(SYSTEM, site.project, EntitlementIn(
+            household_id=world.households[i], persons=2, signed_at=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)))
+    await services.fix_order(SYSTEM, site.project, OrderIn(seed="2026-12-01 公证处 7731"))
+    staff = await client_for("staff")
+    rows = list(csv.reader(io.StringIO((await staff.get(
+        f"{API}/projects/{site.project}/handover/selection-order.csv")).content.decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:4]] == ["1", "2", "3"]
+    assert rows[-1] == ["随机种子", "2026-12-01 公证处 7731"]
+    text, _ = text_of((await staff.get(f"{API}/projects/{site.project}/handover/selection-order.pdf")).content)
+    assert "公开摇号" in text and "2026-12-01 公证处 7731" in text
+
+
+def test_masking_rule():
+    assert exports.mask_name("张三") == "张*"
+    assert exports.mask_name("欧阳娜娜") == "欧***"
+    assert exports.mask_name("张三、李小四") == "张*、李**"
+    assert exports.mask_name("王") == "*"
+    assert exports.mask_certificate("沪房地静字(1998)第001号") == "*" * 12 + "001号"
