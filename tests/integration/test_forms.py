@@ -23,8 +23,9 @@ LONG = "长" * 10_000
 NOT_A_NUMBER = "twelve"
 HUGE_NUMBER = "9" * 10_000
 SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
-# The message pages show above their form (and error.html shows for a refusal outside the form).
-FORM_ERROR = re.compile(r'<p class="error"(?: role="alert")?(?: id="order-error")?>')
+# The message pages show above their form or beside its field (`_forms.html`), and error.html shows
+# for a refusal outside the form.
+FORM_ERROR = re.compile(r'<p class="(?:field-)?error"(?: id="[\w-]+")?(?: role="alert")?(?: id="order-error")?>')
 
 # Page POST routes that take no form field of their own.
 NO_FORM = {
