@@ -40,10 +40,16 @@ from tracker.consultations.tally import DEFAULT_LAYOUT, DIMENSIONS
 from tracker.errors import Invalid, NotFound
 from tracker.web.guards import allow_public, project_member, requires_role
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # `default`, or tally dimensions joined by commas; documented so clients (and the fuzzer) know the values.
 _DIMENSION = "(" + "|".join(DIMENSIONS) + ")"
 GroupBy = Annotated[str, Parameter(pattern=f"^(default|{_DIMENSION}(,{_DIMENSION})*)?$", max_length=200)]
+
+
+def _file(body: bytes, media_type: str, name: str, disposition: str = "attachment") -> Response:
+    """A file to download (or, `inline`, to show in the browser) under its own name."""
+    return Response(body, media_type=media_type, headers={"content-disposition": f'{disposition}; filename="{name}"'})
 
 
 def parse_dims(group_by: str) -> tuple[str, ...]:
@@ -140,30 +146,24 @@ class ConsultationApiController(Controller):
     @get("/results.csv", guards=[requires_role(REGISTER_READERS), project_member])
     async def results_csv(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_csv(consultation_id, parse_dims(group_by))
-        return Response(body, media_type="text/csv; charset=utf-8", headers={
-            "content-disposition": f'attachment; filename="consultation-{consultation_id}-results.csv"'})
+        return _file(body, "text/csv; charset=utf-8", f"consultation-{consultation_id}-results.csv")
 
     @get("/results.xlsx", guards=[requires_role(REGISTER_READERS), project_member])
     async def results_xlsx(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         body = await exports.results_xlsx(consultation_id, parse_dims(group_by))
-        return Response(
-            body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"content-disposition": f'attachment; filename="consultation-{consultation_id}-results.xlsx"'},
-        )
+        return _file(body, XLSX, f"consultation-{consultation_id}-results.xlsx")
 
     @get("/publicity.pdf", guards=[requires_role(REGISTER_READERS), project_member])
     async def publicity_pdf(self, consultation_id: int, group_by: GroupBy = "default") -> Response:
         """The publicity sheet (公示) carrying the audit-chain head hash at printing."""
         body = await exports.publicity_pdf(consultation_id, parse_dims(group_by))
-        return Response(body, media_type="application/pdf", headers={
-            "content-disposition": f'inline; filename="consultation-{consultation_id}-publicity.pdf"'})
+        return _file(body, "application/pdf", f"consultation-{consultation_id}-publicity.pdf", "inline")
 
     @get("/voting-letters.pdf", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def voting_letters_pdf(self, consultation_id: int) -> Response:
         """One letter per title with its voting code (codes are derived, never stored)."""
         body = await exports.letters_pdf(consultation_id)
-        return Response(body, media_type="application/pdf", headers={
-            "content-disposition": f'attachment; filename="consultation-{consultation_id}-letters.pdf"'})
+        return _file(body, "application/pdf", f"consultation-{consultation_id}-letters.pdf")
 
     @get("/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress(self, consultation_id: int) -> list[ProgressDayOut]:

@@ -121,6 +121,16 @@ async def list_roll(consultation_id: int) -> list[RollEntryOut]:
     ).order_by(ConsultationRollEntry.certificate_no))
 
 
+async def entry_row(consultation_id: int, entry_id: int) -> dict:
+    """A title on this consultation's roll, or 404."""
+    rows = await ConsultationRollEntry.select().where(
+        ConsultationRollEntry.id == entry_id, ConsultationRollEntry.consultation == consultation_id
+    )
+    if not rows:
+        raise NotFound("No roll entry {id} in this consultation.", field="entry_id", id=entry_id)
+    return rows[0]
+
+
 async def edit_roll_entry(actor: Actor, consultation_id: int, entry_id: int, data: RollEntryPatch) -> RollEntryOut:
     """Correct one title on a draft roll; once open the roll is frozen (409)."""
     changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
@@ -129,11 +139,7 @@ async def edit_roll_entry(actor: Actor, consultation_id: int, entry_id: int, dat
     async with transaction():
         row = await consultation_row(consultation_id)
         require_draft(row, "roll")
-        rows = await ConsultationRollEntry.select().where(
-            ConsultationRollEntry.id == entry_id, ConsultationRollEntry.consultation == consultation_id
-        )
-        if not rows:
-            raise NotFound("No roll entry {id} in this consultation.", field="entry_id", id=entry_id)
+        before = await entry_row(consultation_id, entry_id)
         if "area" in changes:
             if not changes["area"].is_finite() or changes["area"] <= 0:
                 raise Invalid("The area must be positive.", field="area")
@@ -143,7 +149,7 @@ async def edit_roll_entry(actor: Actor, consultation_id: int, entry_id: int, dat
         await tally.rebuild(consultation_id)
         await audit.record(
             actor, "consultation.roll_edit", "consultation", consultation_id,
-            {"entry_id": entry_id, "changes": changes, "before": {k: rows[0][k] for k in changes}},
+            {"entry_id": entry_id, "changes": changes, "before": {k: before[k] for k in changes}},
         )
     return _entries(await ConsultationRollEntry.select(*ENTRY_COLUMNS).where(ConsultationRollEntry.id == entry_id))[0]
 

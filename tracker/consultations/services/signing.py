@@ -15,6 +15,7 @@ from tracker.consultations.kinds import Channel, ConsultationKind, SheetStatus, 
 from tracker.consultations.schemas import SigningIn
 from tracker.consultations.services.records import consultation_row, item_rows
 from tracker.consultations.services.results import percent
+from tracker.consultations.services.roll import entry_row
 from tracker.consultations.services.sheets import choices_json, count_sheet, lock_entry, receipt
 from tracker.consultations.tables import BallotSheet, Consultation, ConsultationRollEntry, Lottery, SigningProgress
 from tracker.db import is_postgres, transaction
@@ -38,11 +39,7 @@ async def record_signing(actor: Actor, consultation_id: int, entry_id: int, data
             raise Conflict("Signing progress belongs to a signing round.", field="consultation_id", rule="kind")
         if row["status"] == Status.draft.value:
             raise Conflict("The signing round has not opened yet.", rule="consultation_status")
-        entries = await ConsultationRollEntry.select().where(
-            ConsultationRollEntry.id == entry_id, ConsultationRollEntry.consultation == consultation_id
-        )
-        if not entries:
-            raise NotFound("No roll entry {id} in this consultation.", field="entry_id", id=entry_id)
+        await entry_row(consultation_id, entry_id)
         existing = await SigningProgress.select().where(SigningProgress.roll_entry == entry_id)
         current = existing[0] if existing else {"signed_on": None, "sealed_on": None, "moved_on": None}
         merged = {k: getattr(data, k) if getattr(data, k) is not None else current[k] for k in SIGNING_DATES}
