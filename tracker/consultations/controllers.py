@@ -10,13 +10,12 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, patch, post, put
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import Parameter
 
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.consultations import exports, services
-from tracker.consultations.deps import DEPENDENCIES
 from tracker.consultations.kinds import SheetStatus
 from tracker.consultations.schemas import (
     ConfirmIn,
@@ -38,6 +37,7 @@ from tracker.consultations.schemas import (
 )
 from tracker.consultations.tally import DEFAULT_LAYOUT, DIMENSIONS
 from tracker.errors import Invalid, NotFound
+from tracker.web.auth import client_address
 from tracker.web.guards import allow_public, project_member, requires_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,21 +218,24 @@ class SigningBoardApiController(Controller):
 
 
 class VoteApiController(Controller):
-    """Residents vote with the code on their letter; a wrong code is one 403 whatever the reason."""
+    """Residents vote with the code on their letter; a wrong code is one 403 whatever the reason.
+
+    The client's address (wrong codes are counted against it) is read from the request here, not
+    provided as a dependency: resolving one costs the vote storm's hot path about 0.15 ms a ballot.
+    """
 
     path = "/api/v1/vote"
     tags = ["consultations"]
-    dependencies = DEPENDENCIES
 
     @post("/lookup", guards=[allow_public], exclude_from_csrf=True, status_code=200)
-    async def lookup(self, client: str, data: VotingCode) -> dict[str, Any]:
+    async def lookup(self, request: Request, data: VotingCode) -> dict[str, Any]:
         """The consultation, its items with costs, the title's own counted ballot and, when visible, results."""
-        return await services.ballot_for_code(data.code, client)
+        return await services.ballot_for_code(data.code, client_address(request.scope))
 
     @post("/", guards=[allow_public], exclude_from_csrf=True, status_code=201)
-    async def cast(self, client: str, data: WebBallotIn) -> ReceiptOut:
+    async def cast(self, request: Request, data: WebBallotIn) -> ReceiptOut:
         """Cast (or, while open and not locked, change) the title's ballot; answers a receipt number."""
-        return await services.cast_web_ballot(data.code, data.choices, client)
+        return await services.cast_web_ballot(data.code, data.choices, client_address(request.scope))
 
 
 class PublicResultsApiController(Controller):

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
@@ -20,7 +20,6 @@ from tracker.accounts.actor import Actor
 from tracker.accounts.roles import PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.consultations import chart, lottery, services
 from tracker.consultations.counting import Choice
-from tracker.consultations.deps import DEPENDENCIES
 from tracker.consultations.kinds import ConsultationKind, SheetStatus
 from tracker.consultations.schemas import (
     ConfirmIn,
@@ -36,6 +35,7 @@ from tracker.consultations.schemas import (
 from tracker.consultations.tally import DEFAULT_LAYOUT
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.i18n import gettext
+from tracker.web.auth import client_address
 from tracker.web.forms import Refusal, parse_form, refused
 from tracker.web.guards import allow_public, project_member, requires_role
 
@@ -126,7 +126,6 @@ async def _lookup(data: dict[str, Any], client: str) -> tuple[str, dict]:
 
 class ConsultationPages(Controller):
     include_in_schema = False
-    dependencies = DEPENDENCIES
 
     # ------------------------------------------------------------ resident (phone)
 
@@ -136,15 +135,17 @@ class ConsultationPages(Controller):
         return await _code_page()
 
     @post("/vote", guards=[allow_public])
-    async def vote_ballot(self, client: str, data: Form) -> Template:
+    async def vote_ballot(self, request: Request, data: Form) -> Template:
         async def show() -> Template:
-            return await _ballot_page(*await _lookup(data, client))
+            return await _ballot_page(*await _lookup(data, client_address(request.scope)))
 
         return await refused(show, done=_as_is, again=_code_page)
 
     @post("/vote/cast", guards=[allow_public])
-    async def vote_cast(self, client: str, data: Form) -> Template:
+    async def vote_cast(self, request: Request, data: Form) -> Template:
         """A wrong code answers the code page; a refused ballot the ballot page as it was."""
+        client = client_address(request.scope)
+
         async def cast() -> Template:
             code, view = await _lookup(data, client)
 
@@ -182,8 +183,8 @@ class ConsultationPages(Controller):
             **_chart_context(consultation, progress, None),
         })
 
-    async def _on_sheet(self, actor: Actor, consultation_id: int, data: Form,
-                        action: Callable[[list[int]], Awaitable[str]]) -> Template:
+    async def _sheet_form(self, actor: Actor, consultation_id: int, data: Form,
+                          action: Callable[[list[int]], Awaitable[str]]) -> Template:
         """A ballot-sheet form of the staff page: `action` gets the consultation's item ids and answers
         the notice; a refusal shows the page again with its message."""
         async def act() -> Template:
@@ -206,7 +207,7 @@ class ConsultationPages(Controller):
             return gettext("Sheet {receipt} entered; a second staff member must confirm it.").format(
                 receipt=sheet.receipt_no)
 
-        return await self._on_sheet(actor, consultation_id, data, enter)
+        return await self._sheet_form(actor, consultation_id, data, enter)
 
     @post("/ballot-sheets/{sheet_id:int}/confirm", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def confirm_paper(self, actor: Actor, sheet_id: int, data: Form) -> Template:
@@ -218,7 +219,7 @@ class ConsultationPages(Controller):
                        else gettext("Sheet {receipt} does not match the first entry; a supervisor decides."))
             return message.format(receipt=sheet.receipt_no)
 
-        return await self._on_sheet(actor, await _sheet_consultation(sheet_id, data), data, confirm)
+        return await self._sheet_form(actor, await _sheet_consultation(sheet_id, data), data, confirm)
 
     @post("/ballot-sheets/{sheet_id:int}/resolve", guards=[requires_role(PROJECT_ADMINS), project_member])
     async def resolve_paper(self, actor: Actor, sheet_id: int, data: Form) -> Template:
@@ -234,7 +235,7 @@ class ConsultationPages(Controller):
                        else gettext("Sheet {receipt} counted as the supervisor read it from the paper."))
             return message.format(receipt=sheet.receipt_no)
 
-        return await self._on_sheet(actor, await _sheet_consultation(sheet_id, data), data, resolve)
+        return await self._sheet_form(actor, await _sheet_consultation(sheet_id, data), data, resolve)
 
     @post("/consultations/{consultation_id:int}/status/{action:str}",
           guards=[requires_role(RESIDENT_OFFICE), project_member])
