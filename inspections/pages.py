@@ -164,8 +164,7 @@ class InspectionPages(Controller):
         async def act():
             if not _text(data, "description"):
                 raise Invalid("Describe the problem.", field="description")
-            issue_in = parse_form(data, IssueIn, kind=data.get("kind") or "quality",
-                                  severity=data.get("severity") or "general")
+            issue_in = parse_form(data, IssueIn)
             contents = [await upload.read() for upload in _files(data, "photos")]
             _check_photos(contents)
             issue = await services.file_issue(actor, project_id, issue_in)
@@ -451,7 +450,7 @@ class InspectionPages(Controller):
         async def act() -> str:
             if decision == "accept":
                 issue = await services.accept_report(actor, report_id, parse_form(
-                    data, IssueIn, kind=data.get("kind") or "quality", severity=data.get("severity") or "general",
+                    data, IssueIn,
                     description=report.description, building_id=report.building_id, dwelling_id=report.dwelling_id,
                     location=report.location, part=""))
                 return f"/inspections/issues/{issue.id}"

@@ -334,3 +334,38 @@ def test_parse_form_converts_strings_as_a_form_sends_them():
                     "effective_at": "2026-12-01T09:30"}, StopWorkIn)
     assert (refused.value.field, refused.value.rule) == ("addressed_org_id", "number")
     assert refused.value.detail == "To contractor must be a number."
+
+
+# The choices each form must be given: left on "Choose…" (value "") the form is refused naming the field.
+REQUIRED_CHOICES = {
+    "/projects/{project_id:int}/inspections/issues/new": ("kind", "category", "severity", "responsible_org_id"),
+    "/projects/{project_id:int}/inspections/stop-work/new": ("addressed_org_id", "scope", "cause"),
+    "/inspections/reports/{report_id:int}/{decision:str}": ("kind", "category", "severity", "responsible_org_id"),
+    "/households/{household_id:int}/file": ("kind",),
+}
+
+
+async def test_a_required_choice_left_empty_is_refused_naming_the_field(world, client_for):
+    cases = [c for c in await _cases(world, client_for)
+             if c.route in REQUIRED_CHOICES and not c.path.endswith("/decline")]
+    assert {c.route for c in cases} == set(REQUIRED_CHOICES)
+    failures = []
+    for case in cases:
+        client = await client_for(case.role)
+        page = {"/inspections/reports/{report_id:int}/{decision:str}": f"/projects/{world.project}/inspections/reports",
+                "/households/{household_id:int}/file": case.path.removesuffix("/file")}.get(case.route, case.path)
+        if page:  # the page offers the choice empty, never preselected
+            shown = (await client.get(page)).text
+            for name in REQUIRED_CHOICES[case.route]:
+                select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', shown, re.S)  # the first form
+                if not select or "required" not in select.group(0) or 'value=""' not in select.group(1) \
+                        or " selected" in select.group(1):
+                    failures.append(f"{page}: {name} does not start empty and required")
+        for name in REQUIRED_CHOICES[case.route]:
+            before = await _snapshot()
+            response = await _post(client, case, case.path, {**case.form, name: ""})
+            if response.status_code != 422 or f'id="{name}-error"' not in response.text:
+                failures.append(f"{case.path} without {name}: {response.status_code}, not refused beside the field")
+            if await _snapshot() != before:
+                failures.append(f"{case.path} without {name}: wrote something")
+    assert not failures, "\n".join(failures)

@@ -182,8 +182,10 @@ class HandoverPages(Controller):
                     raise Invalid("Choose pass or fail.", field=f"result_{n}", rule="choice")
                 fields = {"item": n, "result": result, "note": _text(data, f"note_{n}")}
                 if result == ItemResult.failed:
-                    fields.update(category=_text(data, f"category_{n}"),
-                                  severity=_text(data, f"severity_{n}") or Severity.general.value)
+                    if not _text(data, f"severity_{n}"):  # never guessed: the page asks for it
+                        raise FormInvalid("{name} is required.", field=f"severity_{n}", rule="required",
+                                          name="Severity")
+                    fields.update(category=_text(data, f"category_{n}"), severity=_text(data, f"severity_{n}"))
                 try:
                     check = parse_form({}, CheckIn, **fields)
                 except Invalid as exc:

@@ -119,8 +119,11 @@ def _local_moment(text: str, zone: dt.tzinfo) -> dt.datetime | str:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo) -> Any:
-    """One form value shaped for its field's type; `msgspec.NODEFAULT` leaves the field out."""
+def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo, required: bool = False) -> Any:
+    """One form value shaped for its field's type; `msgspec.NODEFAULT` leaves the field out.
+
+    An empty value of a field without a default is left out too, so msgspec refuses it as "required"
+    naming the field: a select left on "Choose…" (a catalogue code is text) is never taken as given."""
     kinds = _kinds(t)
     if any(isinstance(k, (mi.ListType, mi.SetType, mi.FrozenSetType)) for k in kinds):
         values = value if isinstance(value, (list, tuple)) else [value]
@@ -130,7 +133,7 @@ def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo) -> Any:
         return value
     if value == "" and any(isinstance(k, mi.NoneType) for k in kinds):
         return None  # an empty optional field is "not given"
-    if value == "" and not any(isinstance(k, mi.StrType) for k in kinds):
+    if value == "" and (required or not any(isinstance(k, mi.StrType) for k in kinds)):
         return msgspec.NODEFAULT  # the schema's default, or "required" when it has none
     if any(isinstance(k, mi.DateTimeType) for k in kinds):
         return _local_moment(value, zone)
@@ -207,7 +210,7 @@ def parse_form(form: Mapping[str, Any], schema: type[S], *, verbatim: frozenset[
             value = form[field.name]
         else:
             continue
-        prepared = _prepare(field.type, value, field.name in verbatim, zone)
+        prepared = _prepare(field.type, value, field.name in verbatim, zone, field.required)
         if prepared is not msgspec.NODEFAULT:
             raw[field.name] = prepared
     try:
