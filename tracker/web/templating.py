@@ -32,9 +32,18 @@ def _date(value: dt.date | dt.datetime | str | None) -> str:
 
 
 def _label(value: object) -> str:
-    """Translate an enumeration value (stored in English) for display."""
+    """An enumeration value (stored as its English key) as its label in the reader's language.
+
+    The catalogs hold `enum:<key>` msgids; where a language has none (English reads the key itself),
+    the key is shown as words ("chief_inspector" → "Chief inspector"), never as the raw key."""
     text = getattr(value, "value", value)
-    return gettext(f"enum:{text}").removeprefix("enum:") if text else ""
+    if text is None or text == "":
+        return ""
+    msgid = f"enum:{text}"
+    translated = gettext(msgid)
+    if translated != msgid:
+        return translated
+    return str(text).replace("_", " ").capitalize()
 
 
 def configure_environment(engine) -> None:
@@ -57,6 +66,7 @@ def _configure(env: Environment) -> None:
         _=gettext,
         ngettext=ngettext,
         locale=lambda: current_locale.get(),
+        label=_label,
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
     )
