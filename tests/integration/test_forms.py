@@ -369,3 +369,18 @@ async def test_a_required_choice_left_empty_is_refused_naming_the_field(world, c
             if await _snapshot() != before:
                 failures.append(f"{case.path} without {name}: wrote something")
     assert not failures, "\n".join(failures)
+
+
+async def test_a_refused_form_is_not_cached_and_a_success_says_so_once(world, client_for):
+    staff = await client_for("staff")
+    household = f"/households/{world.households[0]}"
+    form = {"_csrf_token": staff.cookies.get("csrftoken"), "kind": "call", "summary": "电话联系"}
+    refused = await staff.post(f"{household}/file", data={**form, "occurred_on": "yesterday"}, follow_redirects=False)
+    assert refused.status_code == 422 and refused.headers["cache-control"] == "no-store"
+    done = await staff.post(f"{household}/file", data={**form, "occurred_on": dt.date.today().isoformat()},
+                            follow_redirects=False)
+    assert 300 <= done.status_code < 400, done.text[:300]
+    shown = await staff.get(done.headers["location"])
+    assert '<p class="notice" role="status">已保存。' in shown.text
+    again = await staff.get(done.headers["location"])  # a refresh: the notice was shown once
+    assert 'class="notice" role="status"' not in again.text

@@ -46,6 +46,12 @@ def _label(value: object) -> str:
     return str(text).replace("_", " ").capitalize()
 
 
+def _notices() -> list[str]:
+    from tracker.web.forms import notices  # forms imports Litestar; printable documents never call this
+
+    return notices()
+
+
 def configure_environment(engine) -> None:
     """Set up Litestar's Jinja engine for pages."""
     _configure(engine.engine)
@@ -67,6 +73,7 @@ def _configure(env: Environment) -> None:
         ngettext=ngettext,
         locale=lambda: current_locale.get(),
         label=_label,
+        notices=_notices,
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
     )
