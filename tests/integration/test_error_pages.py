@@ -86,3 +86,20 @@ def test_label_reads_the_catalog_and_never_shows_a_raw_key():
         assert _label(None) == ""
     finally:
         current_locale.reset(token)
+
+
+def test_every_enumeration_a_form_or_page_offers_has_a_chinese_label():
+    import enum
+
+    import inspections.kinds as inspection_kinds
+    from tracker.accounts import roles
+    from tracker.handover.kinds import ItemResult
+    from tracker.i18n import translations
+
+    catalog = translations("zh_CN")
+    kinds = [roles.Role, roles.OrganisationKind, ItemResult]
+    kinds += [k for k in vars(inspection_kinds).values() if isinstance(k, type) and issubclass(k, enum.Enum)
+              and k.__module__ == inspection_kinds.__name__ and k.__name__ != "NoticeSeries"]
+    missing = [f"{k.__name__}.{v.value}" for k in kinds for v in k
+               if catalog.gettext(f"enum:{v.value}") == f"enum:{v.value}"]
+    assert not missing, f"enumeration values without a label in the catalogs: {missing}"
