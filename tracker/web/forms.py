@@ -246,8 +246,8 @@ _request_scope: ContextVar[Scope | None] = ContextVar("tracker_request_scope", d
 
 
 class RequestScopeMiddleware(ASGIMiddleware):
-    """Keeps the request's scope at hand for `refused` and the `notices()` template global, so neither
-    needs every page handler to pass its request along."""
+    """Keeps the request's scope at hand for `refused` and the `confirmations()` template global, so
+    neither needs every page handler to pass its request along."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         token = _request_scope.set(scope)

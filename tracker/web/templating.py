@@ -73,7 +73,7 @@ def _configure(env: Environment) -> None:
         ngettext=ngettext,
         locale=lambda: current_locale.get(),
         label=_label,
-        notices=_notices,
+        confirmations=_notices,  # not "notices": pages pass their notices (通知单) by that name
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
     )
