@@ -175,7 +175,8 @@ class InspectionPages(Controller):
         return await _form(act, form=data, done=lambda issue: Redirect(
             path=f"/inspections/issues/{issue.id}", status_code=303),
             again=lambda refusal: self._new_issue_page(actor, project_id, refusal),
-            notice="Issue filed. The responsible contractor sees it in their to-do and must rectify it by the deadline.")
+            notice="Issue filed. The responsible contractor sees it in their to-do and must rectify it by the "
+                   "deadline.")
 
     @get("/inspections/issues/{issue_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def issue(self, actor: Actor, issue_id: int) -> Template:

@@ -352,7 +352,8 @@ async def test_a_required_choice_left_empty_is_refused_naming_the_field(world, c
     failures = []
     for case in cases:
         client = await client_for(case.role)
-        page = {"/inspections/reports/{report_id:int}/{decision:str}": f"/projects/{world.project}/inspections/reports",
+        reports = f"/projects/{world.project}/inspections/reports"
+        page = {"/inspections/reports/{report_id:int}/{decision:str}": reports,
                 "/households/{household_id:int}/file": case.path.removesuffix("/file")}.get(case.route, case.path)
         if page:  # the page offers the choice empty, never preselected
             shown = (await client.get(page)).text
