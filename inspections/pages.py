@@ -48,7 +48,7 @@ from tracker.accounts.roles import INSPECTING, INSPECTION_READERS, Role
 from tracker.errors import Forbidden, Invalid
 from tracker.i18n import gettext
 from tracker.register import services as register
-from tracker.web.forms import Refusal, parse_form, refused
+from tracker.web.forms import DONE, Refusal, parse_form, refused
 from tracker.web.guards import project_member, requires_login, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -94,7 +94,7 @@ def _status(refusal: Refusal | None) -> int:
 
 
 async def _form(act: Callable[[], Awaitable[T]], *, form: dict[str, Any], done: Callable[[T], Redirect],
-                again: Callable[[Refusal], Awaitable[Template]]) -> Template | Redirect:
+                again: Callable[[Refusal], Awaitable[Template]], notice: str = DONE) -> Template | Redirect:
     """`refused` for these pages: a value the form could not turn into anything is refused like the rest."""
 
     async def checked() -> T:
@@ -103,7 +103,7 @@ async def _form(act: Callable[[], Awaitable[T]], *, form: dict[str, Any], done: 
         except ValueError:
             raise Invalid("Check the form: a value is missing.") from None
 
-    return await refused(checked, form=form, done=done, again=again)
+    return await refused(checked, form=form, done=done, again=again, notice=notice)
 
 
 async def _page_context(actor: Actor, project_id: int) -> dict:
@@ -164,8 +164,7 @@ class InspectionPages(Controller):
         async def act():
             if not _text(data, "description"):
                 raise Invalid("Describe the problem.", field="description")
-            issue_in = parse_form(data, IssueIn, kind=data.get("kind") or "quality",
-                                  severity=data.get("severity") or "general")
+            issue_in = parse_form(data, IssueIn)
             contents = [await upload.read() for upload in _files(data, "photos")]
             _check_photos(contents)
             issue = await services.file_issue(actor, project_id, issue_in)
@@ -175,7 +174,9 @@ class InspectionPages(Controller):
 
         return await _form(act, form=data, done=lambda issue: Redirect(
             path=f"/inspections/issues/{issue.id}", status_code=303),
-            again=lambda refusal: self._new_issue_page(actor, project_id, refusal))
+            again=lambda refusal: self._new_issue_page(actor, project_id, refusal),
+            notice="Issue filed. The responsible contractor sees it in their to-do and must rectify it by the "
+                   "deadline.")
 
     @get("/inspections/issues/{issue_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def issue(self, actor: Actor, issue_id: int) -> Template:
@@ -343,7 +344,8 @@ class InspectionPages(Controller):
 
         return await _form(act, form=data, done=lambda order: Redirect(
             path=f"/inspections/stop-work/{order.id}", status_code=303),
-            again=lambda refusal: self._new_stop_work_page(actor, project_id, refusal, _ids(data, "issue_ids")))
+            again=lambda refusal: self._new_stop_work_page(actor, project_id, refusal, _ids(data, "issue_ids")),
+            notice="Stop-work order issued. Work stops from the effective time until a resumption is approved.")
 
     @get("/inspections/stop-work/{order_id:int}", guards=[requires_role(INSPECTION_READERS)])
     async def stop_work(self, actor: Actor, order_id: int) -> Template:
@@ -451,7 +453,7 @@ class InspectionPages(Controller):
         async def act() -> str:
             if decision == "accept":
                 issue = await services.accept_report(actor, report_id, parse_form(
-                    data, IssueIn, kind=data.get("kind") or "quality", severity=data.get("severity") or "general",
+                    data, IssueIn,
                     description=report.description, building_id=report.building_id, dwelling_id=report.dwelling_id,
                     location=report.location, part=""))
                 return f"/inspections/issues/{issue.id}"

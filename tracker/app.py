@@ -20,6 +20,7 @@ from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
 from tracker.web.auth import CsrfMiddleware, LocaleMiddleware, SessionAuthentication
+from tracker.web.forms import RequestScopeMiddleware
 from tracker.web.disconnect import cancel_on_disconnect
 from tracker.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableGuard
 from tracker.web.deps import DEPENDENCIES
@@ -70,6 +71,7 @@ def create_app() -> Litestar:
             CsrfMiddleware(),
             SessionAuthentication,
             LocaleMiddleware(),
+            RequestScopeMiddleware(),
         ],
         before_request=check_body,
         dependencies=DEPENDENCIES,

@@ -334,3 +334,54 @@ def test_parse_form_converts_strings_as_a_form_sends_them():
                     "effective_at": "2026-12-01T09:30"}, StopWorkIn)
     assert (refused.value.field, refused.value.rule) == ("addressed_org_id", "number")
     assert refused.value.detail == "To contractor must be a number."
+
+
+# The choices each form must be given: left on "Choose…" (value "") the form is refused naming the field.
+REQUIRED_CHOICES = {
+    "/projects/{project_id:int}/inspections/issues/new": ("kind", "category", "severity", "responsible_org_id"),
+    "/projects/{project_id:int}/inspections/stop-work/new": ("addressed_org_id", "scope", "cause"),
+    "/inspections/reports/{report_id:int}/{decision:str}": ("kind", "category", "severity", "responsible_org_id"),
+    "/households/{household_id:int}/file": ("kind",),
+}
+
+
+async def test_a_required_choice_left_empty_is_refused_naming_the_field(world, client_for):
+    cases = [c for c in await _cases(world, client_for)
+             if c.route in REQUIRED_CHOICES and not c.path.endswith("/decline")]
+    assert {c.route for c in cases} == set(REQUIRED_CHOICES)
+    failures = []
+    for case in cases:
+        client = await client_for(case.role)
+        reports = f"/projects/{world.project}/inspections/reports"
+        page = {"/inspections/reports/{report_id:int}/{decision:str}": reports,
+                "/households/{household_id:int}/file": case.path.removesuffix("/file")}.get(case.route, case.path)
+        if page:  # the page offers the choice empty, never preselected
+            shown = (await client.get(page)).text
+            for name in REQUIRED_CHOICES[case.route]:
+                select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', shown, re.S)  # the first form
+                if not select or "required" not in select.group(0) or 'value=""' not in select.group(1) \
+                        or " selected" in select.group(1):
+                    failures.append(f"{page}: {name} does not start empty and required")
+        for name in REQUIRED_CHOICES[case.route]:
+            before = await _snapshot()
+            response = await _post(client, case, case.path, {**case.form, name: ""})
+            if response.status_code != 422 or f'id="{name}-error"' not in response.text:
+                failures.append(f"{case.path} without {name}: {response.status_code}, not refused beside the field")
+            if await _snapshot() != before:
+                failures.append(f"{case.path} without {name}: wrote something")
+    assert not failures, "\n".join(failures)
+
+
+async def test_a_refused_form_is_not_cached_and_a_success_says_so_once(world, client_for):
+    staff = await client_for("staff")
+    household = f"/households/{world.households[0]}"
+    form = {"_csrf_token": staff.cookies.get("csrftoken"), "kind": "call", "summary": "电话联系"}
+    refused = await staff.post(f"{household}/file", data={**form, "occurred_on": "yesterday"}, follow_redirects=False)
+    assert refused.status_code == 422 and refused.headers["cache-control"] == "no-store"
+    done = await staff.post(f"{household}/file", data={**form, "occurred_on": dt.date.today().isoformat()},
+                            follow_redirects=False)
+    assert 300 <= done.status_code < 400, done.text[:300]
+    shown = await staff.get(done.headers["location"])
+    assert '<p class="notice" role="status">已保存。' in shown.text
+    again = await staff.get(done.headers["location"])  # a refresh: the notice was shown once
+    assert 'class="notice" role="status"' not in again.text

@@ -182,8 +182,7 @@ class HandoverPages(Controller):
                     raise Invalid("Choose pass or fail.", field=f"result_{n}", rule="choice")
                 fields = {"item": n, "result": result, "note": _text(data, f"note_{n}")}
                 if result == ItemResult.failed:
-                    fields.update(category=_text(data, f"category_{n}"),
-                                  severity=_text(data, f"severity_{n}") or Severity.general.value)
+                    fields.update(category=_text(data, f"category_{n}"), severity=_text(data, f"severity_{n}"))
                 try:
                     check = parse_form({}, CheckIn, **fields)
                 except Invalid as exc:
@@ -192,6 +191,9 @@ class HandoverPages(Controller):
                     if not check.category:
                         raise Invalid("Choose the defect category of the failed item.", field=f"category_{n}",
                                       rule="required")
+                    if not _text(data, f"severity_{n}"):  # never guessed: the page asks for it
+                        raise FormInvalid("{name} is required.", field=f"severity_{n}", rule="required",
+                                          name="Severity")
                     if not check.note.strip():
                         raise Invalid("Describe what failed.", field=f"note_{n}", rule="required")
                     photos[n] = [await upload.read() for upload in _files(data, f"photos_{n}")]

@@ -22,7 +22,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from tracker.db import integrity_conflict
 from tracker.errors import DomainError, Invalid
-from tracker.i18n import gettext
+from tracker.i18n import current_locale, gettext, pick_locale
+from tracker.settings import get_settings
 
 log = logging.getLogger("tracker")
 
@@ -42,11 +43,34 @@ def _problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return Response(content=body, status_code=status, media_type=PROBLEM)
 
 
-def _page(request: Request, status: int, message: str) -> Response:
+# What a page says for a refusal that carries no message of its own (Litestar's details are English).
+STATUS_MESSAGES = {
+    400: "The request could not be read.",
+    403: "You are not allowed to do this.",
+    404: "There is no such page or record.",
+    405: "This address does not take that action; go back and use the page's own buttons.",
+    413: "What you sent is too large.",
+    415: "This kind of content is not accepted here.",
+    422: "The form could not be accepted.",
+    429: "Too many attempts; wait a moment and try again.",
+}
+
+
+def _reader_locale(request: Request) -> None:
+    current_locale.set(pick_locale(request.cookies.get("lang"), get_settings().default_locale))
+
+
+def _page(request: Request, status: int, message: str, roles: list[str] | None = None) -> Response:
+    """The error page in the reader's language, with a way back (error.html); `roles` are those that may.
+
+    A 404 or 405 of an address no route matches is answered before the locale middleware runs: the
+    reader's language is read here too (each request runs in its own context, so nothing leaks)."""
+    _reader_locale(request)
     return Template(
         template_name="error.html",
-        context={"status": status, "message": message},
+        context={"status": status, "message": message, "roles": roles or []},
         status_code=status,
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -74,7 +98,13 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException) and wants_html(request):
         return Redirect(path=f"/login?next={request.url.path}")
     if wants_html(request):
-        return _page(request, exc.status_code, gettext(str(exc.detail)))
+        _reader_locale(request)
+        detail = str(exc.detail)
+        message = gettext(detail)
+        if message == detail and exc.status_code in STATUS_MESSAGES:  # not one of ours: say it plainly
+            message = gettext(STATUS_MESSAGES[exc.status_code])
+        roles = exc.extra.get("roles") if isinstance(exc.extra, dict) else None
+        return _page(request, exc.status_code, message, roles)
     return _problem(exc.status_code, type(exc).__name__.removesuffix("Exception") or "Error", str(exc.detail))
 
 

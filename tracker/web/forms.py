@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
 from litestar import Response
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.response import Template
 from msgspec import inspect as mi
 
@@ -119,8 +122,11 @@ def _local_moment(text: str, zone: dt.tzinfo) -> dt.datetime | str:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo) -> Any:
-    """One form value shaped for its field's type; `msgspec.NODEFAULT` leaves the field out."""
+def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo, required: bool = False) -> Any:
+    """One form value shaped for its field's type; `msgspec.NODEFAULT` leaves the field out.
+
+    An empty value of a field without a default is left out too, so msgspec refuses it as "required"
+    naming the field: a select left on "Choose…" (a catalogue code is text) is never taken as given."""
     kinds = _kinds(t)
     if any(isinstance(k, (mi.ListType, mi.SetType, mi.FrozenSetType)) for k in kinds):
         values = value if isinstance(value, (list, tuple)) else [value]
@@ -130,7 +136,7 @@ def _prepare(t: mi.Type, value: Any, verbatim: bool, zone: dt.tzinfo) -> Any:
         return value
     if value == "" and any(isinstance(k, mi.NoneType) for k in kinds):
         return None  # an empty optional field is "not given"
-    if value == "" and not any(isinstance(k, mi.StrType) for k in kinds):
+    if value == "" and (required or not any(isinstance(k, mi.StrType) for k in kinds)):
         return msgspec.NODEFAULT  # the schema's default, or "required" when it has none
     if any(isinstance(k, mi.DateTimeType) for k in kinds):
         return _local_moment(value, zone)
@@ -207,7 +213,7 @@ def parse_form(form: Mapping[str, Any], schema: type[S], *, verbatim: frozenset[
             value = form[field.name]
         else:
             continue
-        prepared = _prepare(field.type, value, field.name in verbatim, zone)
+        prepared = _prepare(field.type, value, field.name in verbatim, zone, field.required)
         if prepared is not msgspec.NODEFAULT:
             raw[field.name] = prepared
     try:
@@ -232,21 +238,66 @@ class Refusal:
         return cls(error.translated(gettext), error.field, error.status_code, values)
 
 
+# --- One-time notices: a success says so on the page the redirect leads to. ---
+
+NOTICES = "notices"  # the session key holding the notices not yet shown
+DONE = "Saved. The record below shows the change."
+_request_scope: ContextVar[Scope | None] = ContextVar("tracker_request_scope", default=None)
+
+
+class RequestScopeMiddleware(ASGIMiddleware):
+    """Keeps the request's scope at hand for `refused` and the `confirmations()` template global, so
+    neither needs every page handler to pass its request along."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        token = _request_scope.set(scope)
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            _request_scope.reset(token)
+
+
+def notify(message: str) -> None:
+    """Keep `message` (already in the reader's language) in the server-side session for the next page."""
+    scope = _request_scope.get()
+    session = scope.get("session") if scope is not None else None
+    if isinstance(session, dict):
+        session[NOTICES] = [*session.get(NOTICES, []), message][-3:]
+
+
+def notices() -> list[str]:
+    """The notices waiting for this reader, removed as they are read: shown once, on the next page."""
+    scope = _request_scope.get()
+    session = scope.get("session") if scope is not None else None
+    if not isinstance(session, dict) or NOTICES not in session:
+        return []
+    return list(session.pop(NOTICES))
+
+
 async def refused(
     act: Callable[[], Awaitable[T]],
     *,
     done: Callable[[T], Response],
     again: Callable[[Refusal], Awaitable[Template]],
     form: Mapping[str, Any] | None = None,
+    notice: str = DONE,
 ) -> Response | Template:
     """Run a page's action; on a domain error render the form page `again` with the refusal.
 
     The one shape of every page POST: `act` parses the form (`parse_form`) and calls the service,
     `done` turns its result into the answer (a redirect, as a rule), `again` renders the same page
     with the message beside its field and the typed values kept, answering the error's status.
+    The refused page is never cached (`no-store`), so back and forward show the page anew rather than
+    a stale copy. After a success the page the redirect leads to shows `notice` once (say what
+    happens next; kept in the server-side session, so a refresh shows the page without it).
     """
     try:
         result = await act()
     except DomainError as exc:
-        return await again(Refusal.of(exc, form))
-    return done(result)
+        page = await again(Refusal.of(exc, form))
+        page.headers["Cache-Control"] = "no-store"
+        return page
+    response = done(result)
+    if 300 <= response.status_code < 400 and notice:
+        notify(gettext(notice))
+    return response

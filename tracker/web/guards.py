@@ -44,7 +44,9 @@ def requires_role(*roles: Role | Iterable[Role]):
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         actor = actor_of(connection)
         if actor.role not in allowed:
-            raise PermissionDeniedException(f"This needs one of the roles: {names}.")
+            # The roles travel with the refusal so a page can name them by their titles (errors.py).
+            raise PermissionDeniedException(f"This needs one of the roles: {names}.",
+                                            extra={"roles": sorted(r.value for r in allowed)})
 
     guard.__name__ = f"requires_role({names})"
     guard.allowed_roles = frozenset(allowed)  # type: ignore[attr-defined]

@@ -32,9 +32,24 @@ def _date(value: dt.date | dt.datetime | str | None) -> str:
 
 
 def _label(value: object) -> str:
-    """Translate an enumeration value (stored in English) for display."""
+    """An enumeration value (stored as its English key) as its label in the reader's language.
+
+    The catalogs hold `enum:<key>` msgids; where a language has none (English reads the key itself),
+    the key is shown as words ("chief_inspector" → "Chief inspector"), never as the raw key."""
     text = getattr(value, "value", value)
-    return gettext(f"enum:{text}").removeprefix("enum:") if text else ""
+    if text is None or text == "":
+        return ""
+    msgid = f"enum:{text}"
+    translated = gettext(msgid)
+    if translated != msgid:
+        return translated
+    return str(text).replace("_", " ").capitalize()
+
+
+def _notices() -> list[str]:
+    from tracker.web.forms import notices  # forms imports Litestar; printable documents never call this
+
+    return notices()
 
 
 def configure_environment(engine) -> None:
@@ -57,6 +72,8 @@ def _configure(env: Environment) -> None:
         _=gettext,
         ngettext=ngettext,
         locale=lambda: current_locale.get(),
+        label=_label,
+        confirmations=_notices,  # not "notices": pages pass their notices (通知单) by that name
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
     )
