@@ -55,6 +55,8 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 T = TypeVar("T")
 OPEN_ITEMS = [IssueStatus.open, IssueStatus.rectifying, IssueStatus.submitted]
+# The reply form's photo fields per issue (`before_<id>`, `after_<id>`) and the purpose each is kept as.
+REPLY_PHOTOS = (("before", "before"), ("evidence", "after"))
 
 
 def _files(form: dict[str, Any], name: str) -> list[UploadFile]:
@@ -111,14 +113,14 @@ async def _page_context(actor: Actor, project_id: int) -> dict:
             "stop": await services.visible_stop_status(actor, project_id)}
 
 
-def _check_photos(contents: list[bytes]) -> None:
-    """Every photo checked before anything is written."""
+def _check_photos(contents: list[bytes], field: str = "file") -> None:
+    """Every photo checked before anything is written; `field` names the form field refused."""
     for content in contents:
         if len(content) > photo_store.max_photo_bytes():
             raise photo_store.PhotoTooLarge("The photo is {size} bytes; the limit is {limit} bytes.",
-                                            field="file", size=len(content), limit=photo_store.max_photo_bytes())
+                                            field=field, size=len(content), limit=photo_store.max_photo_bytes())
         if photo_store.sniff(content) is None:
-            raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field="file")
+            raise photo_store.NotAnImage("Only JPEG and PNG photos are accepted.", field=field)
 
 
 class InspectionPages(Controller):
@@ -253,15 +255,23 @@ class InspectionPages(Controller):
                        default_deadline=_in_days(7))
         return Template("inspections/notice.html", context=context, status_code=_status(refusal))
 
-    @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)])
-    async def reply(self, actor: Actor, notice_id: int, data: Form) -> Template | Redirect:
+    @post("/inspections/notices/{notice_id:int}/reply", guards=[requires_role(Role.contractor)],
+          request_max_body_size=UPLOAD_LIMIT * 8)
+    async def reply(self, actor: Actor, notice_id: int, data: Multipart) -> Template | Redirect:
         """The contractor replies for the issues ticked, each with its explanation."""
         async def act():
             ids = _ids(data, "issue_ids")
             if not ids:
                 raise Invalid("Choose the issues the reply covers.", field="issue_ids")
             items = [{"issue_id": i, "explanation": _text(data, f"explanation_{i}")} for i in ids]
-            await services.submit_reply(actor, notice_id, parse_form(data, ReplyIn, items=items))
+            reply = parse_form(data, ReplyIn, items=items)
+            # 整改前 / 整改后 photos per issue: every one checked before any is kept or anything written.
+            uploads = [(i, purpose, f"{field}_{i}", await upload.read())
+                       for i in ids for purpose, field in REPLY_PHOTOS for upload in _files(data, f"{field}_{i}")]
+            for _, _, field, content in uploads:
+                _check_photos([content], field)
+            stored = [(i, purpose, await photo_store.store(content)) for i, purpose, _, content in uploads]
+            await services.submit_reply(actor, notice_id, reply, stored)
 
         return await _form(act, form=data, done=_see(f"/inspections/notices/{notice_id}"),
                            again=lambda refusal: self._notice_page(actor, notice_id, refusal))

@@ -184,7 +184,8 @@ class Photo(Table):
     uploaded_by = ForeignKey(references=User, null=False, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())
 
-    purpose_known = Check(one_of("purpose", ["finding", "evidence", "report"]))
+    # before: the contractor's 整改前 photo on the reply; evidence: its 整改后 photo.
+    purpose_known = Check(one_of("purpose", ["finding", "evidence", "report", "before"]))
     content_type_known = Check(one_of("content_type", ["image/jpeg", "image/png"]))
 
 

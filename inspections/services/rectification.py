@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from inspections import access, workflow
+from inspections import photos as photo_store
 from inspections.kinds import IssueAction, IssueStatus, NoticeStatus, RecheckResult
 from inspections.schemas import IssueOut, RecheckIn, ReplyIn, ReplyItemIn, ReplyOut
-from inspections.services.common import RESOLVED, org_name, printed_moment, project_row
+from inspections.services.common import RESOLVED, insert_photo, org_name, printed_moment, project_row
 from inspections.services.issues import get_issue, issue_print, issue_row, issue_select, move
 from inspections.services.notices import get_notice, notice_row
 from inspections.tables import Issue, Notice, NoticeIssue, Reply, ReplyItem
@@ -17,8 +18,11 @@ from tracker.documents import services as documents
 from tracker.errors import Conflict, Invalid
 
 
-async def submit_reply(actor: Actor, notice_id: int, data: ReplyIn) -> ReplyOut:
-    """The contractor's reply (监理通知回复单 B.0.9): the listed issues are reported fixed, with evidence."""
+async def submit_reply(actor: Actor, notice_id: int, data: ReplyIn,
+                       photos: list[tuple[int, str, photo_store.Stored]] = ()) -> ReplyOut:
+    """The contractor's reply (监理通知回复单 B.0.9): the listed issues are reported fixed, with evidence.
+    `photos` are (issue id, purpose "before" | "evidence", stored file) taken on the reply form: they
+    are written in the reply's transaction, so a refused reply leaves no photo behind."""
     async with transaction():
         notice = await notice_row(notice_id)
         access.check_notice(actor, notice)
@@ -41,8 +45,16 @@ async def submit_reply(actor: Actor, notice_id: int, data: ReplyIn) -> ReplyOut:
         for item in data.items:
             await ReplyItem.insert(ReplyItem(reply=reply_id, issue=item.issue_id, round=rows[item.issue_id]["round"],
                                              explanation=item.explanation))
+        photo_ids = []
+        for issue_id, purpose, stored in photos:
+            if issue_id not in rows or purpose not in ("before", "evidence"):
+                raise Invalid("Issue {id} is not on notice {number}.", field="items", id=issue_id,
+                              number=notice["number_text"])
+            photo_ids.append(await insert_photo(actor, notice["project"], stored, purpose, issue=issue_id,
+                                                round=rows[issue_id]["round"]))
         await audit.record(actor, "notice.reply", "notice", notice_id,
-                           {"reply_id": reply_id, "issue_ids": ids, "statement": data.statement})
+                           {"reply_id": reply_id, "issue_ids": ids, "statement": data.statement,
+                            **({"photo_ids": photo_ids} if photo_ids else {})})
     return next(r for r in (await get_notice(actor, notice_id)).replies if r.id == reply_id)
 
 

@@ -138,7 +138,7 @@ async def _cases(world, client_for) -> list[Case]:
         Case("/inspections/notices/{notice_id:int}/reply", "contractor",
              f"/inspections/notices/{reply_notice['id']}/reply", {
                  "issue_ids": str(reply_me["id"]), f"explanation_{reply_me['id']}": "已修复", "statement": "已整改完毕"},
-             numbers=("issue_ids",)),
+             numbers=("issue_ids",), multipart=True),
         Case("/inspections/notices/{notice_id:int}/void", "inspector", f"/inspections/notices/{void_notice['id']}/void", {
             "reason": "部位写错", "supersede": "1", "replacement_issue_ids": str(supersede_me["id"]),
             "subject": "外墙渗漏整改（更正）", "content": "请整改", "requirements": "", "deadline": in_days(5)},
