@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import msgspec
 
+from funding import demo as funding_demo
 from tracker import clock
 from tracker.accounts.actor import SYSTEM
 from tracker.accounts.passwords import hash_password
@@ -442,6 +443,7 @@ async def load_demo() -> DemoSummary:
                 email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
         file_entries = await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
+        await funding_demo.load(retrofit.id, parcel.id)
 
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(

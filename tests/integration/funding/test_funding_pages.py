@@ -146,3 +146,35 @@ def test_chart_draws_cumulative_lines_against_the_plan():
     assert drawn["y_ticks"][-1]["label"] == "1"  # 1 万元 at the top
     assert [r["month"] for r in drawn["rows"]] == ["2026-01", "2026-02"]
     assert chart([], None)["lines"]["spent"]["points"] == ""
+
+
+async def test_demo_funds_the_three_projects_with_an_idle_alarm_and_a_refused_use(clean, app):
+    import httpx
+
+    from funding.tables import FundingSource
+    from tracker.demo import DEMO_PASSWORD, load_demo
+    from tracker.register.tables import Project
+
+    await load_demo()
+    projects = {r["kind"]: r["id"] for r in await Project.select(Project.id, Project.kind)}
+    finance = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
+    async with finance:
+        await finance.get("/health")
+        finance.headers["x-csrftoken"] = finance.cookies.get("csrftoken")
+        ok(await finance.post("/api/v1/auth/login", json={"username": "finance", "password": DEMO_PASSWORD}), 200)
+        finance.headers["x-csrftoken"] = finance.cookies["csrftoken"]
+        for project in projects.values():
+            page = await finance.get(f"/projects/{project}/funding")
+            assert page.status_code == 200 and "<polyline" in page.text, project
+        parcel = await finance.get(f"/projects/{projects['expropriation_parcel']}/funding")
+        assert parcel.text.count('class="schedule"') == 2  # the bond tranche and the policy loan
+        housing = projects["resettlement_housing"]
+        alerts = ok(await finance.get(f"/api/v1/funding/projects/{housing}/alerts?level=alarm"), 200)
+        assert any(a["kind"] == "idle_money" for a in alerts), alerts
+        lines = ok(await finance.get(f"/api/v1/projects/{housing}/funding/budget-lines"), 200)
+        operating = next(line for line in lines if line["use"] == "operating_costs")
+        bond = (await FundingSource.select(FundingSource.id).where(
+            FundingSource.project == housing, FundingSource.kind == "special_bond").first())["id"]
+        refused = await finance.post(f"/api/v1/projects/{housing}/funding/allocations", json={
+            "source_id": bond, "budget_line_id": operating["id"], "amount_fen": 100, "allocated_on": "2026-01-05"})
+        assert refused.status_code == 409 and refused.json()["rule"] == "special_bond_negative_list", refused.text
