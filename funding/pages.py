@@ -145,7 +145,12 @@ class FundingPages(Controller):
     async def _report_page(self, actor: Actor, project_id: int, month: dt.date,
                            refusal: Refusal | None = None) -> Template:
         report = await services.get_report(actor, project_id, month)
+        # The month's payments and transfers beside the indicators (the report's tree counts arrivals only).
+        page = await services.list_spending(project_id, offset=0, limit=1000)
+        spending = [s for s in page.items if (s.spent_on.year, s.spent_on.month) == (month.year, month.month)]
         return Template("funding/report.html", context={
+            "spending": spending, "spent_fen": sum(s.amount_fen for s in spending if s.kind == SpendingKind.payment),
+            "transferred_fen": sum(s.amount_fen for s in spending if s.kind == SpendingKind.transfer),
             "project": await register.get_project(project_id), "report": report, "month": month.strftime("%Y-%m"),
             "versions": await services.list_versions(actor, project_id, month), "refusal": refusal,
             "fields": REPORT_FIELDS, "may_write": actor.role in FUNDING_WRITERS,
