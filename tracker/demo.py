@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import msgspec
 
+from funding import demo as funding_demo
 from tracker import clock
 from tracker.accounts.actor import SYSTEM
 from tracker.accounts.passwords import hash_password
@@ -445,6 +446,7 @@ async def load_demo() -> DemoSummary:
         file_entries = await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
         await handover_demo.load(rng, housing.id, parcel.id, organisations[OrganisationKind.contractor], HOUSING_PHASES,
                                 await load_actor(users[Role.community_staff]))
+        await funding_demo.load(retrofit.id, parcel.id)
 
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(

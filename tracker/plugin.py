@@ -10,6 +10,7 @@ from litestar.config.app import AppConfig
 def route_handlers() -> list:
     from funding import controllers as funding
     from funding.report_controllers import FundingReportApiController
+    from funding.pages import FundingPages
     from funding.payments import controllers as payments, pages as payment_pages
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
@@ -46,6 +47,7 @@ def route_handlers() -> list:
         *payments.CONTROLLERS,
         payment_pages.PaymentPages,
         ResidentPages,
+        FundingPages,
     ]
 
 

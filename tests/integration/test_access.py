@@ -51,6 +51,8 @@ PUBLIC = {
     "/public/consultations/{consultation_id:int}", "/api/v1/public/consultations/{consultation_id:int}/results",
     # A delivery batch's progress is announced to residents (no names, no unit numbers).
     "/public/handover/batches/{batch_id:int}",
+    # 资金公示: sources, arrivals, spending by budget line and contributions in total (no household).
+    "/public/funding/{project_id:int}",
 }
 
 ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finance", "resident", "outsider", None]

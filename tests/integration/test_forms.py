@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from litestar.routes import HTTPRoute
 
 from tests.integration.consultations.helpers import draft, make_roll, open_consultation
+from tests.integration.funding.helpers import allocate as fund, make_line, make_source, ok as funded
 from tests.integration.handover.helpers import form_state
 from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice
 from tests.support import PASSWORD
@@ -119,6 +120,9 @@ async def _cases(world, client_for) -> list[Case]:
     application = "/inspections/resumption/{application_id:int}"
     h = await form_state(world)  # handover: the desk's selection is the one the later cases act on
     selection = "/handover/selections/{selection_id:int}"
+    finance = await client_for("finance")  # funding: an allocation to spend from, a month to report
+    source = await make_source(finance, p, arrive_fen=500_000_00)
+    allocation = funded(await fund(finance, p, source, await make_line(finance, p), 300_000_00))["id"]
     return [
         Case("/projects/{project_id:int}/inspections/issues/new", "inspector", f"/projects/{p}/inspections/issues/new", {
             "kind": "quality", "category": "hollowing", "severity": "general", "description": "楼梯间墙面空鼓",
@@ -199,6 +203,15 @@ async def _cases(world, client_for) -> list[Case]:
              {"part": "plumbing", "description": "厨房下水管漏水"}),
         Case(f"{selection}/rating", "resident", "/handover/selections/{selection}/rating",
              {"service_score": "5", "quality_score": "4", "comment": "满意"}, numbers=("service_score", "quality_score")),
+        Case("/projects/{project_id:int}/funding/spending", "finance", f"/projects/{p}/funding/spending", {
+            "allocation_id": str(allocation), "amount": "1,234.56", "spent_on": "2026-03-05", "payee": "某建设公司",
+            "voucher_no": "记-1", "purpose": "进度款", "kind": "payment"}, numbers=("allocation_id", "amount")),
+        Case("/projects/{project_id:int}/funding/report", "finance", f"/projects/{p}/funding/report?month=2026-03", {
+            "gap_arranged": "100.00", "gap_arrangement": "申请市级补助", "remarks": "", "action": "submit"},
+             numbers=("gap_arranged",), control=("action",)),
+        Case("/projects/{project_id:int}/funding/report/correct", "finance",
+             f"/projects/{p}/funding/report/correct?month=2026-03", {"reason": "补录到位", "gap_arranged": "200.00"},
+             numbers=("gap_arranged",)),
         Case("/login", None, "/login", {"username": "staff", "password": PASSWORD, "next": "/projects"},
              control=("next",)),
     ]
