@@ -14,6 +14,7 @@ def route_handlers() -> list:
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
+    from tracker.accounts.pages import AdminPages
     from tracker.audit.controllers import AuditApiController
     from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
@@ -28,6 +29,7 @@ def route_handlers() -> list:
         AuthApiController,
         LoginPageController,
         AdminApiController,
+        AdminPages,
         AuditApiController,
         ProjectApiController,
         BuildingApiController,
