@@ -64,7 +64,7 @@ LABELS = {
     "part": "Part",
     "password": "Password",  # nosec B105 - the label of the password field, not a password
     "password_again": "Password again",
-    "position": "Order",
+    "position": "Sort order",
     "project_ids": "Projects",
     "proposed_date": "Proposed resumption date",
     "proxy_name": "Proxy",
