@@ -15,6 +15,7 @@ def route_handlers() -> list:
     from inspections.controllers import InspectionsApiController
     from inspections.pages import InspectionPages
     from tracker.accounts.controllers import AdminApiController, AuthApiController, LoginPageController
+    from tracker.accounts.pages import AdminPages
     from tracker.audit.controllers import AuditApiController
     from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
@@ -30,6 +31,7 @@ def route_handlers() -> list:
         AuthApiController,
         LoginPageController,
         AdminApiController,
+        AdminPages,
         AuditApiController,
         ProjectApiController,
         BuildingApiController,

@@ -212,8 +212,42 @@ async def _cases(world, client_for) -> list[Case]:
         Case("/projects/{project_id:int}/funding/report/correct", "finance",
              f"/projects/{p}/funding/report/correct?month=2026-03", {"reason": "补录到位", "gap_arranged": "200.00"},
              numbers=("gap_arranged",)),
+        *await _admin_cases(world),
         Case("/login", None, "/login", {"username": "staff", "password": PASSWORD, "next": "/projects"},
              control=("next",)),
+    ]
+
+
+async def _admin_cases(world) -> list[Case]:
+    """The admin's forms act on an account made for them, so no other case's user is changed."""
+    from tracker.accounts import services as accounts
+    from tracker.accounts.actor import SYSTEM
+    from tracker.accounts.roles import Role
+
+    spare = await accounts.create_user(SYSTEM, username="spare", display_name="Spare", password=PASSWORD,
+                                       role=Role.community_staff, project_ids=[world.project])
+    u, p = f"/admin/users/{spare}", world.project
+    return [
+        Case("/admin/users/new", "admin", "/admin/users/new", {
+            "username": "zhao.jl", "display_name": "赵监理", "role": "inspector", "organisation_id": "",
+            "household_id": "", "project_ids": str(p), "email": "zhao@example.cn", "password": PASSWORD,
+            "password_again": PASSWORD}, numbers=("organisation_id", "household_id", "project_ids")),
+        Case("/admin/users/{user_id:int}", "admin", u, {"display_name": "备用", "role": "finance",
+                                                        "organisation_id": "", "email": ""},
+             numbers=("organisation_id",)),
+        Case("/admin/users/{user_id:int}/password", "admin", f"{u}/password", {"confirm": "yes"}),
+        Case("/admin/users/{user_id:int}/active", "admin", f"{u}/active", {"confirm": "yes", "active": "false"},
+             control=("active",)),
+        Case("/admin/organisations", "admin", "/admin/organisations", {"name": "浦东质监站", "kind": "quality_station"}),
+        Case("/admin/projects/{project_id:int}/members/{user_id:int}/remove", "admin",
+             f"/admin/projects/{p}/members/{spare}/remove", {"confirm": "yes"}),
+        Case("/admin/projects/{project_id:int}/members", "admin", f"/admin/projects/{p}/members",
+             {"user_id": str(spare)}, numbers=("user_id",)),
+        Case("/admin/catalogue", "admin", "/admin/catalogue", {"code": "gutter_loose", "name": "落水管松动",
+                                                              "kind": "quality", "active": "true", "position": "9"},
+             numbers=("position",)),
+        Case("/admin/projects/{project_id:int}/archive", "admin", f"/admin/projects/{world.other_project}/archive",
+             {"confirm": "yes", "archived": "true"}, control=("archived",)),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -56,6 +56,15 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     email: Email | None
 
 
+class UserEditIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An admin's changes to an account (the user-edit page)."""
+
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    role: Role
+    organisation_id: Id | None = None
+    email: Email | None = None
+
+
 class UserOut(msgspec.Struct):
     id: int
     username: str
@@ -69,3 +78,10 @@ class UserOut(msgspec.Struct):
 
 class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):
     user_id: Id
+
+
+class ConfirmIn(msgspec.Struct):
+    """The confirmation a page's button sends with an action that takes no other field (deactivate, reset a
+    password, archive), so that an empty POST changes nothing."""
+
+    confirm: Literal["yes"]

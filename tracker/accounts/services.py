@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
+
+import msgspec
 
 from tracker import audit
 from tracker.accounts import ratelimit
@@ -10,7 +13,7 @@ from tracker.accounts.actor import SYSTEM, Actor
 from tracker.accounts.passwords import hash_password, verify_password
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.schemas import OrganisationOut, UserOut
-from tracker.accounts.tables import Membership, Organisation, User
+from tracker.accounts.tables import Membership, Organisation, User, WebSession
 from tracker.db import transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from tracker.rows import to_schema, to_schemas
@@ -201,8 +204,105 @@ async def add_membership(actor: Actor, *, user_id: int, project_id: int) -> None
         await audit.record(actor, "membership.add", "project", project_id, {"user_id": user_id})
 
 
+async def remove_membership(actor: Actor, *, user_id: int, project_id: int) -> None:
+    async with transaction():
+        if not await Membership.exists().where(Membership.user == user_id, Membership.project == project_id):
+            raise NotFound("The user is not a member of this project.", field="user_id")
+        await Membership.delete().where(Membership.user == user_id, Membership.project == project_id)
+        await audit.record(actor, "membership.remove", "project", project_id, {"user_id": user_id})
+
+
+async def _user_row(user_id: int) -> dict:
+    rows = await User.select(User.id, User.role, User.active, User.organisation, User.household).where(
+        User.id == user_id)
+    if not rows:
+        raise NotFound("No user {id}.", field="user_id", id=user_id)
+    return rows[0]
+
+
+async def update_user(actor: Actor, *, user_id: int, display_name: str, role: Role, email: str | None,
+                      organisation_id: int | None = None) -> None:
+    """Change a user's name, role, e-mail and organisation; a contractor keeps one, a resident keeps their
+    household (a resident account is made for its household, so no role becomes or stops being resident)."""
+    email = _clean_email(email)
+    display_name = display_name.strip()
+    if not display_name:
+        raise Invalid("Name is required.", field="display_name")
+    async with transaction():
+        row = await _user_row(user_id)
+        if (row["role"] == Role.resident) != (role is Role.resident):
+            raise Invalid("A resident account stays a resident account; create a new account instead.",
+                          field="role", rule="resident_role")
+        if role is Role.contractor and organisation_id is None:
+            raise Invalid("A contractor account belongs to its contractor organisation.", field="organisation_id")
+        if organisation_id is not None and not await Organisation.exists().where(Organisation.id == organisation_id):
+            raise NotFound("No organisation {id}.", field="organisation_id", id=organisation_id)
+        if actor.id == user_id and role is not Role.admin:
+            raise Conflict("You cannot take the administrator role from yourself.", field="role", rule="own_role")
+        await User.update({User.display_name: display_name, User.role: role.value,
+                           User.email: email, User.organisation: organisation_id}).where(User.id == user_id)
+        await audit.record(actor, "user.update", "user", user_id, {
+            "role": role, "previous_role": row["role"], "organisation_id": organisation_id,
+            "has_email": email is not None})
+
+
+async def _end_sessions(user_id: int) -> int:
+    """Delete every stored session of a user. Session data is JSON naming the user; the table holds only
+    live sessions (expired rows are swept), so reading it through is bounded by the logged-in users."""
+    ended = []
+    for row in await WebSession.select(WebSession.id, WebSession.data):
+        try:
+            data = msgspec.json.decode(bytes(row["data"]))
+        except msgspec.DecodeError:
+            continue
+        if isinstance(data, dict) and data.get("user_id") == user_id:
+            ended.append(row["id"])
+    if ended:
+        await WebSession.delete().where(WebSession.id.is_in(ended))
+    return len(ended)
+
+
+async def set_active(actor: Actor, *, user_id: int, active: bool) -> None:
+    """Deactivate (ending every session of the user at once) or reactivate an account; nothing is deleted."""
+    async with transaction():
+        row = await _user_row(user_id)
+        if actor.id == user_id:
+            raise Conflict("You cannot deactivate your own account.", field="user_id", rule="own_account")
+        if row["active"] == active:
+            return
+        await User.update({User.active: active}).where(User.id == user_id)
+        ended = 0 if active else await _end_sessions(user_id)
+        await audit.record(actor, "user.activate" if active else "user.deactivate", "user", user_id,
+                           {"sessions_ended": ended})
+
+
+async def deactivate_user(actor: Actor, *, user_id: int) -> None:
+    await set_active(actor, user_id=user_id, active=False)
+
+
+async def reset_password(actor: Actor, *, user_id: int) -> str:
+    """Give a user a new one-time password (shown once to the admin, never stored in clear) and end their
+    sessions, so whoever held the old password is logged out."""
+    password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
+    hashed = await hash_password(password)
+    async with transaction():
+        await _user_row(user_id)
+        await User.update({User.password_hash: hashed}).where(User.id == user_id)
+        ended = await _end_sessions(user_id)
+        await audit.record(actor, "user.reset_password", "user", user_id, {"sessions_ended": ended})
+    return password
+
+
+async def members(project_id: int) -> list[UserOut]:
+    ids = [r["user"] for r in await Membership.select(Membership.user).where(Membership.project == project_id)]
+    if not ids:
+        return []
+    return to_schemas(await User.select(*USER_OUT).where(User.id.is_in(ids)).order_by(User.id), UserOut)
+
+
 __all__ = [
-    "SYSTEM", "add_membership", "create_organisation", "create_user", "load_actor", "log_in", "log_out", "set_email",
+    "SYSTEM", "add_membership", "create_organisation", "create_user", "deactivate_user", "load_actor", "log_in",
+    "log_out", "members", "remove_membership", "reset_password", "set_active", "set_email", "update_user",
 ]
 
 

@@ -43,6 +43,7 @@ class ProjectOut(msgspec.Struct):
     planned_end: dt.date | None
     actual_start: dt.date | None
     actual_end: dt.date | None
+    archived_at: dt.datetime | None = None
     buildings: int = 0
     dwellings: int = 0
     households: int = 0

@@ -40,6 +40,8 @@ class Project(Table):
     actual_start = Date(null=True, default=None)
     actual_end = Date(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Set when an admin archives the project: from then on it is read-only (register.services.writable_project).
+    archived_at = Timestamptz(null=True, default=None)
 
     kind_known = Check(one_of("kind", ProjectKind))
     status_known = Check(one_of("status", ProjectStatus))

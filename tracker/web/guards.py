@@ -100,7 +100,23 @@ async def project_member(connection: ASGIConnection, _: BaseRouteHandler) -> Non
     """
     actor = actor_of(connection)
     project_id = await project_of(connection)
-    if project_id is None or actor.can_see_project(project_id):
-        return
-    raise PermissionDeniedException("You are not a member of this project.")
+    if project_id is not None and not actor.can_see_project(project_id):
+        raise PermissionDeniedException("You are not a member of this project.")
+    if project_id is not None and connection.scope.get("method") not in SAFE_METHODS:
+        await _refuse_archived(project_id)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _refuse_archived(project_id: int) -> None:
+    """An archived project is read-only in every domain: a write on a record in it is refused (409) here,
+    before any domain's service runs (the register's services check it again in their transactions)."""
+    from tracker.register.services import writable_project
+    from tracker.errors import NotFound
+
+    try:
+        await writable_project(project_id)
+    except NotFound:
+        pass  # the service answers 404 for it
 

@@ -19,7 +19,15 @@ from tracker.register.services.households import (
     set_strategy,
     update_household,
 )
-from tracker.register.services.projects import create_project, get_project, list_projects, lock_project, update_project
+from tracker.register.services.projects import (
+    archive_project,
+    create_project,
+    get_project,
+    list_projects,
+    lock_project,
+    update_project,
+    writable_project,
+)
 from tracker.register.services.roll_export import export_roll
 from tracker.register.services.roll_import import import_roll
 
@@ -28,6 +36,7 @@ __all__ = [
     "add_building",
     "add_dwelling",
     "add_file_entry",
+    "archive_project",
     "building_project",
     "create_household",
     "create_project",
@@ -47,4 +56,5 @@ __all__ = [
     "set_strategy",
     "update_household",
     "update_project",
+    "writable_project",
 ]

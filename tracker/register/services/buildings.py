@@ -15,7 +15,7 @@ from tracker.db import transaction
 from tracker.errors import Conflict
 from tracker.register.rules import check_area
 from tracker.register.schemas import BuildingIn, BuildingOut, DwellingIn, DwellingOut
-from tracker.register.services.projects import project_row
+from tracker.register.services.projects import project_row, writable_project
 from tracker.register.services.records import record_row
 from tracker.register.tables import Building, Dwelling, Holding
 from tracker.rows import to_schema
@@ -30,7 +30,7 @@ def _whole(column, name: str) -> Cast:
 
 async def add_building(actor: Actor, project_id: int, data: BuildingIn) -> BuildingOut:
     async with transaction():
-        await project_row(project_id)
+        await writable_project(project_id)
         if await Building.exists().where(Building.project == project_id, Building.name == data.name):
             raise Conflict("Building {name} already exists in this project.", field="name", name=data.name)
         values = msgspec.structs.asdict(data)
@@ -68,6 +68,7 @@ async def add_dwelling(actor: Actor, building_id: int, data: DwellingIn) -> Dwel
         check_area(field, getattr(data, field))
     async with transaction():
         building = await building_row(building_id)
+        await writable_project(building["project"])
         if await Dwelling.exists().where(Dwelling.building == building_id, Dwelling.number == data.number):
             raise Conflict("Dwelling {number} already exists in this building.", field="number", number=data.number)
         values = msgspec.structs.asdict(data)

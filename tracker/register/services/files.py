@@ -11,6 +11,7 @@ from tracker.db import transaction
 from tracker.errors import Forbidden, Invalid
 from tracker.register.schemas import FileEntryIn, FileEntryOut
 from tracker.register.services.households import household_row
+from tracker.register.services.projects import writable_project
 from tracker.register.tables import FileEntry
 from tracker.rows import to_schemas
 
@@ -21,7 +22,8 @@ async def add_file_entry(actor: Actor, household_id: int, data: FileEntryIn) -> 
     if data.occurred_on > clock.today():
         raise Invalid("The entry's date is in the future.", field="occurred_on")
     async with transaction():
-        await household_row(household_id)
+        household = await household_row(household_id)
+        await writable_project(household["project"])
         entry = FileEntry(
             household=household_id,
             kind=data.kind.value,

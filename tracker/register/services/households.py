@@ -16,7 +16,7 @@ from tracker.errors import Conflict, Invalid, NotFound
 from tracker.register.kinds import ContactStatus, HouseholdKind
 from tracker.register.rules import effective_area, owner_key
 from tracker.register.schemas import HouseholdIn, HouseholdOut, HouseholdPatch
-from tracker.register.services.projects import project_row
+from tracker.register.services.projects import project_row, writable_project
 from tracker.register.services.records import record_row
 from tracker.register.tables import Dwelling, Holding, Household
 from tracker.rows import to_schema
@@ -67,7 +67,7 @@ async def get_household(household_id: int) -> HouseholdOut:
 
 async def create_household(actor: Actor, project_id: int, data: HouseholdIn) -> HouseholdOut:
     async with transaction():
-        await project_row(project_id)
+        await writable_project(project_id)
         if await Household.exists().where(
             Household.project == project_id, Household.certificate_no == data.certificate_no
         ):
@@ -112,6 +112,7 @@ async def update_household(actor: Actor, household_id: int, data: HouseholdPatch
         raise Invalid("Nothing to change.", field="body")
     async with transaction():
         before = await household_row(household_id)
+        await writable_project(before["project"])
         await Household.update(changes).where(Household.id == household_id)
         await audit.record(
             actor,
@@ -127,6 +128,7 @@ async def set_strategy(actor: Actor, household_id: int, strategy: str) -> Househ
     """Replace the household's current strategy (一户一策); the audit log keeps every earlier one."""
     async with transaction():
         before = await household_row(household_id)
+        await writable_project(before["project"])
         now = clock.now()
         await Household.update({Household.strategy: strategy.strip(), Household.strategy_updated_at: now}).where(
             Household.id == household_id

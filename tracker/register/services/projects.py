@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from tracker import audit
+from tracker import audit, clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.tables import Membership
 from tracker.db import is_postgres, transaction
@@ -39,12 +39,34 @@ async def create_project(actor: Actor, data: ProjectIn) -> ProjectOut:
 async def update_project(actor: Actor, project_id: int, data: ProjectIn) -> ProjectOut:
     _check_dates(data)
     async with transaction():
-        await project_row(project_id)
+        await writable_project(project_id)
         if await Project.exists().where(Project.code == data.code, Project.id != project_id):
             raise Conflict("A project with code {code} already exists.", field="code", code=data.code)
         values = msgspec.structs.asdict(data)
         await Project.update(values).where(Project.id == project_id)
         await audit.record(actor, "project.update", "project", project_id, values)
+    return await get_project(project_id)
+
+
+async def writable_project(project_id: int) -> dict:
+    """The project's row, refused (409 `project_archived`) once it is archived: an archived project is
+    read-only. Called inside each write's transaction, so an archive and a write cannot interleave."""
+    row = await project_row(project_id)
+    if row.get("archived_at") is not None:
+        raise Conflict("The project {code} is archived and can no longer be changed.", field="project_id",
+                       rule="project_archived", code=row["code"])
+    return row
+
+
+async def archive_project(actor: Actor, project_id: int, *, archived: bool = True) -> ProjectOut:
+    """Archive a project (read-only from then on) or, with `archived=False`, reopen it."""
+    async with transaction():
+        row = await project_row(project_id)
+        if (row["archived_at"] is not None) != archived:
+            await Project.update({Project.archived_at: clock.now() if archived else None}).where(
+                Project.id == project_id)
+            await audit.record(actor, "project.archive" if archived else "project.unarchive", "project",
+                               project_id, {"code": row["code"]})
     return await get_project(project_id)
 
 

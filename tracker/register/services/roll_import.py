@@ -22,7 +22,7 @@ from tracker.db import engine, transaction
 from tracker.errors import Conflict, NotFound
 from tracker.register.rollfile import AREAS, CENT, Problem, RollRejected, RollRow, check_sheet, read_sheet
 from tracker.register.schemas import ImportReport
-from tracker.register.services.projects import lock_project
+from tracker.register.services.projects import lock_project, writable_project
 from tracker.register.tables import Building, Dwelling, Holding, Household, Project
 
 # The row's fields written as they are into the columns of the same name; attrgetter reads them in one
@@ -143,6 +143,7 @@ async def import_roll(actor: Actor, project_id: int, data: bytes, filename: str)
     rows, problems = await anyio.to_thread.run_sync(check_sheet, sheet)
     async with transaction():
         await lock_project(project_id)
+        await writable_project(project_id)
         await _refuse_during_consultation(project_id)
         recorded = await _Recorded.load(project_id)
         problems += recorded.problems(rows)
