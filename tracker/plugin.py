@@ -21,6 +21,7 @@ def route_handlers() -> list:
     from tracker.handover.pages import HandoverPages
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
+    from tracker.todo.pages import TodoPages
     from tracker.web.system import SystemController
 
     return [
@@ -44,6 +45,7 @@ def route_handlers() -> list:
         HandoverPages,
         *payments.CONTROLLERS,
         payment_pages.PaymentPages,
+        TodoPages,
     ]
 
 
