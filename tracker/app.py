@@ -46,6 +46,14 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.stop()
 
 
+async def _before_request(request) -> None:
+    """The body's checks, then the header's to-do count for a page."""
+    from tracker.todo.pages import header_count
+
+    await check_body(request)
+    await header_count(request)
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     template_config = TemplateConfig(
@@ -73,7 +81,7 @@ def create_app() -> Litestar:
             LocaleMiddleware(),
             RequestScopeMiddleware(),
         ],
-        before_request=check_body,
+        before_request=_before_request,
         dependencies=DEPENDENCIES,
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -24,6 +24,7 @@ def route_handlers() -> list:
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
     from tracker.register.pages import RegisterPages
     from tracker.residents.pages import ResidentPages
+    from tracker.todo.pages import TodoPages
     from tracker.web.system import SystemController
 
     return [
@@ -50,6 +51,7 @@ def route_handlers() -> list:
         payment_pages.PaymentPages,
         ResidentPages,
         FundingPages,
+        TodoPages,
     ]
 
 

@@ -65,6 +65,7 @@ def _inbox_mail_text(messages: list[dict], day: dt.date, settings: Settings) -> 
         lines.append("")
     lines += [
         gettext("Open the tracker: %(url)s", url=settings.public_base_url + "/"),
+        gettext("Your to-do list: %(url)s", url=settings.public_base_url + "/my/todo"),
         "",
         gettext("This message is sent automatically, at most once a day; please do not reply."),
         gettext("To stop these e-mails, ask an administrator to remove your e-mail address."),

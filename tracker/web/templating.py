@@ -52,6 +52,14 @@ def _notices() -> list[str]:
     return notices()
 
 
+def _modules_for(request, project) -> list:
+    """The modules of `project` the request's user may open (links for the project page's top)."""
+    from tracker.web.navigation import project_modules
+
+    actor = request.scope.get("user")
+    return project_modules(request.app, actor.role, project.id, project.kind) if actor else []
+
+
 def configure_environment(engine) -> None:
     """Set up Litestar's Jinja engine for pages."""
     _configure(engine.engine)
@@ -76,6 +84,7 @@ def _configure(env: Environment) -> None:
         confirmations=_notices,  # not "notices": pages pass their notices (通知单) by that name
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
+        modules_for=_modules_for,
     )
     env.filters.update(area=_area, date=_date, label=_label)
     env.autoescape = True

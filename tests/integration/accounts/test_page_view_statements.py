@@ -22,12 +22,15 @@ _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 # Statements per view, measured on both engines when written (the same on SQLite and PostgreSQL):
 # the session, the user and their memberships take 3, the page's own reads the rest. A page
 # that needs more now does more work per view than it did: look at why before raising its bound.
+# The header's to-do count costs one count per to-do source that applies to the role: two for the
+# inspector here (issues to move, payment applications to review), TODO_COUNT below.
+TODO_COUNT = 2
 PAGES = {
-    "/projects/{project}": 11,
-    "/projects/{project}/households": 13,
-    "/projects/{project}/inspections": 11,
-    "/projects/{project}/inspections/issues": 11,
-    "/inspections/issues/{issue}": 13,
+    "/projects/{project}": 11 + TODO_COUNT,
+    "/projects/{project}/households": 13 + TODO_COUNT,
+    "/projects/{project}/inspections": 11 + TODO_COUNT,
+    "/projects/{project}/inspections/issues": 11 + TODO_COUNT,
+    "/inspections/issues/{issue}": 13 + TODO_COUNT,
 }
 
 
