@@ -27,7 +27,7 @@ from tracker.web.deps import DEPENDENCIES
 from tracker.web.guards import allow_public
 from tracker.web.inputs import InputLimitsMiddleware, check_body
 from tracker.web.openapi import OpenAPIResponsesPlugin
-from tracker.web.templating import configure_environment
+from tracker.web.page_globals import configure_environment
 
 
 @asynccontextmanager

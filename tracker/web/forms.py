@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from contextvars import ContextVar
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,6 +26,7 @@ from msgspec import inspect as mi
 from tracker import clock
 from tracker.errors import DomainError, Invalid
 from tracker.i18n import gettext
+from tracker.web.notices import DONE, notify, request_scope
 
 S = TypeVar("S", bound=msgspec.Struct)
 T = TypeVar("T")
@@ -250,11 +250,7 @@ class Refusal:
         return cls(error.translated(gettext), error.field, error.status_code, values)
 
 
-# --- One-time notices: a success says so on the page the redirect leads to. ---
-
-NOTICES = "notices"  # the session key holding the notices not yet shown
-DONE = "Saved. The record below shows the change."
-_request_scope: ContextVar[Scope | None] = ContextVar("tracker_request_scope", default=None)
+# --- One-time notices: a success says so on the page the redirect leads to (tracker/web/notices.py). ---
 
 
 class RequestScopeMiddleware(ASGIMiddleware):
@@ -262,28 +258,11 @@ class RequestScopeMiddleware(ASGIMiddleware):
     neither needs every page handler to pass its request along."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        token = _request_scope.set(scope)
+        token = request_scope.set(scope)
         try:
             await next_app(scope, receive, send)
         finally:
-            _request_scope.reset(token)
-
-
-def notify(message: str) -> None:
-    """Keep `message` (already in the reader's language) in the server-side session for the next page."""
-    scope = _request_scope.get()
-    session = scope.get("session") if scope is not None else None
-    if isinstance(session, dict):
-        session[NOTICES] = [*session.get(NOTICES, []), message][-3:]
-
-
-def notices() -> list[str]:
-    """The notices waiting for this reader, removed as they are read: shown once, on the next page."""
-    scope = _request_scope.get()
-    session = scope.get("session") if scope is not None else None
-    if not isinstance(session, dict) or NOTICES not in session:
-        return []
-    return list(session.pop(NOTICES))
+            request_scope.reset(token)
 
 
 async def refused(

@@ -46,45 +46,25 @@ def _label(value: object) -> str:
     return str(text).replace("_", " ").capitalize()
 
 
-def _notices() -> list[str]:
-    from tracker.web.forms import notices  # forms imports Litestar; printable documents never call this
-
-    return notices()
-
-
-def _modules_for(request, project) -> list:
-    """The modules of `project` the request's user may open (links for the project page's top)."""
-    from tracker.web.navigation import project_modules
-
-    actor = request.scope.get("user")
-    return project_modules(request.app, actor.role, project.id, project.kind) if actor else []
-
-
-def configure_environment(engine) -> None:
-    """Set up Litestar's Jinja engine for pages."""
-    _configure(engine.engine)
-
-
 @lru_cache(maxsize=1)
 def document_environment() -> Environment:
     """A Jinja environment for printable documents: same templates folder (then DOCUMENT_TEMPLATE_DIRS),
     globals and filters."""
     folders = [ROOT / "templates", *get_settings().document_template_dirs]
     env = Environment(loader=FileSystemLoader(folders), autoescape=True)
-    _configure(env)
+    configure(env)
     return env
 
 
-def _configure(env: Environment) -> None:
+def configure(env: Environment) -> None:
+    """The globals and filters pages and printable documents share."""
     env.globals.update(
         _=gettext,
         ngettext=ngettext,
         locale=lambda: current_locale.get(),
         label=_label,
-        confirmations=_notices,  # not "notices": pages pass their notices (通知单) by that name
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
-        modules_for=_modules_for,
     )
     env.filters.update(area=_area, date=_date, label=_label)
     env.autoescape = True
