@@ -17,7 +17,9 @@ from tests.integration.consultations.helpers import draft, make_roll, open_consu
 from tests.integration.funding.helpers import allocate as fund, make_line, make_source, ok as funded
 from tests.integration.handover.helpers import form_state
 from tests.integration.inspections.helpers import API, file_issue, in_days, issue_notice
+from tests.integration.payments.helpers import budget, create_contract
 from tests.support import PASSWORD
+from tracker import clock
 from tracker.app import create_app
 from tracker.consultations import services as consultations
 
@@ -123,6 +125,12 @@ async def _cases(world, client_for) -> list[Case]:
     finance = await client_for("finance")  # funding: an allocation to spend from, a month to report
     source = await make_source(finance, p, arrive_fen=500_000_00)
     allocation = funded(await fund(finance, p, source, await make_line(finance, p), 300_000_00))["id"]
+    # Contract payments: the application, its review and certificate, the certificate's payment.
+    line, pay_allocation = await budget(p)
+    contract = await create_contract(manager, world, line)
+    q1, q2 = (f"q_{i['id']}" for i in contract["items"])
+    a1, a2 = (f"a_{i['id']}" for i in contract["items"])
+    r1, r2 = (f"r_{i['id']}" for i in contract["items"])
     return [
         Case("/projects/{project_id:int}/inspections/issues/new", "inspector", f"/projects/{p}/inspections/issues/new", {
             "kind": "quality", "category": "hollowing", "severity": "general", "description": "楼梯间墙面空鼓",
@@ -213,6 +221,17 @@ async def _cases(world, client_for) -> list[Case]:
              f"/projects/{p}/funding/report/correct?month=2026-03", {"reason": "补录到位", "gap_arranged": "200.00"},
              numbers=("gap_arranged",)),
         *await _admin_cases(world),
+        Case("/contracts/{contract_id:int}/applications", "contractor", f"/contracts/{contract['id']}/applications",
+             {"period_start": "2026-11-01", "period_end": "2026-11-30", q1: "200", q2: "500", "statement": "第1期"},
+             numbers=(q1, q2)),
+        Case("/payment-applications/{payment_application_id:int}/review", "inspector",
+             "/payment-applications/{payment_application}/review",
+             {a1: "180", r1: "超出实际完成量", a2: "500", r2: "", "note": "同意"}, numbers=(a1, a2)),
+        Case("/payment-applications/{payment_application_id:int}/certify", "chief",
+             "/payment-applications/{payment_application}/certify", {"override_reason": "遗留问题已列入整改计划，准予计量"}),
+        Case("/payment-certificates/{certificate_id:int}/payments", "finance", "/payment-certificates/{certificate}/payments",
+             {"allocation_id": str(pay_allocation), "amount_fen": "1000000", "paid_on": clock.today().isoformat(),
+              "voucher_no": "记-2026-0001"}, numbers=("allocation_id", "amount_fen")),
         Case("/login", None, "/login", {"username": "staff", "password": PASSWORD, "next": "/projects"},
              control=("next",)),
     ]
@@ -266,6 +285,20 @@ async def _latest_selection() -> int:
     return (await Selection.select(Selection.id).order_by(Selection.id))[-1]["id"]
 
 
+async def _latest_payment_application() -> int:
+    """The contract-payment application the applications case made (review and certify act on it)."""
+    from funding.payments.tables import PaymentApplication
+
+    return (await PaymentApplication.select(PaymentApplication.id).order_by(PaymentApplication.id))[-1]["id"]
+
+
+async def _latest_certificate() -> int:
+    """The payment certificate the certify case made (the payments case acts on it)."""
+    from funding.payments.tables import PaymentCertificate
+
+    return (await PaymentCertificate.select(PaymentCertificate.id).order_by(PaymentCertificate.id))[-1]["id"]
+
+
 async def _post(client, case: Case, path: str, form: dict):
     data = {"_csrf_token": client.cookies.get("csrftoken"), **form}
     files = {"photos": ("", b"", "application/octet-stream")} if case.multipart else None
@@ -297,6 +330,10 @@ async def test_every_page_form_refuses_over_long_values_and_non_numbers(world, c
             path = path.replace("{sheet}", str(sheet_of["vote"]))
         if "{selection}" in path:
             path = path.replace("{selection}", str(await _latest_selection()))
+        if "{payment_application}" in path:
+            path = path.replace("{payment_application}", str(await _latest_payment_application()))
+        if "{certificate}" in path:
+            path = path.replace("{certificate}", str(await _latest_certificate()))
         probes = [(name, LONG) for name in case.form if name not in case.control]
         probes += [(name, [LONG, LONG]) for name in case.form if name not in case.control]  # a field sent twice
         probes += [(name, bad) for name in case.numbers for bad in (NOT_A_NUMBER, HUGE_NUMBER, SUPERSCRIPT_TWO)]
