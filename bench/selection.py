@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import app_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 DESKS = 20
@@ -36,12 +34,6 @@ POPULAR_EVERY = 10  # every 10th pick of a desk goes for the first unit on its l
 PASSWORD = "bench-desk-password"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def prepare(count: int) -> tuple[int, list[int], list[int]]:
     sys.path.insert(0, str(ROOT / "bench"))
     import datetime as dt
@@ -49,7 +41,6 @@ async def prepare(count: int) -> tuple[int, list[int], list[int]]:
 
     from tally import _bulk
 
-    from tests.support import prepare_database
     from tracker import db
     from tracker.accounts.actor import SYSTEM
     from tracker.accounts.roles import Role
@@ -58,35 +49,25 @@ async def prepare(count: int) -> tuple[int, list[int], list[int]]:
     from tracker.handover.kinds import MissedSlot, OrderMethod
     from tracker.handover.schemas import OrderIn, SlotsIn, TermsIn
     from tracker.handover.tables import Entitlement, Unit
-    from tracker.register import services as register
     from tracker.register.kinds import ProjectKind
-    from tracker.register.schemas import BuildingIn, ProjectIn
-    from tracker.register.tables import Dwelling, Household
+    from tracker.register.schemas import ProjectIn
 
-    await db.start()
-    with contextlib.redirect_stdout(io.StringIO()):
-        await prepare_database()
-    project = await register.create_project(SYSTEM, ProjectIn(code="DESK", name="选房基准",
-                                                               kind=ProjectKind.resettlement_housing))
-    building = await register.add_building(SYSTEM, project.id, BuildingIn(name="1号楼"))
     rng = random.Random(13)
     areas = [Decimal(rng.randrange(8000, 11500)) / 100 for _ in range(count)]
-    await _bulk(Dwelling, ["id", "project", "building", "number", "stairwell", "contract_area"],
-                [(n, project.id, building.id, f"{n}", "1", str(areas[n - 1])) for n in range(1, count + 1)])
+    project, building = await app_runs.fresh_project(
+        ProjectIn(code="DESK", name="选房基准", kind=ProjectKind.resettlement_housing), count,
+        ["id", "project", "building", "number", "stairwell", "contract_area"],
+        lambda project_id, building_id: [(n, project_id, building_id, f"{n}", "1", str(areas[n - 1]))
+                                         for n in range(1, count + 1)])
     await _bulk(Unit, ["id", "project", "dwelling", "building", "layout", "floor", "orientation", "contract_area",
                        "status", "idle_reason"],
                 [(n, project.id, n, building.id, "两室一厅", 1 + n // 10, "南", str(areas[n - 1]), "available", "")
                  for n in range(1, count + 1)])
-    await _bulk(Household, ["id", "project", "certificate_no", "holder_names", "owner_key", "kind", "office",
-                            "subdistrict", "phone", "contact_status", "strategy", "created_at"],
-                [(n, project.id, f"C{n:06d}", "某", f"o{n}", "resident", "", "", "", "reachable", "",
-                  "2026-11-23T00:00:00+00:00") for n in range(1, count + 1)])
     await _bulk(Entitlement, ["id", "project", "household", "persons", "quota_area", "compensation_fen",
                               "units_allowed", "signed_at", "units_selected"],
                 [(n, project.id, n, 3, "90.00", 0, 1, f"2026-06-01T00:00:{n % 60:02d}+00:00", 0)
                  for n in range(1, count + 1)])
-    for table in ("dwelling", "unit", "household", "entitlement"):
-        await Household.raw(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    await app_runs.reset_sequences("dwelling", "unit", "household", "entitlement")
     await services.set_terms(SYSTEM, project.id, TermsIn(
         quota_m2_per_person=Decimal("30"), base_price_fen=4_000_00, tier1_m2=Decimal("15"), tier2_m2=Decimal("30"),
         tier2_factor=Decimal("1.5"), shortfall_price_fen=3_000_00, order_method=OrderMethod.signing,
@@ -180,41 +161,12 @@ def main() -> None:
         print("selection skipped: set BENCH_DATABASE_URL to a throwaway PostgreSQL database")
         return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    env = {**os.environ, "TRACKER_VAR_DIR": str(var_dir), "DATABASE_URL": url, "PICCOLO_CONF": "piccolo_conf",
-           "SCHEDULER_ENABLED": "false", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret")}
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
+    env = app_runs.environment(url)
     project_id, order, units = asyncio.run(prepare(count))
-    ports = [_free_port() for _ in range(PROCESSES)]
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tracker.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log"],
-            cwd=ROOT, env=env,
-        )
-        for port in ports
-    ]
-    try:
-        import httpx
-
-        for port in ports:
-            for _ in range(200):
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            else:
-                raise RuntimeError(f"app on port {port} did not start")
+    with app_runs.app_processes(env, PROCESSES) as ports:
         started = time.perf_counter()
         latencies, conflicts, failures = asyncio.run(desks(ports, project_id, order, units))
         elapsed = time.perf_counter() - started
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
     double = asyncio.run(check(project_id))
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) >= 20 else float("nan")
     print(f"desks={DESKS} processes={PROCESSES} units={count} selected={len(latencies)} "

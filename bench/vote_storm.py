@@ -13,27 +13,18 @@ counted ballots and the whole audit chain, and prints both.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
 import os
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import app_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 100
 PROCESSES = 2
 ITEMS = 3
 TIME_LIMIT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def prepare(count: int) -> tuple[int, list[int], list[str]]:
@@ -43,31 +34,22 @@ async def prepare(count: int) -> tuple[int, list[int], list[str]]:
 
     from tally import _bulk
 
-    from tests.support import prepare_database
     from tracker import db
     from tracker.accounts.actor import SYSTEM
     from tracker.consultations import services
     from tracker.consultations.kinds import ConsultationKind, ItemClass
     from tracker.consultations.schemas import ConsultationIn, ItemIn
-    from tracker.register import services as register
     from tracker.register.kinds import ProjectKind
-    from tracker.register.schemas import BuildingIn, ProjectIn
-    from tracker.register.tables import Dwelling, Holding, Household
+    from tracker.register.schemas import ProjectIn
+    from tracker.register.tables import Holding
 
-    await db.start()
-    with contextlib.redirect_stdout(io.StringIO()):
-        await prepare_database()
-    project = await register.create_project(SYSTEM, ProjectIn(code="STORM", name="基准", kind=ProjectKind.retrofit))
-    building = await register.add_building(SYSTEM, project.id, BuildingIn(name="1号楼"))
-    await _bulk(Dwelling, ["id", "project", "building", "number", "stairwell", "registered_area"],
-                [(n, project.id, building.id, f"{n}", "1", 60 + n % 40) for n in range(1, count + 1)])
-    await _bulk(Household, ["id", "project", "certificate_no", "holder_names", "owner_key", "kind", "office",
-                            "subdistrict", "phone", "contact_status", "strategy", "created_at"],
-                [(n, project.id, f"C{n:06d}", "某", f"o{n}", "resident", "", "", "", "reachable", "",
-                  "2026-11-23T00:00:00+00:00") for n in range(1, count + 1)])
+    project, _building = await app_runs.fresh_project(
+        ProjectIn(code="STORM", name="基准", kind=ProjectKind.retrofit), count,
+        ["id", "project", "building", "number", "stairwell", "registered_area"],
+        lambda project_id, building_id: [(n, project_id, building_id, f"{n}", "1", 60 + n % 40)
+                                         for n in range(1, count + 1)])
     await _bulk(Holding, ["household", "dwelling"], [(n, n) for n in range(1, count + 1)])
-    for table in ("dwelling", "household", "holding"):
-        await Household.raw(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    await app_runs.reset_sequences("dwelling", "household", "holding")
     now = dt.datetime.now(dt.timezone.utc)
     c = await services.create_consultation(SYSTEM, project.id, ConsultationIn(
         title="改造菜单", kind=ConsultationKind.retrofit_menu, rule_key="art278_major",
@@ -179,39 +161,10 @@ def main() -> None:
         print("vote_storm skipped: set BENCH_DATABASE_URL to a throwaway PostgreSQL database")
         return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 6000
-    var_dir = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    env = {**os.environ, "TRACKER_VAR_DIR": str(var_dir), "DATABASE_URL": url, "PICCOLO_CONF": "piccolo_conf",
-           "SCHEDULER_ENABLED": "false", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret")}
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
+    env = app_runs.environment(url)
     consultation_id, items, codes = asyncio.run(prepare(count))
-    ports = [_free_port() for _ in range(PROCESSES)]
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tracker.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--no-access-log"],
-            cwd=ROOT, env=env,
-        )
-        for port in ports
-    ]
-    try:
-        import httpx
-
-        for port in ports:
-            for _ in range(200):
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            else:
-                raise RuntimeError(f"app on port {port} did not start")
+    with app_runs.app_processes(env, PROCESSES) as ports:
         elapsed, receipts, failures = asyncio.run(storm(ports, items, codes))
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
     lost, double = asyncio.run(check(consultation_id, len(items), receipts))
     print(f"clients={CLIENTS} processes={PROCESSES} titles={count} accepted={len(receipts)} refused={failures} "
           f"seconds={elapsed:.1f}")

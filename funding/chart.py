@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from tracker.charts import coord as _coord, frame, labelled, line
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 36, 44
-MAX_X_LABELS = 8
 SERIES = ("arrived", "spent")
 
 
@@ -32,10 +33,6 @@ def months(by_month: list) -> list[Month]:
         return row[name] if isinstance(row, dict) else getattr(row, name)
     return [Month(get(r, "month"), get(r, "arrived_fen"), get(r, "spent_fen"), get(r, "arrived_to_date_fen"),
                   get(r, "spent_to_date_fen")) for r in by_month]
-
-
-def _coord(value: Fraction) -> str:
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def wan(fen: int) -> str:
@@ -71,15 +68,11 @@ def chart(series: list[Month], plan_fen: int | None = None) -> dict:
     for key in SERIES:
         dots = [{"x": _coord(x(i)), "y": _coord(y(getattr(m, f"{key}_to_date_fen"))), "month": m.month,
                  "fen": getattr(m, f"{key}_to_date_fen")} for i, m in enumerate(series)]
-        lines[key] = {"points": " ".join(f"{d['x']},{d['y']}" for d in dots), "dots": dots}
-    step = max(1, -(-n // MAX_X_LABELS))
-    labelled = list(range(0, n, step))
-    if n and labelled[-1] != n - 1:
-        labelled.append(n - 1)
+        lines[key] = line(dots)
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM,
+        **frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM),
         "y_ticks": [{"y": _coord(y(top * q // 4)), "label": wan(top * q // 4)} for q in range(5)],
-        "x_ticks": [{"x": _coord(x(i)), "label": series[i].month} for i in labelled],
+        "x_ticks": [{"x": _coord(x(i)), "label": series[i].month} for i in labelled(n)],
         "lines": lines,
         "plan": {"y": _coord(y(plan_fen)), "fen": plan_fen} if plan_fen else None,
         "rows": [{"month": m.month, "arrived_fen": m.arrived_fen, "spent_fen": m.spent_fen,

@@ -168,10 +168,7 @@ class FundingPages(Controller):
                 return await services.submit_report(actor, project_id, chosen, draft)
             return await services.save_draft(actor, project_id, chosen, draft)
 
-        return await refused(act, form=data,
-                             done=lambda _: Redirect(f"/projects/{project_id}/funding/report?month={chosen:%Y-%m}",
-                                                     status_code=303),
-                             again=lambda r: self._report_page(actor, project_id, chosen, r))
+        return await self._report_posted(actor, project_id, chosen, data, act)
 
     @post("/projects/{project_id:int}/funding/report/correct", guards=WRITE)
     async def correct_report(self, actor: Actor, project_id: int, data: Form,
@@ -183,6 +180,10 @@ class FundingPages(Controller):
             correction = _parse(data, CorrectionIn, gap_arranged_fen=_yuan(data, "gap_arranged", required=False))
             return await services.correct_report(actor, project_id, chosen, correction)
 
+        return await self._report_posted(actor, project_id, chosen, data, act)
+
+    async def _report_posted(self, actor: Actor, project_id: int, chosen, data: Form, act) -> Template | Redirect:
+        """A report form's POST: back to the month's report (303), or its page again with the refusal."""
         return await refused(act, form=data,
                              done=lambda _: Redirect(f"/projects/{project_id}/funding/report?month={chosen:%Y-%m}",
                                                      status_code=303),

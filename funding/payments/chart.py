@@ -4,17 +4,13 @@ Coordinates are worked out with fractions, never floats."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from tracker.charts import coord as _coord, frame, labelled, line
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 84, 16, 36, 44
-MAX_X_LABELS = 8
 SERIES = ("work", "certified", "paid")
-
-
-def _coord(value: Fraction) -> str:
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def yuan(fen: int) -> str:
@@ -38,15 +34,11 @@ def chart(points: list, total_fen: int) -> dict:
     for key in SERIES:
         dots = [{"x": _coord(x(i)), "y": _coord(y(getattr(p, f"{key}_fen"))), "day": p.on.isoformat(),
                  "value": yuan(getattr(p, f"{key}_fen"))} for i, p in enumerate(points)]
-        lines[key] = {"points": " ".join(f"{d['x']},{d['y']}" for d in dots), "dots": dots}
-    step = max(1, -(-n // MAX_X_LABELS))
-    labelled = list(range(0, n, step))
-    if n and labelled[-1] != n - 1:
-        labelled.append(n - 1)
+        lines[key] = line(dots)
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM,
+        **frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM),
         "y_ticks": [{"y": _coord(y(top * q // 4)), "label": f"{top * q // 4 // 1_000_000:,}万"} for q in range(5)],
-        "x_ticks": [{"x": _coord(x(i)), "label": points[i].on.strftime("%m-%d")} for i in labelled],
+        "x_ticks": [{"x": _coord(x(i)), "label": points[i].on.strftime("%m-%d")} for i in labelled(n)],
         "lines": lines,
         "total": {"y": _coord(y(total_fen)), "label": yuan(total_fen)},
         "rows": [{"day": p.on.isoformat(), "work": yuan(p.work_fen), "certified": yuan(p.certified_fen),

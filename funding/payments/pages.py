@@ -48,6 +48,16 @@ def _quantity(form: dict[str, Any], name: str) -> Decimal | str:
         return text
 
 
+def _page(template: str, context: dict, refusal: Refusal | None) -> Template:
+    """A page that may show a refused form again: with the refusal's status, else 200."""
+    return Template(template, context=context, status_code=refusal.status if refusal else 200)
+
+
+def _see(path: str):
+    """Where a form that went through goes: `path` (`{id}` is the new record's), 303 so a reload does not post again."""
+    return lambda record: Redirect(path=path.format(id=record.id), status_code=303)
+
+
 class PaymentPages(Controller):
     include_in_schema = False
     guards = [requires_login, project_member]
@@ -82,8 +92,7 @@ class PaymentPages(Controller):
             "may_apply": actor.role in PAYMENT_APPLICANTS and contract.settled_fen is None,
             "refusal": refusal, "today": clock.today().isoformat(),
         }
-        return Template("payments/contract.html", context=context,
-                        status_code=refusal.status if refusal else 200)
+        return _page("payments/contract.html", context, refusal)
 
     @post("/contracts/{contract_id:int}/applications", guards=[requires_role(PAYMENT_APPLICANTS)])
     async def apply(self, actor: Actor, contract_id: int, data: Form) -> Template | Redirect:
@@ -96,7 +105,7 @@ class PaymentPages(Controller):
             return await services.submit_application(actor, contract_id, parse_form(data, ApplicationIn, **values))
 
         return await refused(act, form=data,
-                             done=lambda a: Redirect(path=f"/payment-applications/{a.id}", status_code=303),
+                             done=_see("/payment-applications/{id}"),
                              again=lambda r: self._contract_page(actor, contract_id, r))
 
     @get("/payment-applications/{payment_application_id:int}", guards=[requires_role(PAYMENT_READERS)])
@@ -115,8 +124,7 @@ class PaymentPages(Controller):
             "may_certify": actor.role in PAYMENT_CERTIFIERS and application.status == ApplicationStatus.reviewed,
             "refusal": refusal,
         }
-        return Template("payments/application.html", context=context,
-                        status_code=refusal.status if refusal else 200)
+        return _page("payments/application.html", context, refusal)
 
     @post("/payment-applications/{payment_application_id:int}/review", guards=[requires_role(PAYMENT_REVIEWERS)])
     async def review(self, actor: Actor, payment_application_id: int, data: Form) -> Template | Redirect:
@@ -129,7 +137,7 @@ class PaymentPages(Controller):
                                                      parse_form(data, ReviewIn, **values))
 
         return await refused(act, form=data,
-                             done=lambda a: Redirect(path=f"/payment-applications/{a.id}", status_code=303),
+                             done=_see("/payment-applications/{id}"),
                              again=lambda r: self._application_page(actor, payment_application_id, r))
 
     @post("/payment-applications/{payment_application_id:int}/certify", guards=[requires_role(PAYMENT_CERTIFIERS)])
@@ -138,7 +146,7 @@ class PaymentPages(Controller):
             return await services.certify(actor, payment_application_id, parse_form(data, CertifyIn))
 
         return await refused(act, form=data,
-                             done=lambda c: Redirect(path=f"/payment-certificates/{c.id}", status_code=303),
+                             done=_see("/payment-certificates/{id}"),
                              again=lambda r: self._application_page(actor, payment_application_id, r))
 
     @get("/payment-certificates/{certificate_id:int}", guards=[requires_role(PAYMENT_READERS)])
@@ -155,7 +163,7 @@ class PaymentPages(Controller):
             "allocations": await services.allocations_for(actor, contract.id) if may_pay else [],
             "payments": [p for p in await services.list_payments(actor, contract.id) if p.certificate_id == certificate_id],
         }
-        return Template("payments/certificate.html", context=context, status_code=refusal.status if refusal else 200)
+        return _page("payments/certificate.html", context, refusal)
 
     @post("/payment-certificates/{certificate_id:int}/payments", guards=[requires_role(PAYERS)])
     async def pay(self, actor: Actor, certificate_id: int, data: Form) -> Template | Redirect:
@@ -164,5 +172,5 @@ class PaymentPages(Controller):
             return await services.pay_certificate(actor, certificate_id, parse_form(data, PaymentIn))
 
         return await refused(act, form=data,
-                             done=lambda p: Redirect(path=f"/payment-certificates/{certificate_id}", status_code=303),
+                             done=_see(f"/payment-certificates/{certificate_id}"),
                              again=lambda r: self._certificate_page(actor, certificate_id, r))

@@ -221,16 +221,24 @@ def _payload(row: dict) -> dict:
             "correction_reason": row["correction_reason"]}
 
 
+async def _draft_of_open_version(actor: Actor, project_id: int, month: dt.date,
+                                 data: ReportDraftIn) -> tuple[dict, list[dict]]:
+    """Within the caller's transaction: the month's open version written with `data` (a submitted one is
+    refused: it is corrected, not edited); returns its row and the month's versions before the write."""
+    await _project(project_id)
+    versions = await _versions(project_id, month)
+    latest = versions[-1] if versions else None
+    if latest is not None and latest["status"] == ReportStatus.submitted.value:
+        _refuse_submitted(latest)
+    row = await _write_draft(actor, project_id, month, data, latest, latest["version"] if latest else 1)
+    return row, versions
+
+
 async def save_draft(actor: Actor, project_id: int, month: dt.date, data: ReportDraftIn) -> ReportOut:
     """Save what finance filled in (待提交); the figures are the records' as of now."""
     _check_month(month)
     async with transaction():
-        await _project(project_id)
-        versions = await _versions(project_id, month)
-        latest = versions[-1] if versions else None
-        if latest is not None and latest["status"] == ReportStatus.submitted.value:
-            _refuse_submitted(latest)
-        row = await _write_draft(actor, project_id, month, data, latest, latest["version"] if latest else 1)
+        row, versions = await _draft_of_open_version(actor, project_id, month, data)
         await audit.record(actor, "funding.report_draft", "funding_report", row["id"], _payload(row))
     return _out(project_id, month, row, max(len(versions), 1))
 
@@ -239,13 +247,7 @@ async def submit_report(actor: Actor, project_id: int, month: dt.date, data: Rep
     """Submit (已提交): the figures are frozen as the records give them now; the version is locked."""
     _check_month(month)
     async with transaction():
-        await _project(project_id)
-        versions = await _versions(project_id, month)
-        latest = versions[-1] if versions else None
-        if latest is not None and latest["status"] == ReportStatus.submitted.value:
-            _refuse_submitted(latest)
-        data = data or ReportDraftIn()
-        row = await _write_draft(actor, project_id, month, data, latest, latest["version"] if latest else 1)
+        row, versions = await _draft_of_open_version(actor, project_id, month, data or ReportDraftIn())
         now = clock.now()
         await FundingReport.update({
             FundingReport.status: ReportStatus.submitted.value, FundingReport.submitted_at: now,

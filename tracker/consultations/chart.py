@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from tracker.charts import coord as _coord, frame, labelled, line
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 36, 44
-MAX_X_LABELS = 8
 SERIES = ("participation", "agree")
 
 
@@ -66,10 +67,6 @@ def percent(value: Fraction) -> str:
     return f"{_decimal(value * 100, '0.01')}%"
 
 
-def _coord(value: Fraction) -> str:
-    return str(_decimal(value, "0.1"))
-
-
 def chart(series: list[Point], threshold: Fraction | None = None) -> dict:
     """Everything the template draws: axes with ticks, one polyline and its dots per series, and
     optionally the rule's threshold as a dashed line (a share of the whole roll, like the series)."""
@@ -90,15 +87,11 @@ def chart(series: list[Point], threshold: Fraction | None = None) -> dict:
     for key in SERIES:
         dots = [{"x": _coord(x(p.day)), "y": _coord(y(getattr(p, key))), "day": p.day.isoformat(),
                  "value": percent(getattr(p, key))} for p in series]
-        lines[key] = {"points": " ".join(f"{d['x']},{d['y']}" for d in dots), "dots": dots}
-    step = max(1, -(-len(series) // MAX_X_LABELS))
-    labelled = series[::step]
-    if series and labelled[-1] is not series[-1]:
-        labelled.append(series[-1])
+        lines[key] = line(dots)
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM,
+        **frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM),
         "y_ticks": [{"y": _coord(y(Fraction(q, 4))), "label": f"{25 * q}%"} for q in range(5)],
-        "x_ticks": [{"x": _coord(x(p.day)), "label": p.day.strftime("%m-%d")} for p in labelled],
+        "x_ticks": [{"x": _coord(x(p.day)), "label": p.day.strftime("%m-%d")} for p in (series[i] for i in labelled(len(series)))],
         "lines": lines,
         "threshold": {"y": _coord(y(threshold)), "label": percent(threshold)} if threshold is not None else None,
         "rows": [{"day": p.day.isoformat(), "roll_titles": p.roll_titles, "returned_titles": p.returned_titles,

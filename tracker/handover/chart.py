@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from tracker.charts import coord as _coord
+
 from tracker.handover.kinds import MILESTONE_ORDER
 
 WIDTH = 760
@@ -44,10 +46,6 @@ class Group:
     forecast_on: dt.date | None
     slipping_days: int
     lanes: tuple[Lane, ...]
-
-
-def _coord(value: Fraction) -> str:
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:

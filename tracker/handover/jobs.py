@@ -74,6 +74,14 @@ async def _send(findings: dict[int, tuple[str, list[str]]], today: dt.date) -> i
     return sent
 
 
+async def _digest(findings_of, now: dt.datetime, counted: str) -> dict:
+    """A daily check: today's findings per project into the managers' digests; counts for the job log."""
+    today = clock.day_of(now)
+    findings = await findings_of(today)
+    sent = await _send(findings, today)
+    return {"projects": len(findings), counted: sum(len(lines) for _, lines in findings.values()), "digests": sent}
+
+
 def _missing_text(entry: str) -> str:
     building, _, milestone = entry.rpartition(": ")
     return f"{building} {gettext(MISSING.get(milestone, milestone))}"
@@ -105,11 +113,7 @@ async def schedule_findings(today: dt.date) -> dict[int, tuple[str, list[str]]]:
 
 async def check_schedule(now: dt.datetime) -> dict:
     """Daily: batches slipping and prerequisites missing within 30 days → the managers' digest."""
-    today = clock.day_of(now)
-    findings = await schedule_findings(today)
-    sent = await _send(findings, today)
-    return {"projects": len(findings), "findings": sum(len(lines) for _, lines in findings.values()),
-            "digests": sent}
+    return await _digest(schedule_findings, now, "findings")
 
 
 async def idle_findings(today: dt.date) -> dict[int, tuple[str, list[str]]]:
@@ -141,11 +145,7 @@ async def idle_findings(today: dt.date) -> dict[int, tuple[str, list[str]]]:
 
 async def monitor_idle_units(now: dt.datetime) -> dict:
     """Daily: units completed more than the project's idle_days ago and not handed over → the digest."""
-    today = clock.day_of(now)
-    findings = await idle_findings(today)
-    sent = await _send(findings, today)
-    return {"projects": len(findings), "buildings": sum(len(lines) for _, lines in findings.values()),
-            "digests": sent}
+    return await _digest(idle_findings, now, "buildings")
 
 
 def jobs() -> list[Job]:
