@@ -37,12 +37,14 @@ async def test_memberships_and_users_refer_only_to_existing_records(world, clien
 
 
 async def test_home_sends_each_user_to_their_start_page(world, client_for):
-    """The home route receives the actor by dependency injection; nobody logged in may not pass."""
+    """The home route receives the actor by dependency injection: staff get their home page, a resident is
+    sent to theirs, nobody logged in may not pass."""
     resident = await client_for("resident")
     manager = await client_for("manager")
     anonymous = await client_for(None)
-    assert (await resident.get("/", follow_redirects=False)).headers["location"] == f"/households/{world.households[0]}"
-    assert (await manager.get("/", follow_redirects=False)).headers["location"] == "/projects"
+    assert (await resident.get("/", follow_redirects=False)).headers["location"] == "/my"
+    home = await manager.get("/", follow_redirects=False)
+    assert home.status_code == 200 and "梅园新村综合改造" in home.text
     assert (await anonymous.get("/", follow_redirects=False)).status_code in (302, 303, 401)
 
 

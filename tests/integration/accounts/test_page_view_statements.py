@@ -30,7 +30,8 @@ PAGES = {
     "/projects/{project}/households": 13 + TODO_COUNT,
     "/projects/{project}/inspections": 11 + TODO_COUNT,
     "/projects/{project}/inspections/issues": 11 + TODO_COUNT,
-    "/inspections/issues/{issue}": 13 + TODO_COUNT,
+    # One more than before issue 9: the access rule reads the issue's stored ids apart from its page shape.
+    "/inspections/issues/{issue}": 14 + TODO_COUNT,
 }
 
 
