@@ -59,6 +59,8 @@ def test_each_job_fires_at_its_local_hour_in_the_configured_zone_not_the_hosts()
         "consultations.daily_snapshot": "2026-03-01T15:55:00+00:00",  # 23:55 on 1 March in Shanghai
         "funding.monitors": "2026-03-01T22:30:00+00:00",  # 06:30 on 2 March in Shanghai
         "payments.monitor": "2026-03-01T22:50:00+00:00",  # 06:50 on 2 March in Shanghai
+        "handover.schedule_check": "2026-03-01T23:30:00+00:00",  # 07:30, after the 07:00 digest
+        "handover.idle_units": "2026-03-01T23:35:00+00:00",
     }
 
 
