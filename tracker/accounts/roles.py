@@ -32,6 +32,8 @@ class OrganisationKind(StrEnum):
 # Role sets, each defined once and named for what it allows. Guards (`requires_role(...)`), services
 # and the role-matrix test read them from here; a domain adds its own sets below, never elsewhere.
 
+# Work on projects (everyone but residents, whose own pages start at /my): project lists and pages, my to-do.
+PROJECT_WORKERS = frozenset(Role) - {Role.resident}
 # Administer a project: memberships, approvals, decisions, settling disputes.
 PROJECT_ADMINS = frozenset({Role.admin, Role.project_manager})
 # The office that faces residents: keeps the roll, runs consultations (prepares, paper ballots, signing),

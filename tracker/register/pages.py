@@ -12,7 +12,13 @@ from litestar.response import Redirect, Template
 from inspections.services import stopped_project_ids, visible_stop_status
 from tracker import clock
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import HOUSEHOLD_FILE_WRITERS, HOUSEHOLD_READERS, REGISTER_READERS, RESIDENT_OFFICE
+from tracker.accounts.roles import (
+    HOUSEHOLD_FILE_WRITERS,
+    HOUSEHOLD_READERS,
+    PROJECT_WORKERS,
+    REGISTER_READERS,
+    RESIDENT_OFFICE,
+)
 from tracker.i18n import gettext
 from tracker.register import services
 from tracker.register.controllers import Upload, uploaded_file
@@ -22,7 +28,7 @@ from tracker.register.rollfile import COLUMNS, RollRejected, RowError
 from tracker.register.schemas import FileEntryIn, ImportReport, StrategyIn
 from tracker.settings import get_settings
 from tracker.web.forms import Refusal, parse_form, refused
-from tracker.web.guards import project_member, requires_login, requires_role
+from tracker.web.guards import project_member, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PAGE_SIZE = 50
@@ -33,14 +39,14 @@ SHOWN_ROW_ERRORS = 200
 class RegisterPages(Controller):
     include_in_schema = False
 
-    @get("/projects", guards=[requires_login])
+    @get("/projects", guards=[requires_role(PROJECT_WORKERS)])
     async def projects(self, actor: Actor) -> Template:
         return Template(
             "register/projects.html",
             context={"projects": await services.list_projects(actor), "stopped": await stopped_project_ids(actor)},
         )
 
-    @get("/projects/{project_id:int}", guards=[requires_login, project_member])
+    @get("/projects/{project_id:int}", guards=[requires_role(PROJECT_WORKERS), project_member])
     async def project(self, actor: Actor, project_id: int) -> Template:
         project = await services.get_project(project_id)
         buildings = await services.list_buildings(project_id) if actor.role in REGISTER_READERS else []

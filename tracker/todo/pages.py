@@ -6,15 +6,15 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import PROJECT_WORKERS, Role
 from tracker.todo import services
-from tracker.web.guards import requires_login
+from tracker.web.guards import requires_role
 
 
 class TodoPages(Controller):
     include_in_schema = False
 
-    @get("/my/todo", guards=[requires_login])
+    @get("/my/todo", guards=[requires_role(PROJECT_WORKERS)])
     async def todo(self, actor: Actor) -> Template:
         return Template("todo/list.html", context={"items": await services.list_todos(actor)})
 
