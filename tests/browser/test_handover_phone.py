@@ -105,6 +105,7 @@ async def test_unit_acceptance_on_a_phone(world, browser_page):
     assert await page.locator("#category_4-error").is_visible()  # refused beside the field, nothing written
     await page.locator("#item-1 label.pass").tap()  # the refused form keeps the choices made
     await category.select_option((await inspections.list_categories())[0].code)
+    await page.select_option("select[name=severity_4]", "general")  # never guessed: chosen like the category
     await page.locator("input[name=photos_4]").set_input_files(photo())
     await page.screenshot(path=str(SHOTS / "handover-acceptance-failure-phone.png"), full_page=True)
     await page.click("#save-checklist")

@@ -37,6 +37,10 @@ async def test_issue_notice_reply_verify_and_stop_work_on_a_phone(world, browser
     await camera.set_input_files(photo((180, 40, 40)))
     await page.select_option("select[name=building_id]", str(world.building))
     await page.fill("input[name=part]", "东立面")
+    # Every required choice starts empty: the inspector chooses each one.
+    await page.select_option("select[name=kind]", "quality")
+    await page.select_option("select[name=severity]", "general")
+    await page.select_option("select[name=responsible_org_id]", str(world.orgs["Builder Co"]))
     await page.select_option("select[name=category]", "leak_external_wall")
     await page.fill("textarea[name=description]", "三层窗下外墙渗水")
     await page.click("#new-issue button[type=submit]")
@@ -59,7 +63,7 @@ async def test_issue_notice_reply_verify_and_stop_work_on_a_phone(world, browser
     await page.goto(f"/inspections/issues/{issue_id}")
     await page.locator("#evidence-form input[name=photos]").set_input_files(photo((40, 160, 40)))
     await page.click("#evidence-form button[type=submit]")
-    await page.wait_for_selector(".photos img >> nth=1")
+    await page.wait_for_selector("#before-after img.after")  # evidence shows as 整改后, beside 整改前
     await page.goto(notice_path)
     await page.fill(f"textarea[name=explanation_{issue_id}]", "已重做防水层，淋水试验无渗漏")
     await page.click("#send-reply")
@@ -71,6 +75,7 @@ async def test_issue_notice_reply_verify_and_stop_work_on_a_phone(world, browser
     await login(page, "chief")
     await page.goto(f"/projects/{world.project}/inspections/stop-work")
     await page.click("#new-stop-work")
+    await page.select_option("select[name=addressed_org_id]", str(world.orgs["Builder Co"]))
     await page.select_option("select[name=scope]", "building")
     await page.select_option("#stop-work-form select[name=building_id]", str(world.building))
     await page.select_option("select[name=cause]", "major_hazard")
