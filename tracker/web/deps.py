@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
 
 from tracker.accounts.actor import Actor
+from tracker.web.guards import actor_of
 
 
 def provide_actor(request: ASGIConnection) -> Actor:
     """The logged-in user; 401 when nobody is (the route's guards have normally refused already)."""
-    actor = request.scope.get("user")
-    if actor is None:
-        raise NotAuthorizedException("Log in first.")
-    return actor
+    return actor_of(request)
 
 
 def provide_viewer(request: ASGIConnection) -> Actor | None:
