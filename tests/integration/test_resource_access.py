@@ -208,8 +208,11 @@ async def test_residents_and_finance_see_no_inspection_lists_and_finance_sees_on
     assert s["in_force"]["number"] not in (await finance.get(f"/projects/{project}")).text
     resident = await client_for("resident")
     assert (await resident.get(f"{API}/projects/{project}/stop-status")).status_code == 403
+    # A resident's pages start at /my; the project page is for project workers.
     page = await resident.get(f"/projects/{project}")
-    assert page.status_code == 200 and s["in_force"]["number"] not in page.text
+    assert page.status_code == 403 and s["in_force"]["number"] not in page.text
+    home = await resident.get("/my")
+    assert home.status_code == 200 and s["in_force"]["number"] not in home.text
 
 
 async def test_verification_tells_anyone_the_status_and_only_a_reader_the_details(world, client_for):

@@ -122,7 +122,10 @@ def mask_certificate(number: str) -> str:
 
 
 async def _project(project_id: int) -> dict:
-    return (await Project.select(Project.code, Project.name).where(Project.id == project_id))[0]
+    rows = await Project.select(Project.code, Project.name).where(Project.id == project_id)
+    if not rows:
+        raise NotFound("No project {id}.", field="project_id", id=project_id)
+    return rows[0]
 
 
 async def _issue(actor: Actor, kind: str, record_id: int, project_id: int, context: dict, action: str,
