@@ -7,7 +7,7 @@ its field; where an action answers with its page and a notice (not a redirect), 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ from tracker.consultations.kinds import ConsultationKind, SheetStatus
 from tracker.consultations.schemas import (
     ConfirmIn,
     ConsultationOut,
+    ItemOut,
     LotteryIn,
     PaperBallotIn,
     ResolveIn,
@@ -44,16 +45,30 @@ CHOICES = [Choice.AGREE, Choice.OPPOSE, Choice.ABSTAIN]
 SIGNING_DATES = services.SIGNING_DATES
 SIGNING_PAGE_SIZE = 100
 LOTTERY_PURPOSES = ("signing", "unit_selection")
+VOTING_CODE_MAX = 64  # VotingCode.code's bound: a longer text is no code, and is not put back on the page
 
 
-def _choices_from(form: dict[str, Any], item_ids: list[int]) -> dict[int, Choice]:
-    choices = {}
-    for item_id in item_ids:
-        value = form.get(f"item_{item_id}")
-        if not isinstance(value, str) or value not in Choice._value2member_map_:  # a field sent twice is a list
-            raise Invalid("Choose agree, oppose or abstain for every item.", field=f"item_{item_id}")
-        choices[item_id] = Choice(value)
-    return choices
+CHOICE_VALUES = frozenset(c.value for c in CHOICES)
+
+
+def _picked(form: Mapping[str, Any], items: list[ItemOut]) -> dict[int, str]:
+    """The choices a form gives, item by item (an item left blank, or sent twice, is absent)."""
+    return {i.id: v for i in items if isinstance(v := form.get(f"item_{i.id}"), str) and v in CHOICE_VALUES}
+
+
+def _choices_from(form: Mapping[str, Any], items: list[ItemOut]) -> dict[int, Choice]:
+    """A choice for every item, or a refusal naming the first item without one (no item may be left blank:
+    a ballot gives one choice for every item, `services.sheets.one_choice_per_item`)."""
+    picked = _picked(form, items)
+    for item in items:
+        if item.id not in picked:
+            raise Invalid("Choose agree, oppose or abstain for item {position}: {item}.", field=f"item_{item.id}",
+                          position=item.position, item=_short(item.description))
+    return {item_id: Choice(value) for item_id, value in picked.items()}
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 async def _sheet_consultation(sheet_id: int, data: dict[str, Any]) -> int:
@@ -107,14 +122,23 @@ def _status(refusal: Refusal | None) -> int:
     return refusal.status if refusal else 200
 
 
-async def _code_page(refusal: Refusal | None = None) -> Template:
-    return Template("consultations/vote_code.html", context={"refusal": refusal}, status_code=_status(refusal))
+async def _code_page(refusal: Refusal | None = None, *, code: str = "") -> Template:
+    return Template("consultations/vote_code.html", status_code=_status(refusal),
+                    context={"refusal": refusal, "code": code})
 
 
-async def _ballot_page(code: str, view: dict, refusal: Refusal | None = None, *, receipt: Any = None) -> Template:
-    return Template("consultations/vote_ballot.html", status_code=_status(refusal), context={
-        "view": view, "code": code, "choices": CHOICES, "receipt": receipt, "refusal": refusal,
-        "item_fields": [f"item_{i.id}" for i in view["consultation"].items],
+async def _ballot_page(code: str, view: dict, refusal: Refusal | None = None, *, receipt: Any = None,
+                       picked: dict[int, str] | None = None, status: int | None = None) -> Template:
+    """The ballot of the title a code names: the form (`picked` choices ticked, else the counted ballot's),
+    or why voting is not open now; the counted ballot with its receipt once the title has voted."""
+    consultation = view["consultation"]
+    window = await services.voting_window(consultation.id)
+    if picked is None and refusal is not None:
+        picked = _picked(refusal.values, consultation.items)
+    return Template("consultations/vote_ballot.html", status_code=status or _status(refusal), context={
+        "view": view, "code": code, "choices": CHOICES, "receipt": receipt, "refusal": refusal, "window": window,
+        "picked": picked if picked is not None else view["own_choices"],
+        "item_fields": [f"item_{i.id}" for i in consultation.items],
     })
 
 
@@ -124,38 +148,79 @@ async def _lookup(data: dict[str, Any], client: str) -> tuple[str, dict]:
     return code, await services.ballot_for_code(code, client)
 
 
+async def _unless_open(code: str, view: dict, data: dict[str, Any]) -> Template | None:
+    """The ballot page saying why voting is not open (409), or None while it is; a title that has voted
+    where ballots cannot change is refused."""
+    consultation = view["consultation"]
+    if not (await services.voting_window(consultation.id)).is_open:
+        return await _ballot_page(code, view, picked=_picked(data, consultation.items), status=409)
+    if consultation.lock_ballots and view["own_choices"]:
+        raise Conflict("This title has already voted and this consultation does not allow changing a ballot.",
+                       field="code", rule="ballots_locked")
+    return None
+
+
 class ConsultationPages(Controller):
     include_in_schema = False
 
     # ------------------------------------------------------------ resident (phone)
 
     @get("/vote", guards=[allow_public])
-    async def vote_start(self) -> Template:
-        """Enter the voting code printed on the letter."""
-        return await _code_page()
+    async def vote_start(self, code: str = "") -> Template:
+        """Enter the voting code printed on the letter. The letter's QR code opens `/vote?code=…`, which
+        only fills the field in: the code is looked up (and a wrong one counted) when it is sent."""
+        return await _code_page(code=code if len(code) <= VOTING_CODE_MAX else "")
 
     @post("/vote", guards=[allow_public])
     async def vote_ballot(self, request: Request, data: Form) -> Template:
+        """The ballot of the code's title; "change" from the summary comes back here with its choices."""
         async def show() -> Template:
-            return await _ballot_page(*await _lookup(data, client_address(request.scope)))
+            code, view = await _lookup(data, client_address(request.scope))
+            picked = _picked(data, view["consultation"].items)
+            return await _ballot_page(code, view, picked=picked or None)
 
-        return await refused(show, done=_as_is, again=_code_page)
+        return await refused(show, done=_as_is, again=partial(_code_page, code=str(data.get("code", ""))[:VOTING_CODE_MAX]),
+                             form=data)
+
+    @post("/vote/confirm", guards=[allow_public])
+    async def vote_confirm(self, request: Request, data: Form) -> Template:
+        """The summary of the chosen answers before anything is cast: "confirm" casts them, "change" goes
+        back to the ballot with them ticked. A blank item is refused beside it, naming it."""
+        async def review() -> Template:
+            code, view = await _lookup(data, client_address(request.scope))
+
+            async def summary() -> Template:
+                if (closed := await _unless_open(code, view, data)) is not None:
+                    return closed
+                consultation = view["consultation"]
+                ballot = parse_form(data, WebBallotIn, code=code, choices=_choices_from(data, consultation.items))
+                return Template("consultations/vote_confirm.html", context={
+                    "view": view, "code": code, "ballot": {i: c.value for i, c in ballot.choices.items()},
+                    "labels": {c.value: c for c in CHOICES}})
+
+            return await refused(summary, done=_as_is, again=partial(_ballot_page, code, view), form=data)
+
+        return await refused(review, done=_as_is, again=partial(_code_page, code=str(data.get("code", ""))[:VOTING_CODE_MAX]),
+                             form=data)
 
     @post("/vote/cast", guards=[allow_public])
     async def vote_cast(self, request: Request, data: Form) -> Template:
-        """A wrong code answers the code page; a refused ballot the ballot page as it was."""
+        """The confirmed ballot is cast. A wrong code answers the code page; a refused ballot the ballot
+        page with its choices kept."""
         client = client_address(request.scope)
 
         async def cast() -> Template:
             code, view = await _lookup(data, client)
 
             async def count() -> Template:
-                choices = _choices_from(data, [i.id for i in view["consultation"].items])
+                if (closed := await _unless_open(code, view, data)) is not None:
+                    return closed
+                choices = _choices_from(data, view["consultation"].items)
                 ballot = parse_form(data, WebBallotIn, code=code, choices=choices)
                 receipt = await services.cast_web_ballot(code, ballot.choices, client)
                 return await _ballot_page(code, await services.ballot_for_code(code, client), receipt=receipt)
 
-            return await refused(count, done=_as_is, again=partial(_ballot_page, code, view))
+            return await refused(count, done=_as_is, again=partial(_ballot_page, code, view), form=data)
 
         return await refused(cast, done=_as_is, again=_code_page)
 
@@ -167,32 +232,44 @@ class ConsultationPages(Controller):
             "project_id": project_id, "consultations": await services.list_consultations(project_id)})
 
     async def _staff_page(self, actor: Actor, consultation_id: int, refusal: Refusal | None = None, *,
-                          notice: str | None = None) -> Template:
+                          notice: str | None = None, sheet_form: str | None = None) -> Template:
+        """The consultation's page; `sheet_form` names the sheet form a refusal came from ("paper",
+        "confirm-<sheet id>", "resolve-<sheet id>"): that form keeps its choices and shows the message
+        beside its field, if the form is still on the page."""
         consultation = await services.get_consultation(consultation_id)
         results = await services.results_for(consultation_id, DEFAULT_LAYOUT)
         staff = actor.role in RESIDENT_OFFICE
         sheets = await services.list_sheets(consultation_id) if staff else []
         progress = await services.progress(consultation_id)
+        on_page = {"paper"} if staff and consultation.status == "open" else set()
+        on_page |= {f"confirm-{s.id}" for s in sheets if "paper" in on_page and s.status is SheetStatus.pending
+                    and s.entered_by != actor.id}
+        on_page |= {f"resolve-{s.id}" for s in sheets if "paper" in on_page and s.status is SheetStatus.mismatch
+                    and actor.role in PROJECT_ADMINS}
+        sheet_form = sheet_form if refusal and sheet_form in on_page else None
+        beside = [f"item_{i.id}" for i in consultation.items] if sheet_form else []
+        beside += ["certificate_no", "proxy_name", "proxy_reference"] if sheet_form == "paper" else []
         return Template("consultations/detail.html", status_code=_status(refusal), context={
             "c": consultation, "results": results, "staff": staff, "actor": actor, "choices": CHOICES,
             "pending": [s for s in sheets if s.status is SheetStatus.pending],
             "mismatched": [s for s in sheets if s.status is SheetStatus.mismatch],
             "supervisor": actor.role in PROJECT_ADMINS,
-            "refusal": refusal, "notice": notice, "progress": progress,
+            "refusal": refusal, "notice": notice, "progress": progress, "sheet_form": sheet_form, "beside": beside,
             "items": {i.id: i for i in consultation.items},
             **_chart_context(consultation, progress, None),
         })
 
     async def _sheet_form(self, actor: Actor, consultation_id: int, data: Form,
-                          action: Callable[[list[int]], Awaitable[str]]) -> Template:
-        """A ballot-sheet form of the staff page: `action` gets the consultation's item ids and answers
-        the notice; a refusal shows the page again with its message."""
+                          action: Callable[[list[ItemOut]], Awaitable[str]], sheet_form: str) -> Template:
+        """A ballot-sheet form of the staff page (`sheet_form` names it): `action` gets the consultation's
+        items and answers the notice; a refusal shows the page again with its message beside the field."""
         async def act() -> Template:
             consultation = await services.get_consultation(consultation_id)
-            notice = await action([i.id for i in consultation.items])
+            notice = await action(consultation.items)
             return await self._staff_page(actor, consultation_id, notice=notice)
 
-        return await refused(act, done=_as_is, again=partial(self._staff_page, actor, consultation_id), form=data)
+        return await refused(act, done=_as_is, form=data,
+                             again=partial(self._staff_page, actor, consultation_id, sheet_form=sheet_form))
 
     @get("/consultations/{consultation_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
     async def detail(self, actor: Actor, consultation_id: int) -> Template:
@@ -201,25 +278,26 @@ class ConsultationPages(Controller):
     @post("/consultations/{consultation_id:int}/paper", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def enter_paper(self, actor: Actor, consultation_id: int, data: Form) -> Template:
         """First entry of a paper sheet; it waits for a second person."""
-        async def enter(item_ids: list[int]) -> str:
-            ballot = parse_form(data, PaperBallotIn, choices=_choices_from(data, item_ids))
+        async def enter(items: list[ItemOut]) -> str:
+            ballot = parse_form(data, PaperBallotIn, choices=_choices_from(data, items))
             sheet = await services.enter_paper_ballot(actor, consultation_id, ballot)
             return gettext("Sheet {receipt} entered; a second staff member must confirm it.").format(
                 receipt=sheet.receipt_no)
 
-        return await self._sheet_form(actor, consultation_id, data, enter)
+        return await self._sheet_form(actor, consultation_id, data, enter, "paper")
 
     @post("/ballot-sheets/{sheet_id:int}/confirm", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def confirm_paper(self, actor: Actor, sheet_id: int, data: Form) -> Template:
         """The second person's own entry of the same sheet."""
-        async def confirm(item_ids: list[int]) -> str:
-            confirmed = parse_form(data, ConfirmIn, choices=_choices_from(data, item_ids))
+        async def confirm(items: list[ItemOut]) -> str:
+            confirmed = parse_form(data, ConfirmIn, choices=_choices_from(data, items))
             sheet = await services.confirm_paper_ballot(actor, sheet_id, confirmed.choices)
             message = (gettext("Sheet {receipt} confirmed and counted.") if sheet.status is SheetStatus.counted
                        else gettext("Sheet {receipt} does not match the first entry; a supervisor decides."))
             return message.format(receipt=sheet.receipt_no)
 
-        return await self._sheet_form(actor, await _sheet_consultation(sheet_id, data), data, confirm)
+        return await self._sheet_form(actor, await _sheet_consultation(sheet_id, data), data, confirm,
+                                      f"confirm-{sheet_id}")
 
     @post("/ballot-sheets/{sheet_id:int}/resolve", guards=[requires_role(PROJECT_ADMINS), project_member])
     async def resolve_paper(self, actor: Actor, sheet_id: int, data: Form) -> Template:
@@ -227,15 +305,16 @@ class ConsultationPages(Controller):
         it (`decision=count` with a choice per item) or rejects the sheet (`decision=reject`)."""
         reject = data.get("decision") == "reject"
 
-        async def resolve(item_ids: list[int]) -> str:
+        async def resolve(items: list[ItemOut]) -> str:
             resolved = parse_form(data, ResolveIn, reject=reject,
-                                  choices=None if reject else _choices_from(data, item_ids))
+                                  choices=None if reject else _choices_from(data, items))
             sheet = await services.resolve_sheet(actor, sheet_id, resolved.choices, resolved.reject)
             message = (gettext("Sheet {receipt} rejected by the supervisor.") if sheet.status is SheetStatus.rejected
                        else gettext("Sheet {receipt} counted as the supervisor read it from the paper."))
             return message.format(receipt=sheet.receipt_no)
 
-        return await self._sheet_form(actor, await _sheet_consultation(sheet_id, data), data, resolve)
+        return await self._sheet_form(actor, await _sheet_consultation(sheet_id, data), data, resolve,
+                                      f"resolve-{sheet_id}")
 
     @post("/consultations/{consultation_id:int}/status/{action:str}",
           guards=[requires_role(RESIDENT_OFFICE), project_member])

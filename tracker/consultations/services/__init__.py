@@ -23,6 +23,7 @@ from tracker.consultations.services.ballots import (
     enter_paper_ballot,
     list_sheets,
     resolve_sheet,
+    voting_window,
 )
 from tracker.consultations.services.codes import code_hash, voting_code
 from tracker.consultations.services.drafts import create_consultation, update_consultation
@@ -99,4 +100,5 @@ __all__ = [
     "update_consultation",
     "voting_code",
     "voting_letters",
+    "voting_window",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from tracker import audit, clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import PROJECT_ADMINS
+from tracker.consultations import window
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import Channel, SheetStatus
 from tracker.consultations.schemas import PaperBallotIn, ReceiptOut, SheetOut
@@ -29,6 +30,7 @@ from tracker.consultations.services.sheets import (
     web_payload,
 )
 from tracker.consultations.tables import BallotSheet, ConsultationRollEntry, CountedBallot
+from tracker.consultations.window import VotingWindow
 from tracker.db import is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
 from tracker.rows import to_schemas
@@ -114,6 +116,12 @@ async def ballot_for_code(code: str, client: str) -> dict:
         "pending_sheets": pending,
         "results": results,
     }
+
+
+async def voting_window(consultation_id: int) -> VotingWindow:
+    """Whether the consultation takes ballots now and, if not, why (the ballot page says so)."""
+    row = await consultation_row(consultation_id)
+    return window.voting_window(row["status"], row["opens_at"], row["closes_at"], row["closed_at"], clock.now())
 
 
 async def _entry_for_paper(consultation_id: int, data: PaperBallotIn) -> dict:
