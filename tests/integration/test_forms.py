@@ -179,6 +179,7 @@ async def _cases(world, client_for) -> list[Case]:
         Case("/inspections/reports/{report_id:int}/{decision:str}", "inspector",
              f"/inspections/reports/{reports[1]}/decline", {"reason": "属于住户自装部分"}),
         Case("/vote", None, "/vote", {"code": code}),
+        Case("/vote/confirm", None, "/vote/confirm", {"code": code, **agree}),
         Case("/vote/cast", None, "/vote/cast", {"code": code, **agree}),
         Case("/consultations/{consultation_id:int}/paper", "staff", f"/consultations/{vote['id']}/paper",
              {"certificate_no": "P1", "proxy_name": "赵六", "proxy_reference": "委托书 1 号", **agree}),
