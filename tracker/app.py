@@ -27,6 +27,7 @@ from tracker.web.deps import DEPENDENCIES
 from tracker.web.guards import allow_public
 from tracker.web.inputs import InputLimitsMiddleware, check_body
 from tracker.web.openapi import OpenAPIResponsesPlugin
+from tracker.web import access_log
 from tracker.web.page_globals import configure_environment
 
 
@@ -56,6 +57,7 @@ async def _before_request(request) -> None:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    access_log.install()
     template_config = TemplateConfig(
         directory=Path(ROOT / "templates"),
         engine=JinjaTemplateEngine,
