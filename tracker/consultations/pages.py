@@ -127,6 +127,11 @@ async def _code_page(refusal: Refusal | None = None, *, code: str = "") -> Templ
                     context={"refusal": refusal, "code": code})
 
 
+def _typed_code(value: Any) -> str:
+    """A code to put back in the field: what was typed or scanned, unless it cannot be a code at all."""
+    return value if isinstance(value, str) and len(value) <= VOTING_CODE_MAX else ""
+
+
 async def _ballot_page(code: str, view: dict, refusal: Refusal | None = None, *, receipt: Any = None,
                        picked: dict[int, str] | None = None, status: int | None = None) -> Template:
     """The ballot of the title a code names: the form (`picked` choices ticked, else the counted ballot's),
@@ -169,7 +174,7 @@ class ConsultationPages(Controller):
     async def vote_start(self, code: str = "") -> Template:
         """Enter the voting code printed on the letter. The letter's QR code opens `/vote?code=…`, which
         only fills the field in: the code is looked up (and a wrong one counted) when it is sent."""
-        return await _code_page(code=code if len(code) <= VOTING_CODE_MAX else "")
+        return await _code_page(code=_typed_code(code))
 
     @post("/vote", guards=[allow_public])
     async def vote_ballot(self, request: Request, data: Form) -> Template:
@@ -179,7 +184,7 @@ class ConsultationPages(Controller):
             picked = _picked(data, view["consultation"].items)
             return await _ballot_page(code, view, picked=picked or None)
 
-        return await refused(show, done=_as_is, again=partial(_code_page, code=str(data.get("code", ""))[:VOTING_CODE_MAX]),
+        return await refused(show, done=_as_is, again=partial(_code_page, code=_typed_code(data.get("code"))),
                              form=data)
 
     @post("/vote/confirm", guards=[allow_public])
@@ -200,7 +205,7 @@ class ConsultationPages(Controller):
 
             return await refused(summary, done=_as_is, again=partial(_ballot_page, code, view), form=data)
 
-        return await refused(review, done=_as_is, again=partial(_code_page, code=str(data.get("code", ""))[:VOTING_CODE_MAX]),
+        return await refused(review, done=_as_is, again=partial(_code_page, code=_typed_code(data.get("code"))),
                              form=data)
 
     @post("/vote/cast", guards=[allow_public])
@@ -222,7 +227,8 @@ class ConsultationPages(Controller):
 
             return await refused(count, done=_as_is, again=partial(_ballot_page, code, view), form=data)
 
-        return await refused(cast, done=_as_is, again=_code_page)
+        return await refused(cast, done=_as_is, again=partial(_code_page, code=_typed_code(data.get("code"))),
+                             form=data)
 
     # ------------------------------------------------------------ staff
 
