@@ -188,3 +188,16 @@ async def test_staff_enter_a_paper_ballot_and_a_second_person_confirms(world, br
     assert await CountedBallot.count() == 2
     await first.context.close()
     await context.close()
+
+
+async def test_a_closed_vote_says_so_on_the_phone(world, browser_page):
+    page = browser_page
+    consultation_id, letters = await _open(world)
+    await services.close_consultation(SYSTEM, consultation_id)
+    await page.goto(f"/vote?code={letters[2]['code']}")
+    await page.locator("button[type=submit]", has_text="继续").tap()
+    state = await page.wait_for_selector("#voting-state")
+    assert "组织方已于" in await state.inner_text() and "提前结束表决" in await state.inner_text()
+    assert await page.locator("#ballot").count() == 0
+    assert await page.evaluate(NO_OVERFLOW)
+    await page.screenshot(path=str(SHOTS / "vote-closed-phone.png"), full_page=True)
