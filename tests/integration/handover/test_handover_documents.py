@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -121,6 +122,33 @@ async def test_public_lists_mask_names_and_certificates(site, world, client_for)
         assert "张*" in text and "张三" not in text and "沪房地静字" not in text, path
     assert (await (await client_for("contractor")).get(
         f"{API}/projects/{site.project}/handover/selection-order.csv")).status_code == 403
+
+
+async def test_the_lists_are_posted_publicly_with_masked_names_and_nothing_else_of_a_household(site, world,
+                                                                                                client_for):
+    await _handed_over(site, world)
+    anonymous = await client_for(None)
+    base = f"/public/handover/projects/{site.project}"
+    order = await anonymous.get(f"{base}/selection-order")
+    assert order.status_code == 200, order.text[:300]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", order.text)
+    assert [c for c in cells if c.endswith("*")] == ["张*", "李*", "王*"]
+    assert "*" * 12 + "001号" in cells and f'href="{base}/selection-order.pdf"' in order.text
+    results = await anonymous.get(f"{base}/selection-results")
+    assert results.status_code == 200 and "A1栋" in results.text and "张*" in results.text
+    for page in (order.text, results.text):
+        for secret in ("张三", "李四", "王五", "沪房地静字", "150.00", "认定人口"):  # names, titles, quota, persons
+            assert secret not in page, secret
+    for path in ("selection-order.pdf", "selection-results.pdf"):
+        pdf = await anonymous.get(f"{base}/{path}")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf", path
+        text, _ = text_of(pdf.content)
+        assert "张*" in text and "张三" not in text and "沪房地静字" not in text and "认定人口" not in text, path
+    for path in ("selection-order", "selection-results.pdf"):  # no such project; a project of another kind
+        assert (await anonymous.get(f"/public/handover/projects/999999/{path}")).status_code == 404
+        assert (await anonymous.get(f"/public/handover/projects/{world.project}/{path}")).status_code == 404
+    schedule = await (await client_for("manager")).get(f"/projects/{site.project}/handover")
+    assert f'href="{base}/selection-order"' in schedule.text and f'href="{base}/selection-results"' in schedule.text
 
 
 async def test_lottery_order_list_prints_the_seed(site, world, client_for):
