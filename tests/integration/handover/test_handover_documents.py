@@ -177,3 +177,38 @@ def test_masking_rule():
     assert exports.mask_name("张三、李小四") == "张*、李**"
     assert exports.mask_name("王") == "*"
     assert exports.mask_certificate("沪房地静字(1998)第001号") == "*" * 12 + "001号"
+
+
+async def test_a_batchs_packs_print_as_one_pdf_from_their_issued_documents(site, world, client_for):
+    from tracker.audit import verify
+    from tracker.documents.tables import IssuedDocument
+    from tracker.errors import Forbidden
+
+    selection, other = await _handed_over(site, world)
+    staff = await client_for("staff")
+    issued = (await staff.post(f"{API}/handover/selections/{selection}/handover-pack")).json()["number"]
+    chunks: list[tuple[int, int]] = []
+    pdf = await exports.batch_packs_pdf(site.actors["staff"], site.batch, lambda done, total: chunks.append((done, total)))
+    text, pages = text_of(pdf)
+    assert pages == 2 and chunks == [(1, 1)]  # one handed-over unit: its pack, already issued, printed again
+    for field in (issued, "交房确认书", "张三", "装修工程：主卧墙面空鼓", "2031年12月9日", "44,800.00"):
+        assert field in text.replace(" ", ""), field
+    assert await IssuedDocument.count().where(IssuedDocument.series == exports.PACK) == 1  # nothing new issued
+
+    # A second handed-over unit without a pack: the batch print issues it (numbered, audited) and prints both.
+    with clock.frozen(NOW):
+        await services.record_handover(site.actors["staff"], other, HandoverIn(keys=2, acknowledged=True))
+    text, pages = text_of(await exports.batch_packs_pdf(site.actors["manager"], site.batch))
+    assert pages == 4 and issued in text.replace(" ", "")
+    numbers = [r["number_text"] for r in await IssuedDocument.select(IssuedDocument.number_text).where(
+        IssuedDocument.series == exports.PACK).order_by(IssuedDocument.id)]
+    assert len(numbers) == 2 and all(n in text.replace(" ", "") for n in numbers)
+    assert (await verify()).ok
+    own = await staff.get(f"{API}/handover/selections/{other}/handover-pack.pdf")  # its own PDF, same number
+    assert numbers[1] in text_of(own.content)[0].replace(" ", "")
+    for role in ("contractor", "resident"):
+        try:
+            await exports.batch_packs_pdf(site.actors[role], site.batch)
+        except Forbidden:
+            continue
+        raise AssertionError(f"{role} printed the batch's packs")
