@@ -215,3 +215,37 @@ async def test_resident_books_reports_a_defect_and_rates_on_a_phone(world, brows
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await page.click("#rating-form button[type=submit]")
     await page.wait_for_selector("#rating + .notice")
+
+
+
+async def test_contractor_walks_to_the_checklist_and_the_public_lists_fit_a_phone(world, browser, live_server):
+    """The contractor follows links from home to a unit's checklist (no schedule on the way); the posted
+    selection order and results read on a phone and a desktop. Screenshots at 390 and 1366 wide."""
+    project, _, units = await _site(world)
+    await add_membership(SYSTEM, user_id=world.users["contractor"], project_id=project)
+    for household, persons in ((world.households[0], 3), (world.households[1], 2)):
+        await services.entitle(SYSTEM, project, EntitlementIn(
+            household_id=household, persons=persons, signed_at=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)))
+    await services.fix_order(SYSTEM, project, OrderIn())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (("phone", {"width": 390, "height": 844}), ("desk", DESK)):
+        context = await browser.new_context(base_url=live_server, locale="zh-CN", viewport=viewport)
+        page = await context.new_page()
+        try:
+            await login(page, "contractor")
+            await page.goto(f"/projects/{project}")
+            await page.click(f"a[href='/projects/{project}/handover/acceptance']")
+            await page.wait_for_selector("#acceptance-buildings")
+            await page.screenshot(path=str(SHOTS / f"handover-acceptance-index-{name}.png"), full_page=True)
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            await page.click(f"a[href='/handover/units/{units[0]}/acceptance']")
+            await page.wait_for_url(re.compile(rf".*/handover/units/{units[0]}/acceptance$"))
+            for kind in ("order", "results"):
+                await page.goto(f"/public/handover/projects/{project}/selection-{kind}")
+                await page.screenshot(path=str(SHOTS / f"handover-public-{kind}-{name}.png"), full_page=True)
+                assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            assert await page.locator("#public-list td", has_text="张*").count() == 0  # nothing selected yet
+            await page.goto(f"/public/handover/projects/{project}/selection-order")
+            assert await page.locator("#public-list td", has_text="张*").count() == 1
+        finally:
+            await context.close()

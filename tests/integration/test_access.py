@@ -51,6 +51,12 @@ PUBLIC = {
     "/public/consultations/{consultation_id:int}", "/api/v1/public/consultations/{consultation_id:int}/results",
     # A delivery batch's progress is announced to residents (no names, no unit numbers).
     "/public/handover/batches/{batch_id:int}",
+    # The selection order and results are posted lists (选房顺序 / 结果公示): names to the surname and
+    # certificates to their last four characters, no other household data (exports.public_selection_*).
+    "/public/handover/projects/{project_id:int}/selection-order",
+    "/public/handover/projects/{project_id:int}/selection-order.pdf",
+    "/public/handover/projects/{project_id:int}/selection-results",
+    "/public/handover/projects/{project_id:int}/selection-results.pdf",
     # 资金公示: sources, arrivals, spending by budget line and contributions in total (no household).
     "/public/funding/{project_id:int}",
 }

@@ -34,6 +34,7 @@ KIND_BOUND = {
     "/consultations/{consultation_id:int}/signing": "linked from a signing-round consultation; the world's is a vote",
     "/projects/{project_id:int}/handover": _HANDOVER,
     "/projects/{project_id:int}/handover/desk": _HANDOVER,
+    "/projects/{project_id:int}/handover/acceptance": _HANDOVER,
     "/handover/units/{unit_id:int}/acceptance": _HANDOVER,
     "/handover/selections/{selection_id:int}/handover": _HANDOVER,
 }

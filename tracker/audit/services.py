@@ -107,6 +107,21 @@ def pg_append_sql(actor: Actor, action: str, entity: str, entity_id: object, pay
     `verify` checks every record whichever way it was written, and the tests do that for this path.
     Literals are inlined so the caller may send the statement and COMMIT in one simple query.
     """
+    head, insert = _pg_append_parts(actor, action, entity, entity_id, payload, "")
+    return f"WITH head AS ({head}) {insert}"
+
+
+def pg_append_ctes(actor: Actor, action: str, entity: str, entity_id: object, payload: dict[str, Any],
+                   *, when: str) -> str:
+    """`pg_append_sql` as two CTEs (`head`, then `appended` returning the new `seq`) for a caller's own
+    data-modifying WITH: the head moves, and the record is written, only when the SQL condition `when`
+    holds (e.g. `EXISTS (SELECT 1 FROM done)`), so one statement both acts and audits, or does neither."""
+    head, insert = _pg_append_parts(actor, action, entity, entity_id, payload, when)
+    return f"head AS ({head}), appended AS ({insert} RETURNING seq)"
+
+
+def _pg_append_parts(actor: Actor, action: str, entity: str, entity_id: object, payload: dict[str, Any],
+                     when: str) -> tuple[str, str]:
     at = clock.now()
     text = canonical_json(payload)
     # canonical_json([seq, *middle, prev_hash]) == "[" + seq + "," + middle + ',"' + prev_hash + '"]'
@@ -114,12 +129,14 @@ def pg_append_sql(actor: Actor, action: str, entity: str, entity_id: object, pay
     actor_id = "NULL" if actor.id is None else str(int(actor.id))
     before_prev = _pg_text("," + middle + ',"')
     material = f"'[' || (seq + 1)::text || {before_prev} || hash || '\"]'"
+    condition = f" AND {when}" if when else ""
     return (
-        "WITH head AS (UPDATE audit_head SET seq = seq + 1, prev_hash = hash, "
-        f"hash = encode(sha256(convert_to({material}, 'UTF8')), 'hex') WHERE id = 1 RETURNING seq, prev_hash, hash) "
+        "UPDATE audit_head SET seq = seq + 1, prev_hash = hash, "
+        f"hash = encode(sha256(convert_to({material}, 'UTF8')), 'hex') WHERE id = 1{condition} "
+        "RETURNING seq, prev_hash, hash",
         "INSERT INTO audit_record (seq, at, actor_id, actor_name, action, entity, entity_id, payload, prev_hash, hash) "
         f"SELECT seq, {_pg_text(_utc_text(at))}::timestamptz, {actor_id}, {_pg_text(actor.username)}, "
-        f"{_pg_text(action)}, {_pg_text(entity)}, {_pg_text(str(entity_id))}, {_pg_text(text)}, prev_hash, hash FROM head"
+        f"{_pg_text(action)}, {_pg_text(entity)}, {_pg_text(str(entity_id))}, {_pg_text(text)}, prev_hash, hash FROM head",
     )
 
 

@@ -11,7 +11,11 @@ document again; the record's PDF route prints the latest one.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import inspect
+import io
+from collections.abc import Awaitable, Callable
 
 import msgspec
 
@@ -32,6 +36,7 @@ from tracker.handover.services.common import area, check_own_or_member, check_pr
 from tracker.handover.tables import (
     BatchBuilding,
     BuildingMilestone,
+    DeliveryBatch,
     Entitlement,
     HandoverRecord,
     HandoverTerms,
@@ -40,6 +45,7 @@ from tracker.handover.tables import (
     UnitAcceptance,
     WarrantyClaim,
 )
+from tracker.register.kinds import ProjectKind
 from tracker.register.tables import Project
 from tracker.spreadsheets import write_csv
 
@@ -151,11 +157,14 @@ def _out(document: dict) -> DocumentOut:
                        verify_url=documents.verify_url(document["verify_token"]))
 
 
-async def _unit_row(unit_id: int) -> dict:
-    rows = await Unit.select(
+def _unit_rows():
+    return Unit.select(
         Unit.id, Unit.project, Unit.building, Unit.building.name.as_alias("building_name"),
-        Unit.dwelling.number.as_alias("number"), Unit.layout, Unit.floor, Unit.contract_area, Unit.surveyed_area,
-    ).where(Unit.id == unit_id)
+        Unit.dwelling.number.as_alias("number"), Unit.layout, Unit.floor, Unit.contract_area, Unit.surveyed_area)
+
+
+async def _unit_row(unit_id: int) -> dict:
+    rows = await _unit_rows().where(Unit.id == unit_id)
     if not rows:
         raise NotFound("No unit {id}.", field="unit_id", id=unit_id)
     return rows[0]
@@ -194,15 +203,18 @@ def _unit_context(unit: dict) -> dict:
             "surveyed_area": str(area(unit["surveyed_area"])) if unit["surveyed_area"] is not None else ""}
 
 
-async def _selection_row(selection_id: int) -> dict:
-    rows = await Selection.select(
+def _selection_rows():
+    return Selection.select(
         Selection.id, Selection.project, Selection.unit, Selection.price_difference_fen, Selection.true_up_fen,
         Selection.selected_at, Selection.entitlement.household.as_alias("household"),
         Selection.entitlement.persons.as_alias("persons"), Selection.entitlement.quota_area.as_alias("quota"),
         Selection.entitlement.compensation_fen.as_alias("compensation_fen"),
         Selection.entitlement.household.certificate_no.as_alias("certificate_no"),
-        Selection.entitlement.household.holder_names.as_alias("holder_names"),
-    ).where(Selection.id == selection_id)
+        Selection.entitlement.household.holder_names.as_alias("holder_names"))
+
+
+async def _selection_row(selection_id: int) -> dict:
+    rows = await _selection_rows().where(Selection.id == selection_id)
     if not rows:
         raise NotFound("No selection {id}.", field="selection_id", id=selection_id)
     return rows[0]
@@ -211,8 +223,10 @@ async def _selection_row(selection_id: int) -> dict:
 async def settlement_context(selection: dict, unit: dict) -> dict:
     """Every step of the price: the quota, the unit's contract area against it tier by tier, the total,
     the true-up on the surveyed area when measured, and the set-off against the compensation."""
-    terms_row_ = await terms_row(selection["project"])
-    terms = pricing_terms(terms_row_)
+    return _settlement(selection, unit, pricing_terms(await terms_row(selection["project"])))
+
+
+def _settlement(selection: dict, unit: dict, terms: pricing.Terms) -> dict:
     quota, contract = area(selection["quota"]), area(unit["contract_area"])
     priced = pricing.price(quota, contract, terms)
     true_up = selection["true_up_fen"]
@@ -246,7 +260,10 @@ async def warranty_table(building_id: int) -> list[dict]:
     """住宅质量保证书: each part's period and its last covered day, from the building's 竣工验收."""
     rows = await BuildingMilestone.select(BuildingMilestone.actual_on).where(
         BuildingMilestone.building == building_id, BuildingMilestone.milestone == Milestone.completion_accepted.value)
-    completed = rows[0]["actual_on"] if rows else None
+    return _warranty(rows[0]["actual_on"] if rows else None)
+
+
+def _warranty(completed: dt.date | None) -> list[dict]:
     return [{"part": PART_NAMES[part], "period": PERIOD_NAMES[part],
              "last_day": cn_date(warranty.last_covered_day(part, completed)) if completed else ""}
             for part in WarrantyPart]
@@ -271,17 +288,24 @@ async def pack_context(selection: dict, unit: dict, record: dict) -> dict:
         BuildingMilestone.milestone == Milestone.completion_accepted.value)
     defects = await WarrantyClaim.select(WarrantyClaim.part, WarrantyClaim.description).where(
         WarrantyClaim.unit == unit["id"], WarrantyClaim.at_handover.eq(True)).order_by(WarrantyClaim.id)
+    return _pack(selection, unit, record, completed[0]["actual_on"] if completed else None, defects,
+                 await _contractor_name(unit["building"]), pricing_terms(await terms_row(selection["project"])))
+
+
+def _pack(selection: dict, unit: dict, record: dict, completed: dt.date | None, defects: list[dict],
+          contractor: str, terms: pricing.Terms) -> dict:
+    """The pack's snapshot from what was read (one pack's reads, or a batch's in bulk)."""
     reading = lambda v: "" if v is None else f"{area(v)}"  # noqa: E731
     return {
         "holder_names": selection["holder_names"], "certificate_no": selection["certificate_no"],
-        "unit": _unit_context(unit), "contractor": await _contractor_name(unit["building"]),
-        "completed_on": cn_date(completed[0]["actual_on"] if completed else None),
+        "unit": _unit_context(unit), "contractor": contractor,
+        "completed_on": cn_date(completed),
         "handed_on": cn_date(clock.day_of(record["handed_at"])), "keys": record["keys"],
         "water": reading(record["water_reading"]), "electricity": reading(record["electricity_reading"]),
         "gas": reading(record["gas_reading"]), "acknowledged": record["acknowledged"], "note": record["note"],
         "defects": [{"part": PART_NAMES[WarrantyPart(d["part"])], "description": d["description"]} for d in defects],
-        "warranty": await warranty_table(unit["building"]),
-        "settlement": await settlement_context(selection, unit),
+        "warranty": _warranty(completed),
+        "settlement": _settlement(selection, unit, terms),
     }
 
 
@@ -360,7 +384,21 @@ async def _lists_head(actor: Actor, project_id: int) -> dict:
             "method": terms[0]["order_method"] if terms else "", "seed": terms[0]["lottery_seed"] if terms else None}
 
 
+async def _public_head(project_id: int) -> dict:
+    """The public lists' heading: a resettlement project's name and order method (404 for any other id)."""
+    rows = await Project.select(Project.name, Project.kind).where(Project.id == project_id)
+    if not rows or rows[0]["kind"] != ProjectKind.resettlement_housing.value:
+        raise NotFound("No project {id}.", field="project_id", id=project_id)
+    terms = await HandoverTerms.select(HandoverTerms.order_method, HandoverTerms.lottery_seed).where(
+        HandoverTerms.project == project_id)
+    return {"project_id": project_id, "project_name": rows[0]["name"],
+            "method": terms[0]["order_method"] if terms else "", "seed": terms[0]["lottery_seed"] if terms else None}
+
+
 ORDER_HEADER = ("选房顺序号", "摇号号", "批次时段", "权利人", "权证号", "认定人口", "安置面积（㎡）")
+# What the posted lists show of a household: its place, lottery number and slot, the holder's surname and
+# the certificate's last four characters; persons and quota stay with the staff's lists.
+PUBLIC_ORDER_COLUMNS = 5
 RESULT_HEADER = ("楼栋", "房号", "户型", "面积（㎡）", "选房顺序号", "权利人", "选房时间")
 
 
@@ -400,3 +438,150 @@ async def selection_results_pdf(actor: Actor, project_id: int) -> bytes:
         **head, "number": f"选房结果公示-{project_id}", "header": RESULT_HEADER,
         "rows": [[("" if v is None else str(v)) for v in _result_cells(r)] for r in await _result_rows(project_id)],
         "printed_at": clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")})
+
+
+# ------------------------------------------------------------------ the lists as posted (public)
+
+
+def _text_rows(rows: list[tuple]) -> list[list[str]]:
+    return [[("" if v is None else str(v)) for v in row] for row in rows]
+
+
+async def public_selection_order(project_id: int) -> dict:
+    """The selection order as posted for anyone: masked names and certificates, the lottery's seed."""
+    head = await _public_head(project_id)
+    return {**head, "header": ORDER_HEADER[:PUBLIC_ORDER_COLUMNS], "rows": _text_rows(
+        [_order_cells(r)[:PUBLIC_ORDER_COLUMNS] for r in await _order_rows(project_id)])}
+
+
+async def public_selection_results(project_id: int) -> dict:
+    """The selection results as posted for anyone: units with the holder's masked name."""
+    head = await _public_head(project_id)
+    return {**head, "header": RESULT_HEADER, "rows": _text_rows(
+        [_result_cells(r) for r in await _result_rows(project_id)])}
+
+
+async def public_selection_order_pdf(project_id: int) -> bytes:
+    return await render_pdf("handover/print/selection_order.html", {
+        **await public_selection_order(project_id), "number": f"选房顺序公示-{project_id}",
+        "printed_at": clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")})
+
+
+async def public_selection_results_pdf(project_id: int) -> bytes:
+    return await render_pdf("handover/print/selection_results.html", {
+        **await public_selection_results(project_id), "number": f"选房结果公示-{project_id}",
+        "printed_at": clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")})
+
+
+# ------------------------------------------------------------------ a batch's packs in one print (bulk)
+
+PACKS_PER_CHUNK = 60  # packs per worker job: enough to pay WeasyPrint's per-document cost rarely, small
+# enough that both workers stay busy to the end and a progress callback hears from each chunk
+
+
+async def batch_packs_pdf(actor: Actor, batch_id: int,
+                          progress: Callable[[int, int], Awaitable[None] | None] | None = None) -> bytes:
+    """Every handover pack of a batch as one PDF, for printing the batch at once.
+
+    Each pack printed is an issued document: a handed-over unit whose pack was never issued gets it
+    issued here first (`issue_handover_pack`: number, frozen snapshot, audit record), and every pack
+    prints from its latest current document's snapshot, so what the batch print shows is what each
+    pack's own PDF shows; no issued document changes. The packs are laid out in chunks of
+    `PACKS_PER_CHUNK`, one document per chunk, in the render pool's worker processes side by side,
+    then joined. `progress(done, total)` (optional, sync or async) is called as each chunk finishes.
+    """
+    rows = await DeliveryBatch.select(DeliveryBatch.project).where(DeliveryBatch.id == batch_id)
+    if not rows:
+        raise NotFound("No delivery batch {id}.", field="batch_id", id=batch_id)
+    project_id = rows[0]["project"]
+    if actor.role in (Role.contractor, Role.resident):
+        raise Forbidden("Handover packs are printed by the project's staff.", rule="document_owner")
+    check_project(actor, project_id)
+    selections = [r["id"] for r in await Selection.raw(
+        "SELECT s.id FROM selection s JOIN handover_record h ON h.selection = s.id JOIN unit u ON u.id = s.unit "
+        "JOIN batch_building bb ON bb.building = u.building JOIN building b ON b.id = u.building "
+        "JOIN dwelling d ON d.id = u.dwelling WHERE bb.batch = {} ORDER BY b.name, d.number, s.id", batch_id)]
+    issued = await _current_packs(selections)
+    missing = [s for s in selections if s not in issued]
+    if missing:
+        await _issue_packs(actor, project_id, missing)
+        issued = await _current_packs(selections)
+    contexts = [documents.snapshot_context(issued[s]) for s in selections]
+    chunks = [contexts[i:i + PACKS_PER_CHUNK] for i in range(0, len(contexts), PACKS_PER_CHUNK)]
+    project = await _project(project_id)
+    done = 0
+
+    async def one(chunk: list[dict]) -> bytes:
+        nonlocal done
+        pdf = await render_pdf("handover/print/packs.html", {
+            "packs": chunk, "title": TITLES[PACK], "project_name": project["name"], "number": ""})
+        done += 1
+        if progress is not None:
+            answer = progress(done, len(chunks))
+            if inspect.isawaitable(answer):
+                await answer
+        return pdf
+
+    parts = await asyncio.gather(*(one(chunk) for chunk in chunks))
+    return await asyncio.to_thread(_join, parts)
+
+
+async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) -> None:
+    """Issue the packs of handed-over selections as `issue_handover_pack` does, each numbered, frozen and
+    audited, in one transaction, from reads made once for all of them (a 3,000-unit batch is otherwise
+    tens of thousands of statements)."""
+    selections = await _selection_rows().where(Selection.id.is_in(selection_ids))
+    units = {u["id"]: u for u in await _unit_rows().where(Unit.id.is_in([s["unit"] for s in selections]))}
+    records = {r["selection"]: r for r in await HandoverRecord.select().where(
+        HandoverRecord.selection.is_in(selection_ids))}
+    buildings = sorted({u["building"] for u in units.values()})
+    completed = {r["building"]: r["actual_on"] for r in await BuildingMilestone.select(
+        BuildingMilestone.building, BuildingMilestone.actual_on).where(
+        BuildingMilestone.building.is_in(buildings), BuildingMilestone.milestone == Milestone.completion_accepted.value)}
+    contractors = {r["building"]: r["name"] or "" for r in await BatchBuilding.select(
+        BatchBuilding.building, BatchBuilding.contractor.name.as_alias("name")).where(
+        BatchBuilding.building.is_in(buildings))}
+    defects: dict[int, list[dict]] = {}
+    for d in await WarrantyClaim.select(WarrantyClaim.unit, WarrantyClaim.part, WarrantyClaim.description).where(
+            WarrantyClaim.unit.is_in(list(units)), WarrantyClaim.at_handover.eq(True)).order_by(WarrantyClaim.id):
+        defects.setdefault(d["unit"], []).append(d)
+    terms = pricing_terms(await terms_row(project_id))
+    by_id = {s["id"]: s for s in selections}
+    for selection_id in selection_ids:
+        if selection_id not in records:
+            raise Conflict("The unit is not handed over yet.", field="selection_id", rule="not_handed_over")
+    async with transaction():
+        for selection_id in selection_ids:
+            selection = by_id[selection_id]
+            unit = units[selection["unit"]]
+            context = _pack(selection, unit, records[selection_id], completed.get(unit["building"]),
+                            defects.get(unit["id"], []), contractors.get(unit["building"], ""), terms)
+            await _issue(actor, PACK, selection_id, project_id, context, "handover.pack", "selection")
+
+
+async def _current_packs(selection_ids: list[int]) -> dict[int, dict]:
+    """Each selection's latest current pack document (with its snapshot), by selection id."""
+    if not selection_ids:
+        return {}
+    kinds = {f"{PACK}.{s}": s for s in selection_ids}
+    found: dict[int, dict] = {}
+    rows = await IssuedDocument.select(*IssuedDocument.all_columns(exclude=[IssuedDocument.pdf])).where(
+        IssuedDocument.project == (await Selection.select(Selection.project).where(
+            Selection.id == selection_ids[0]))[0]["project"],
+        IssuedDocument.series == PACK, IssuedDocument.status == DocumentStatus.current.value,
+    ).order_by(IssuedDocument.id)
+    for row in rows:  # ascending: a later issue of the same pack replaces an earlier one
+        if row["kind"] in kinds:
+            found[kinds[row["kind"]]] = row
+    return found
+
+
+def _join(parts: list[bytes]) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
@@ -20,7 +20,7 @@ from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import HANDOVER_READERS, INSPECTING, RESIDENT_OFFICE, Role
 from tracker.errors import Conflict, Invalid, NotFound
-from tracker.handover import chart, services
+from tracker.handover import chart, exports, services
 from tracker.handover.guards import own_or_member
 from tracker.handover.kinds import AcceptanceItem, ItemResult, WarrantyPart
 from tracker.i18n import gettext
@@ -129,6 +129,18 @@ class HandoverPages(Controller):
             "can_desk": actor.role in RESIDENT_OFFICE,
         })
 
+    @get("/projects/{project_id:int}/handover/acceptance",
+         guards=[requires_role(HANDOVER_READERS, Role.contractor), project_member])
+    async def acceptance_index(self, actor: Actor, project_id: int) -> Template:
+        """分户验收 by building: units accepted of units, and where each building's checklist starts.
+        The contractor's way in (the schedule is not theirs); staff reach it from the project too."""
+        project = await register.get_project(project_id)
+        return Template("handover/acceptance_index.html", context={
+            "project": project, "batches": await services.list_batches(actor, project_id),
+            "first_units": await services.first_units(project_id),
+            "can_schedule": actor.role in HANDOVER_READERS,
+        })
+
     @get("/public/handover/batches/{batch_id:int}", guards=[allow_public])
     async def public_batch(self, batch_id: int) -> Template:
         """A batch's progress for residents: dates and milestones per building, no names, no unit numbers."""
@@ -136,6 +148,27 @@ class HandoverPages(Controller):
         return Template("handover/public_batch.html", context={
             "batch": batch, "chart": chart.chart(_groups([batch]), clock.today()),
             "rate": chart.rate(batch.units_handed_over, batch.units)})
+
+    @get("/public/handover/projects/{project_id:int}/selection-order", guards=[allow_public])
+    async def public_selection_order(self, project_id: int) -> Template:
+        """The selection order as posted (选房顺序公示): names to the surname, certificates to their last
+        four characters, the lottery's seed; nothing else of a household."""
+        return Template("handover/public_lists.html", context={
+            "list": await exports.public_selection_order(project_id), "kind": "order"})
+
+    @get("/public/handover/projects/{project_id:int}/selection-order.pdf", guards=[allow_public])
+    async def public_selection_order_pdf(self, project_id: int) -> Response[bytes]:
+        return _pdf(await exports.public_selection_order_pdf(project_id), f"selection-order-{project_id}.pdf")
+
+    @get("/public/handover/projects/{project_id:int}/selection-results", guards=[allow_public])
+    async def public_selection_results(self, project_id: int) -> Template:
+        """The selection results as posted (选房结果公示): each unit with its household's masked name."""
+        return Template("handover/public_lists.html", context={
+            "list": await exports.public_selection_results(project_id), "kind": "results"})
+
+    @get("/public/handover/projects/{project_id:int}/selection-results.pdf", guards=[allow_public])
+    async def public_selection_results_pdf(self, project_id: int) -> Response[bytes]:
+        return _pdf(await exports.public_selection_results_pdf(project_id), f"selection-results-{project_id}.pdf")
 
     # ------------------------------------------------------------ acceptance (分户验收) on a phone
 
@@ -157,6 +190,7 @@ class HandoverPages(Controller):
                           c.result == ItemResult.failed and c.issue_status != "void"))]
         return Template("handover/acceptance.html", context={
             "project": await register.get_project(unit.project_id), "unit": unit, "result": result,
+            "can_schedule": actor.role in HANDOVER_READERS,
             "items": [(item, gettext(ITEM_NAMES[item]), checks.get(int(item))) for item in AcceptanceItem],
             "previous": previous, "following": following, "position": position, "count": count,
             "passed": effective.count(ItemResult.passed), "failed": effective.count(ItemResult.failed),
@@ -382,3 +416,7 @@ class HandoverPages(Controller):
             return await self._home_page(actor, refusal)
 
         return await refused(act, done=lambda _: Redirect("/my/home#rating", status_code=303), again=again, form=data)
+
+
+def _pdf(content: bytes, name: str) -> Response[bytes]:
+    return Response(content, media_type="application/pdf", headers={"content-disposition": f'inline; filename="{name}"'})

@@ -37,6 +37,8 @@ MODULES: tuple[Module, ...] = (
     Module("contracts", _("Contracts"), "/projects/{project_id:int}/contracts"),
     Module("handover", _("Handover schedule"), "/projects/{project_id:int}/handover",
            kinds=frozenset({"resettlement_housing"})),
+    Module("acceptance", _("Unit acceptance"), "/projects/{project_id:int}/handover/acceptance",
+           kinds=frozenset({"resettlement_housing"})),
 )
 
 

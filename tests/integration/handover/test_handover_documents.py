@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -123,6 +124,33 @@ async def test_public_lists_mask_names_and_certificates(site, world, client_for)
         f"{API}/projects/{site.project}/handover/selection-order.csv")).status_code == 403
 
 
+async def test_the_lists_are_posted_publicly_with_masked_names_and_nothing_else_of_a_household(site, world,
+                                                                                                client_for):
+    await _handed_over(site, world)
+    anonymous = await client_for(None)
+    base = f"/public/handover/projects/{site.project}"
+    order = await anonymous.get(f"{base}/selection-order")
+    assert order.status_code == 200, order.text[:300]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", order.text)
+    assert [c for c in cells if c.endswith("*")] == ["张*", "李*", "王*"]
+    assert "*" * 12 + "001号" in cells and f'href="{base}/selection-order.pdf"' in order.text
+    results = await anonymous.get(f"{base}/selection-results")
+    assert results.status_code == 200 and "A1栋" in results.text and "张*" in results.text
+    for page in (order.text, results.text):
+        for secret in ("张三", "李四", "王五", "沪房地静字", "150.00", "认定人口"):  # names, titles, quota, persons
+            assert secret not in page, secret
+    for path in ("selection-order.pdf", "selection-results.pdf"):
+        pdf = await anonymous.get(f"{base}/{path}")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf", path
+        text, _ = text_of(pdf.content)
+        assert "张*" in text and "张三" not in text and "沪房地静字" not in text and "认定人口" not in text, path
+    for path in ("selection-order", "selection-results.pdf"):  # no such project; a project of another kind
+        assert (await anonymous.get(f"/public/handover/projects/999999/{path}")).status_code == 404
+        assert (await anonymous.get(f"/public/handover/projects/{world.project}/{path}")).status_code == 404
+    schedule = await (await client_for("manager")).get(f"/projects/{site.project}/handover")
+    assert f'href="{base}/selection-order"' in schedule.text and f'href="{base}/selection-results"' in schedule.text
+
+
 async def test_lottery_order_list_prints_the_seed(site, world, client_for):
     from tracker.handover.schemas import EntitlementIn, OrderIn
     from tracker.handover.kinds import OrderMethod
@@ -149,3 +177,38 @@ def test_masking_rule():
     assert exports.mask_name("张三、李小四") == "张*、李**"
     assert exports.mask_name("王") == "*"
     assert exports.mask_certificate("沪房地静字(1998)第001号") == "*" * 12 + "001号"
+
+
+async def test_a_batchs_packs_print_as_one_pdf_from_their_issued_documents(site, world, client_for):
+    from tracker.audit import verify
+    from tracker.documents.tables import IssuedDocument
+    from tracker.errors import Forbidden
+
+    selection, other = await _handed_over(site, world)
+    staff = await client_for("staff")
+    issued = (await staff.post(f"{API}/handover/selections/{selection}/handover-pack")).json()["number"]
+    chunks: list[tuple[int, int]] = []
+    pdf = await exports.batch_packs_pdf(site.actors["staff"], site.batch, lambda done, total: chunks.append((done, total)))
+    text, pages = text_of(pdf)
+    assert pages == 2 and chunks == [(1, 1)]  # one handed-over unit: its pack, already issued, printed again
+    for field in (issued, "交房确认书", "张三", "装修工程：主卧墙面空鼓", "2031年12月9日", "44,800.00"):
+        assert field in text.replace(" ", ""), field
+    assert await IssuedDocument.count().where(IssuedDocument.series == exports.PACK) == 1  # nothing new issued
+
+    # A second handed-over unit without a pack: the batch print issues it (numbered, audited) and prints both.
+    with clock.frozen(NOW):
+        await services.record_handover(site.actors["staff"], other, HandoverIn(keys=2, acknowledged=True))
+    text, pages = text_of(await exports.batch_packs_pdf(site.actors["manager"], site.batch))
+    assert pages == 4 and issued in text.replace(" ", "")
+    numbers = [r["number_text"] for r in await IssuedDocument.select(IssuedDocument.number_text).where(
+        IssuedDocument.series == exports.PACK).order_by(IssuedDocument.id)]
+    assert len(numbers) == 2 and all(n in text.replace(" ", "") for n in numbers)
+    assert (await verify()).ok
+    own = await staff.get(f"{API}/handover/selections/{other}/handover-pack.pdf")  # its own PDF, same number
+    assert numbers[1] in text_of(own.content)[0].replace(" ", "")
+    for role in ("contractor", "resident"):
+        try:
+            await exports.batch_packs_pdf(site.actors[role], site.batch)
+        except Forbidden:
+            continue
+        raise AssertionError(f"{role} printed the batch's packs")
