@@ -68,8 +68,9 @@ class AppProcess:
         if self.process.poll() is not None:
             raise RuntimeError(f"the app process exited with {self.process.returncode}:\n{self.log()}")
 
-    async def ready(self, seconds: float = 30) -> AppProcess:
-        """Wait until /health answers 200."""
+    async def ready(self, seconds: float = 90) -> AppProcess:
+        """Wait until /health answers 200 (a start on a machine under heavy load has taken over 30 s; the
+        process is checked alive at every try, so a dead start still fails at once)."""
         deadline = time.monotonic() + seconds
         async with httpx.AsyncClient() as client:
             while time.monotonic() < deadline:
@@ -80,7 +81,7 @@ class AppProcess:
                 await asyncio.sleep(0.1)
         raise RuntimeError(f"the app on port {self.port} did not answer /health within {seconds} s:\n{self.log()}")
 
-    def wait_ready(self, seconds: float = 30) -> AppProcess:
+    def wait_ready(self, seconds: float = 90) -> AppProcess:
         """`ready` for synchronous callers."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
