@@ -55,6 +55,13 @@ DRAFT_FIELDS = ("title", "kind", "rule_key", "rule_p", "opens_at", "closes_at", 
                 "visibility", "non_voters_agree", "lock_ballots")
 ITEM_FIELDS = ("description", "item_class", "estimated_cost", "resident_share")
 MOVES = {"up": -1, "down": 1}
+# What a lifecycle action's success means and what comes next.
+MOVED = {
+    "open": "Voting is open and the roll is frozen. Print the voting letters for the residents; paper ballots "
+            "are entered on this page.",
+    "close": "Voting is closed: no more ballots are taken. Decide to record the results.",
+    "decide": "Decided: the results are recorded and final; the publicity sheet can be posted.",
+}
 FROZEN = "Voting has opened: the consultation and its items are frozen; a change needs a new round."
 
 
@@ -439,7 +446,8 @@ class ConsultationPages(Controller):
             await handlers[action](actor, consultation_id)
 
         return await refused(move, done=lambda _: Redirect(f"/consultations/{consultation_id}", status_code=303),
-                             again=partial(self._staff_page, actor, consultation_id))
+                             again=partial(self._staff_page, actor, consultation_id),
+                             notice=MOVED.get(action, ""))
 
     @get("/consultations/{consultation_id:int}/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress_page(self, consultation_id: int, item: int | None = None) -> Template:

@@ -91,6 +91,7 @@ async def test_staff_create_a_draft_add_items_and_open_voting_by_clicking(world,
     opened = await staff.post(f"/consultations/{cid}/status/open", data=_form(staff), follow_redirects=False)
     assert opened.status_code == 303
     assert (await services.get_consultation(cid)).status == "open"
+    assert "表决已开始，名册已冻结。请打印表决告知书" in (await staff.get(f"/consultations/{cid}")).text
 
     # Open: the page says it is frozen and every form refuses, writing nothing.
     frozen = await staff.get(f"/consultations/{cid}/edit")
