@@ -129,14 +129,18 @@ def _rule_params(data: dict[str, Any]) -> dict[str, str]:
     if not p:
         raise Invalid("Give the share of the whole roll that must agree, e.g. 9/10.", field="rule_p",
                       rule="required")
+    if len(p) > 40 or not _share_ok(p):  # 40: the API's bound on a rule parameter's value
+        raise Invalid("The share is a fraction above 0 and at most 1, such as 9/10.", field="rule_p",
+                      rule="rule_params")
+    return {"p": p}
+
+
+def _share_ok(p: str) -> bool:
     try:
-        if len(p) > 40:
-            raise Invalid("too long")
         services.parse_rule("roll_share", {"p": p})
     except Invalid:
-        raise Invalid("The share is a fraction above 0 and at most 1, such as 9/10.", field="rule_p",
-                      rule="rule_params") from None
-    return {"p": p}
+        return False
+    return True
 
 
 def _draft_in(data: dict[str, Any], items: list[dict[str, Any]]) -> ConsultationIn:
