@@ -161,6 +161,6 @@ async def load(rng: random.Random, retrofit_id: int, parcel_id: int, resident_ce
             "signed": len(signers)}
 
 
-# A third of the parcel's titles signed in the round's first two weeks: enough to fill the board, few enough
+# A quarter of the parcel's titles signed in the round's first two weeks: enough to fill the board, few enough
 # that `make run` starts quickly (each signature is a service call with its audit record; bench/demo_load.py).
-SIGNED_SHARE = 0.35
+SIGNED_SHARE = 0.25
