@@ -44,7 +44,9 @@ async def _load_demo_if_empty() -> bool:
 
     if await Project.count() > 0:
         return False
-    await load_demo()
+    summary = await load_demo()
+    for note in summary.notes:  # what the demo holds, and the resident's voting code to try /vote with
+        click.echo(f"Demo: {note}")
     return True
 
 

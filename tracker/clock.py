@@ -21,7 +21,8 @@ def _system_now() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
-# Where now() reads the time. Only tests replace it (`clock.frozen`), to stand at a chosen moment.
+# Where now() reads the time. Only tests and the demo's history replace it (`clock.frozen`), to stand at a
+# chosen moment.
 _source: Callable[[], dt.datetime] = _system_now
 
 
@@ -66,7 +67,7 @@ def day_start(day: dt.date) -> dt.datetime:
 
 @contextmanager
 def frozen(at: dt.datetime) -> Iterator[None]:
-    """For tests: now() answers `at` (aware) inside the block."""
+    """For tests, and the demo writing its history day by day: now() answers `at` (aware) inside the block."""
     global _source
     if at.tzinfo is None:
         raise ValueError("clock.frozen needs an aware datetime")

@@ -173,6 +173,11 @@ def is_postgres() -> bool:
     return engine().engine_type == "postgres"
 
 
+def in_transaction() -> bool:
+    """Whether a caller's transaction is open here: work on a connection of its own would not see its rows."""
+    return engine().current_transaction.get() is not None
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
     """One business action, one transaction; nested calls join the outer one.

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
 import msgspec
 
 from funding import demo as funding_demo
+from inspections import demo as inspections_demo
 from tracker import clock
 from tracker.accounts.actor import SYSTEM
 from tracker.accounts.passwords import hash_password
 from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.services import create_organisation, create_user, load_actor
+from tracker.consultations import demo as consultations_demo
 from tracker.db import transaction
 from tracker.errors import Conflict
 from tracker.handover import demo as handover_demo
@@ -25,6 +28,8 @@ from tracker.register.schemas import BuildingIn, FileEntryIn, ProjectIn
 from tracker.register.tables import Household, Project
 
 SEED = 1998
+# Seconds each part of the last load took (bench/demo_load.py prints them).
+TIMINGS: dict[str, float] = {}
 DEMO_PASSWORD = "tracker-demo"  # nosec B105  # the published demo login, printed by `make run`
 
 # (username, password, role, description) — printed by the command line after loading.
@@ -342,6 +347,8 @@ async def _file_and_strategies(rng: random.Random, staff_id: int, project_id: in
 async def load_demo() -> DemoSummary:
     """Load the demo into an empty database, all in one transaction; refuse if any project exists."""
     rng = random.Random(SEED)  # nosec B311  # reproducible demo data, not a secret
+    TIMINGS.clear()
+    started = time.perf_counter()
     people = _People(rng)
     async with transaction():
         if await Project.count():
@@ -444,9 +451,21 @@ async def load_demo() -> DemoSummary:
                 email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
         file_entries = await _file_and_strategies(rng, users[Role.community_staff], parcel.id)
+        TIMINGS["register"] = time.perf_counter() - started
+        actors = {role: await load_actor(user_id) for role, user_id in users.items()}
         await handover_demo.load(rng, housing.id, parcel.id, organisations[OrganisationKind.contractor], HOUSING_PHASES,
-                                await load_actor(users[Role.community_staff]))
+                                actors[Role.community_staff])
+        TIMINGS["handover"] = time.perf_counter() - started - sum(TIMINGS.values())
         await funding_demo.load(retrofit.id, parcel.id)
+        TIMINGS["funding"] = time.perf_counter() - started - sum(TIMINGS.values())
+        supervision = await inspections_demo.load(
+            retrofit.id, organisations[OrganisationKind.contractor], actors[Role.inspector],
+            actors[Role.chief_inspector], actors[Role.contractor], actors[Role.project_manager])
+        TIMINGS["inspections"] = time.perf_counter() - started - sum(TIMINGS.values())
+        votes = await consultations_demo.load(
+            rng, retrofit.id, parcel.id, retrofit_rows[0]["certificate_no"], actors[Role.community_staff],
+            actors[Role.project_manager])
+        TIMINGS["consultations"] = time.perf_counter() - started - sum(TIMINGS.values())
 
     batches = ", ".join(f"{phase} {units:,}" for phase, _b, _f, units in HOUSING_PHASES)
     return DemoSummary(
@@ -462,5 +481,10 @@ async def load_demo() -> DemoSummary:
             f"{housing.name}: delivery batches by building phases ({batches} units): one delivered (an idle building), "
             "one in acceptance, one under construction and slipping; the parcel's households drew lots.",
             f"{retrofit.name}: 12 owners hold two flats each and 8 flats are the developer's unsold parts.",
+            f"{retrofit.name}: {supervision['issues']} issues in every state, {supervision['notices']} notices (one "
+            f"closed) and {supervision['stop_work_orders']} stop-work orders (one resumed, one in force).",
+            f"Consultations: 1号楼's menu is open ({votes['web']} web and {votes['paper']} paper ballots over a week); "
+            f"the resident's voting code is {votes['resident_code']} (/vote). 2号楼's menu is decided, its failed "
+            f"item asked again in a draft second round; the parcel's signing round has {votes['signed']:,} signatures.",
         ],
     )

@@ -279,7 +279,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         "issue_id": issue["id"], "photo_id": photo["id"], "notice_id": notice["id"], "report_id": report["id"],
         "order_id": order["id"], "application_id": application, "document_id": notice["document_id"],
         "message_id": message["id"], "consultation_id": consultation["id"], "entry_id": roll[0]["id"],
-        "sheet_id": sheet["id"], "user_id": world.users["resident"], "token": token, "code": "zh_CN",
+        "sheet_id": sheet["id"], "item_no": 1, "user_id": world.users["resident"], "token": token, "code": "zh_CN",
         "purpose": "signing", "decision": "decline",
         # Pages name the action in the path; each action's roles are the state machine's (workflow.py), tested
         # there, so the matrix asks for one no page knows: the guard is what answers.

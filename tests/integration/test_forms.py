@@ -35,6 +35,7 @@ FORM_ERROR = re.compile(r'<p class="error"(?: role="alert")?(?: id="order-error"
 NO_FORM = {
     "/logout": "no fields",
     "/consultations/{consultation_id:int}/status/{action:str}": "the action is in the path",
+    "/consultations/{consultation_id:int}/items/{item_no:int}/remove": "no fields (the item is in the path)",
     "/inspections/stop-work/{order_id:int}/written-report": "no fields",
     "/inspections/issues/{issue_id:int}/photos": "a photo file only, refused by its content and size",
     "/projects/{project_id:int}/import": "a roll file only, refused by the import's own row checks",
@@ -118,6 +119,13 @@ async def _cases(world, client_for) -> list[Case]:
     entry = (await manager.get(f"/api/v1/consultations/{signing['id']}/roll")).json()[0]["id"]
     agree = {f"item_{i}": "agree" for i in items}
     oppose = {f"item_{i}": "oppose" for i in items}
+    # A draft for the staff's draft forms (its fields, its items).
+    drafted = (await manager.post(f"/api/v1/projects/{p}/consultations", json=draft(items=2))).json()["id"]
+    draft_form = {"title": "改造菜单", "kind": "retrofit_menu", "rule_key": "roll_share", "rule_p": "2/3",
+                  "opens_at": local_now(), "closes_at": "2030-01-01T17:00", "scope": "building",
+                  "building_id": str(building_id), "stairwell": "1", "visibility": "live",
+                  "non_voters_agree": "true", "lock_ballots": "true"}
+    item_form = {"description": "屋面防水", "item_class": "safety", "estimated_cost": "1000.50", "resident_share": "0"}
 
     application = "/inspections/resumption/{application_id:int}"
     h = await form_state(world)  # handover: the desk's selection is the one the later cases act on
@@ -194,6 +202,16 @@ async def _cases(world, client_for) -> list[Case]:
              control=("q", "page")),
         Case("/consultations/{consultation_id:int}/lottery", "manager", f"/consultations/{signing['id']}/lottery",
              {"seed": "2026-11-23 福彩3D 第2026318期", "purpose": "signing"}),
+        Case("/projects/{project_id:int}/consultations/new", "staff", f"/projects/{p}/consultations/new",
+             {**draft_form, **item_form}, numbers=("building_id", "estimated_cost", "resident_share")),
+        Case("/consultations/{consultation_id:int}/edit", "staff", f"/consultations/{drafted}/edit", draft_form,
+             numbers=("building_id",)),
+        Case("/consultations/{consultation_id:int}/items", "staff", f"/consultations/{drafted}/items", item_form,
+             numbers=("estimated_cost", "resident_share")),
+        Case("/consultations/{consultation_id:int}/items/{item_no:int}", "manager", f"/consultations/{drafted}/items/1",
+             item_form, numbers=("estimated_cost", "resident_share")),
+        Case("/consultations/{consultation_id:int}/items/{item_no:int}/move", "staff",
+             f"/consultations/{drafted}/items/1/move", {"direction": "down"}),
         Case("/households/{household_id:int}/file", "staff", f"/households/{world.households[0]}/file",
              {"kind": "call", "occurred_on": dt.date.today().isoformat(), "summary": "电话联系"}),
         Case("/households/{household_id:int}/strategy", "staff", f"/households/{world.households[0]}/strategy",

@@ -32,6 +32,8 @@ UNLINKED = {
 _HANDOVER = "handover is a module of resettlement-housing projects; the world's project is a retrofit estate"
 KIND_BOUND = {
     "/consultations/{consultation_id:int}/signing": "linked from a signing-round consultation; the world's is a vote",
+    "/consultations/{consultation_id:int}/edit": "linked from a draft consultation's page (test_draft_pages follows "
+                                                 "it); the world's consultation is open",
     "/projects/{project_id:int}/handover": _HANDOVER,
     "/projects/{project_id:int}/handover/desk": _HANDOVER,
     "/projects/{project_id:int}/handover/acceptance": _HANDOVER,

@@ -11,20 +11,25 @@ from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
+from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE
 from tracker.consultations import chart, lottery, services
 from tracker.consultations.counting import Choice
-from tracker.consultations.kinds import ConsultationKind, SheetStatus
+from tracker.consultations.kinds import ConsultationKind, ItemClass, Scope, SheetStatus, Status, Visibility
+from tracker.consultations.rules import RULES
 from tracker.consultations.schemas import (
     ConfirmIn,
+    ConsultationIn,
     ConsultationOut,
     ItemOut,
+    ItemIn,
     LotteryIn,
     PaperBallotIn,
     ResolveIn,
@@ -36,6 +41,7 @@ from tracker.consultations.schemas import (
 from tracker.consultations.tally import DEFAULT_LAYOUT
 from tracker.errors import Conflict, Invalid, NotFound
 from tracker.i18n import gettext
+from tracker.register import services as register
 from tracker.web.auth import client_address
 from tracker.web.forms import Refusal, parse_form, refused
 from tracker.web.guards import allow_public, project_member, requires_role
@@ -46,6 +52,19 @@ SIGNING_DATES = services.SIGNING_DATES
 SIGNING_PAGE_SIZE = 100
 LOTTERY_PURPOSES = ("signing", "unit_selection")
 VOTING_CODE_MAX = 64  # VotingCode.code's bound: a longer text is no code, and is not put back on the page
+# The draft form's own fields (an item's fields are ITEM_FIELDS); a refusal naming one stands beside it.
+DRAFT_FIELDS = ("title", "kind", "rule_key", "rule_p", "opens_at", "closes_at", "scope", "building_id", "stairwell",
+                "visibility", "non_voters_agree", "lock_ballots")
+ITEM_FIELDS = ("description", "item_class", "estimated_cost", "resident_share")
+MOVES = {"up": -1, "down": 1}
+# What a lifecycle action's success means and what comes next.
+MOVED = {
+    "open": "Voting is open and the roll is frozen. Print the voting letters for the residents; paper ballots "
+            "are entered on this page.",
+    "close": "Voting is closed: no more ballots are taken. Decide to record the results.",
+    "decide": "Decided: the results are recorded and final; the publicity sheet can be posted.",
+}
+FROZEN = "Voting has opened: the consultation and its items are frozen; a change needs a new round."
 
 
 CHOICE_VALUES = frozenset(c.value for c in CHOICES)
@@ -111,6 +130,73 @@ def _chart_context(consultation: ConsultationOut, progress: list[dict], item_id:
     threshold = chart.roll_share_threshold(consultation.rule_key, consultation.rule_params)
     return {"chart": chart.chart(chart.points(progress, item_id), threshold) if progress else None,
             "chart_caption": caption}
+
+
+def _rule_params(data: dict[str, Any]) -> dict[str, str]:
+    """The rule's one parameter a form offers: the share `p` of the whole roll (e.g. 9/10), for roll_share only.
+
+    Checked here, so its message stands beside its own field rather than beside the rule."""
+    if data.get("rule_key") != "roll_share":
+        return {}
+    p = data.get("rule_p", "")
+    p = (p[0] if p else "") if isinstance(p, list) else p
+    p = p.strip() if isinstance(p, str) else ""
+    if not p:
+        raise Invalid("Give the share of the whole roll that must agree, e.g. 9/10.", field="rule_p",
+                      rule="required")
+    if len(p) > 40 or not _share_ok(p):  # 40: the API's bound on a rule parameter's value
+        raise Invalid("The share is a fraction above 0 and at most 1, such as 9/10.", field="rule_p",
+                      rule="rule_params")
+    return {"p": p}
+
+
+def _share_ok(p: str) -> bool:
+    try:
+        services.parse_rule("roll_share", {"p": p})
+    except Invalid:
+        return False
+    return True
+
+
+def _draft_in(data: dict[str, Any], items: list[dict[str, Any]]) -> ConsultationIn:
+    """The draft a form describes, with these items, converted and bounded exactly as the API's body."""
+    return parse_form(data, ConsultationIn, items=items, rule_params=_rule_params(data))
+
+
+def _items_of(c: ConsultationOut) -> list[dict[str, Any]]:
+    """A draft's items as the request schema names them (what an update must send again)."""
+    return [{"description": i.description, "item_class": i.item_class, "estimated_cost": i.estimated_cost,
+             "resident_share": i.resident_share} for i in c.items]
+
+
+def _draft_of(c: ConsultationOut, items: list[dict[str, Any]]) -> ConsultationIn:
+    """The consultation as it stands with other items: what an item form sends to `update_consultation`."""
+    return msgspec.convert({
+        "title": c.title, "kind": c.kind, "rule_key": c.rule_key, "opens_at": c.opens_at, "closes_at": c.closes_at,
+        "items": items, "rule_params": c.rule_params, "scope": c.scope, "building_id": c.building_id,
+        "stairwell": c.stairwell, "visibility": c.visibility, "non_voters_agree": c.non_voters_agree,
+        "lock_ballots": c.lock_ballots}, ConsultationIn, strict=False)
+
+
+def _item_at(c: ConsultationOut, item_no: int) -> int:
+    """The index of item number `item_no` (its position, from 1) in the draft's items."""
+    if not 1 <= item_no <= len(c.items):
+        raise NotFound("No item {id} in this consultation.", field="item_no", id=item_no)
+    return item_no - 1
+
+
+def _item_in(data: dict[str, Any]) -> dict[str, Any]:
+    """An item as a form gives it; its class is a required choice here (the API's default is for JSON)."""
+    item = parse_form(data, ItemIn)
+    chosen = data.get("item_class")
+    if not chosen or (isinstance(chosen, list) and not any(chosen)):
+        raise Invalid("Choose the class of the item.", field="item_class", rule="required")
+    return msgspec.structs.asdict(item)
+
+
+def _see(path: str) -> Redirect:
+    # 303: the browser follows with a GET, so a refresh after a change never posts it again.
+    return Redirect(path, status_code=303)
 
 
 def _as_is(page: Template) -> Template:
@@ -233,9 +319,10 @@ class ConsultationPages(Controller):
     # ------------------------------------------------------------ staff
 
     @get("/projects/{project_id:int}/consultations", guards=[requires_role(REGISTER_READERS), project_member])
-    async def project_consultations(self, project_id: int) -> Template:
+    async def project_consultations(self, actor: Actor, project_id: int) -> Template:
         return Template("consultations/list.html", context={
-            "project_id": project_id, "consultations": await services.list_consultations(project_id)})
+            "project_id": project_id, "consultations": await services.list_consultations(project_id),
+            "staff": actor.role in RESIDENT_OFFICE})
 
     async def _staff_page(self, actor: Actor, consultation_id: int, refusal: Refusal | None = None, *,
                           notice: str | None = None, sheet_form: str | None = None) -> Template:
@@ -276,6 +363,119 @@ class ConsultationPages(Controller):
 
         return await refused(act, done=_as_is, form=data,
                              again=partial(self._staff_page, actor, consultation_id, sheet_form=sheet_form))
+
+    # ------------------------------------------------------------ drafts: the consultation and its items
+
+    async def _draft_page(self, project_id: int, c: ConsultationOut | None, refusal: Refusal | None = None, *,
+                          form: str = "draft") -> Template:
+        """The new-consultation form (`c` None) or a draft's edit page; `form` names the form a refusal
+        came from ("draft", "add" or an item's number), so its message stands beside that form's field."""
+        frozen = c is not None and c.status != Status.draft
+        if frozen and refusal is None:
+            refusal = Refusal.of(Conflict(FROZEN, rule="frozen_when_open"))
+        return Template("consultations/draft.html", status_code=_status(refusal), context={
+            "project_id": project_id, "c": c, "refusal": refusal, "form": form, "frozen": frozen,
+            "kinds": list(ConsultationKind), "rules": list(RULES), "scopes": list(Scope),
+            "visibilities": list(Visibility), "classes": list(ItemClass),
+            "buildings": await register.list_buildings(project_id),
+            "draft_fields": DRAFT_FIELDS, "item_fields": ITEM_FIELDS,
+            "local_input": lambda moment: clock.local(moment).strftime("%Y-%m-%dT%H:%M"),  # datetime-local
+        })
+
+    async def _edit_page(self, consultation_id: int, refusal: Refusal | None = None, *, form: str = "draft"
+                         ) -> Template:
+        c = await services.get_consultation(consultation_id)
+        return await self._draft_page(c.project_id, c, refusal, form=form)
+
+    @get("/projects/{project_id:int}/consultations/new", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def new_consultation(self, project_id: int) -> Template:
+        """新建征询: a draft with its first item; the other items are added on the draft's page."""
+        await register.get_project(project_id)  # a missing project is a 404 page
+        return await self._draft_page(project_id, None)
+
+    @post("/projects/{project_id:int}/consultations/new", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def create_consultation(self, actor: Actor, project_id: int, data: Form) -> Template | Redirect:
+        async def create() -> int:
+            draft = _draft_in(data, [_item_in(data)])
+            return (await services.create_consultation(actor, project_id, draft)).id
+
+        return await refused(
+            create, done=lambda cid: _see(f"/consultations/{cid}/edit#items"), form=data,
+            again=lambda refusal: self._draft_page(project_id, None, refusal),
+            notice="Draft saved with its first item. Add the other items here, then open voting from the "
+                   "consultation's page.")
+
+    @get("/consultations/{consultation_id:int}/edit", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def edit_consultation(self, consultation_id: int) -> Template:
+        """A draft's fields and items; once voting opens the page says the consultation is frozen."""
+        return await self._edit_page(consultation_id)
+
+    @post("/consultations/{consultation_id:int}/edit", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def update_consultation(self, actor: Actor, consultation_id: int, data: Form) -> Template | Redirect:
+        async def update() -> None:
+            c = await services.get_consultation(consultation_id)
+            await services.update_consultation(actor, consultation_id, _draft_in(data, _items_of(c)))
+
+        return await refused(
+            update, done=lambda _: _see(f"/consultations/{consultation_id}"), form=data,
+            again=partial(self._edit_page, consultation_id),
+            notice="Draft saved. When the items are ready, open voting here: the roll is then frozen and the "
+                   "voting codes are made.")
+
+    async def _change_items(self, actor: Actor, consultation_id: int, data: dict[str, Any], form: str,
+                            change: Callable[[ConsultationOut, list[dict[str, Any]]], list[dict[str, Any]]],
+                            notice: str) -> Template | Redirect:
+        """An item form: `change` answers the draft's new item list; the whole draft is saved through the
+        same service (and rules) as the API's update, so an item form can refuse what the API refuses."""
+        async def save() -> None:
+            c = await services.get_consultation(consultation_id)
+            if c.status != Status.draft:
+                raise Conflict(FROZEN, field="status", rule="frozen_when_open")
+            items = change(c, _items_of(c))
+            await services.update_consultation(actor, consultation_id, _draft_of(c, items))
+
+        return await refused(save, done=lambda _: _see(f"/consultations/{consultation_id}/edit#items"), form=data,
+                             again=partial(self._edit_page, consultation_id, form=form), notice=notice)
+
+    @post("/consultations/{consultation_id:int}/items", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def add_item(self, actor: Actor, consultation_id: int, data: Form) -> Template | Redirect:
+        def add(c: ConsultationOut, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [*items, _item_in(data)]
+
+        return await self._change_items(actor, consultation_id, data, "add", add,
+                                        "Item added at the end of the list.")
+
+    @post("/consultations/{consultation_id:int}/items/{item_no:int}",
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def edit_item(self, actor: Actor, consultation_id: int, item_no: int, data: Form) -> Template | Redirect:
+        def edit(c: ConsultationOut, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            items[_item_at(c, item_no)] = _item_in(data)
+            return items
+
+        return await self._change_items(actor, consultation_id, data, str(item_no), edit, "Item saved.")
+
+    @post("/consultations/{consultation_id:int}/items/{item_no:int}/move",
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def move_item(self, actor: Actor, consultation_id: int, item_no: int, data: Form) -> Template | Redirect:
+        """Up or down one place (`direction`): the order residents read the items in."""
+        def move(c: ConsultationOut, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            at, step = _item_at(c, item_no), MOVES.get(str(data.get("direction")))
+            if step is None or not 0 <= at + step < len(items):
+                raise Invalid("This item cannot move that way.", field="direction", rule="move")
+            items[at], items[at + step] = items[at + step], items[at]
+            return items
+
+        return await self._change_items(actor, consultation_id, data, str(item_no), move, "Order of the items saved.")
+
+    @post("/consultations/{consultation_id:int}/items/{item_no:int}/remove",
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def remove_item(self, actor: Actor, consultation_id: int, item_no: int, data: Form) -> Template | Redirect:
+        def remove(c: ConsultationOut, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            del items[_item_at(c, item_no)]
+            return items
+
+        return await self._change_items(actor, consultation_id, data, str(item_no), remove,
+                                        "Item removed; the items after it moved up.")
 
     @get("/consultations/{consultation_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
     async def detail(self, actor: Actor, consultation_id: int) -> Template:
@@ -335,7 +535,8 @@ class ConsultationPages(Controller):
             await handlers[action](actor, consultation_id)
 
         return await refused(move, done=lambda _: Redirect(f"/consultations/{consultation_id}", status_code=303),
-                             again=partial(self._staff_page, actor, consultation_id))
+                             again=partial(self._staff_page, actor, consultation_id),
+                             notice=MOVED.get(action, ""))
 
     @get("/consultations/{consultation_id:int}/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress_page(self, consultation_id: int, item: int | None = None) -> Template:

@@ -52,7 +52,52 @@ async def test_demo_loads_the_three_projects_and_a_user_per_role(clean):
     contractor = (await User.select(User.organisation.kind.as_alias("kind")).where(User.username == "contractor"))[0]
     assert contractor["kind"] == "contractor"
     assert await Membership.count().where(Membership.project == parcel.id, Membership.user == resident["id"]) == 0
+    await _every_capability_has_something_to_show(projects, summary)
     assert (await audit.verify()).ok
+
+
+async def _every_capability_has_something_to_show(projects, summary) -> None:
+    """The demo's first start shows every capability: consultations open, decided (with a second round) and
+    in their signing round with the board filled, each with days of progress; issues in every state, notices
+    open and closed, a stop-work order in force and one resumed."""
+    from inspections.kinds import IssueStatus, NoticeStatus, StopStatus
+    from inspections.tables import Issue, Notice, StopWorkOrder
+    from tracker.accounts.actor import SYSTEM
+    from tracker.consultations import services as consultations
+    from tracker.consultations.kinds import Channel, SheetStatus
+    from tracker.consultations.tables import BallotSheet, ConsultationDecision
+
+    retrofit, parcel = projects[RETROFIT].id, projects[PARCEL].id
+    menus = {c.status: c for c in await consultations.list_consultations(retrofit) if c.kind == "retrofit_menu"}
+    assert set(menus) == {"open", "decided", "draft"}
+    opened, decided, second = menus["open"], menus["decided"], menus["draft"]
+    sheets = await BallotSheet.select(BallotSheet.channel, BallotSheet.status).where(BallotSheet.consultation == opened.id)
+    counted = [s["channel"] for s in sheets if s["status"] == SheetStatus.counted]
+    assert counted.count(Channel.web) >= 5 and counted.count(Channel.paper) >= 5
+    assert any(s["status"] == SheetStatus.pending for s in sheets)  # a paper sheet waits for a second person
+    assert len(await consultations.progress(opened.id)) >= 5  # the progress chart has days of history
+    results = await consultations.results_for(opened.id, ())
+    assert all(item["totals"]["returned_titles"] > 0 for item in results["items"])
+
+    decisions = await ConsultationDecision.select(ConsultationDecision.passed).where(
+        ConsultationDecision.consultation == decided.id)
+    assert {d["passed"] for d in decisions} == {True, False}
+    assert second.previous_id == decided.id and second.round_no == 2
+    assert len(second.items) == sum(not d["passed"] for d in decisions)
+
+    signing = [c for c in await consultations.list_consultations(parcel) if c.kind == "signing"]
+    assert [c.status for c in signing] == ["open"]
+    board = [b for b in await consultations.signing_board(SYSTEM) if b["consultation_id"] == signing[0].id]
+    assert board and board[0]["signed"] > 100 and board[0]["sealed"] > 0 and board[0]["moved"] > 0, board
+    assert len(await consultations.progress(signing[0].id)) >= 7
+
+    issues = {r["status"] for r in await Issue.select(Issue.status).where(Issue.project == retrofit)}
+    assert issues == {s.value for s in IssueStatus}
+    notices = {r["status"] for r in await Notice.select(Notice.status).where(Notice.project == retrofit)}
+    assert {NoticeStatus.issued, NoticeStatus.closed} <= notices
+    orders = {r["status"] for r in await StopWorkOrder.select(StopWorkOrder.status).where(StopWorkOrder.project == retrofit)}
+    assert {StopStatus.in_force, StopStatus.resumed} <= orders
+    assert any("voting code" in note for note in summary.notes)
 
 
 async def test_demo_refuses_a_database_with_projects(world):

@@ -31,7 +31,7 @@ from tracker.consultations.services.sheets import (
 )
 from tracker.consultations.tables import BallotSheet, ConsultationRollEntry, CountedBallot
 from tracker.consultations.window import VotingWindow
-from tracker.db import is_postgres, transaction
+from tracker.db import in_transaction, is_postgres, transaction
 from tracker.errors import Conflict, Forbidden, Invalid, NotFound
 from tracker.rows import to_schemas
 
@@ -67,7 +67,9 @@ async def _sheet(sheet_id: int) -> SheetOut:
 async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) -> ReceiptOut:
     """A resident's ballot with the code from their letter; counted at once."""
     counted = False
-    if is_postgres():
+    # The fast path takes a connection of its own, so inside a caller's transaction (the demo's load) it
+    # would not see that transaction's roll: the general path joins it instead.
+    if is_postgres() and not in_transaction():
         receipt_out = await cast_web_ballot_pg(code, choices, client)
         if receipt_out is not None:
             return receipt_out
