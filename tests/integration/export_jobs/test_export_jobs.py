@@ -10,6 +10,10 @@ import re
 from pypdf import PdfReader
 
 from tests.integration.consultations.helpers import draft, make_roll, open_consultation
+from tests.support import _HASH, PASSWORD
+from tracker.accounts.actor import SYSTEM
+from tracker.accounts.roles import OrganisationKind, Role
+from tracker.accounts.services import create_organisation, create_user
 from tracker import clock
 from tracker.audit.tables import AuditRecord
 from tracker.consultations import exports, services as consultations
@@ -69,8 +73,12 @@ async def test_only_the_readers_of_the_original_export_see_a_job_and_its_file(wo
     staff = await client_for("staff")
     job = (await _until_finished(staff, (await staff.post(f"/api/v1/consultations/{c['id']}/voting-letters")).json()["url"]))[-1]
     assert job["status"] == "done"
-    # Community staff of another project (the same kind of organisation) and roles the letters are not for.
-    for username in ("outsider", "inspector", "contractor", "resident"):
+    # A second street office's staff (the same kind of organisation, another project), community staff of
+    # another project, and roles the letters are not for.
+    rival = await create_organisation(SYSTEM, name="Other Street Office", kind=OrganisationKind.subdistrict)
+    await create_user(SYSTEM, username="staff2", display_name="Staff2", password=PASSWORD, password_hash=_HASH,
+                      role=Role.community_staff, organisation_id=rival, project_ids=[world.other_project])
+    for username in ("staff2", "outsider", "inspector", "contractor", "resident"):
         client = await client_for(username)
         for url in (job["url"], f"{job['url']}/file", job["page_url"]):
             assert (await client.get(url)).status_code == 403, (username, url)
