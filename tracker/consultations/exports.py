@@ -118,7 +118,7 @@ async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     project = (await Project.select(Project.name, Project.kind).where(Project.id == consultation.project_id))[0]
     return await render_pdf("consultations/print/publicity.html", {
         "c": consultation, "results": results, "project_name": project["name"], "number": f"公示-{consultation_id}",
-        "title": consultation.title, "heading": keep_brackets(f"{consultation.title} 表决结果公示"),
+        "title": consultation.title, "heading": keep_brackets(consultation.title) + Markup(' <span class="nowrap">表决结果公示</span>'),
         "dim_names": {**DIMENSION_NAMES, "office": OFFICE_NAMES.get(project["kind"], DIMENSION_NAMES["office"])},
         "kind_names": KIND_NAMES,
         "rule_text": RULE_TEXT[consultation.rule_key].format(**consultation.rule_params),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -57,4 +57,3 @@ class ExportKind:
     roles: frozenset
     plan: Callable[[int], Awaitable[ExportPlan]]
     subject_path: str = ""  # e.g. "/consultations/{id}"
-    extra: dict[str, Any] = field(default_factory=dict)
