@@ -35,7 +35,7 @@ from tracker.web.page_globals import configure_environment
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
     # Jobs left unfinished by a process that died are failed now, not 'running' forever.
-    await export_jobs.mark_interrupted()
+    await export_jobs.recover_at_start()
     scheduler = None
     if get_settings().scheduler_enabled:
         scheduler = JobScheduler(scheduled_jobs())

@@ -139,14 +139,27 @@ async def mark_interrupted(job_id: int | None = None, *, runner: str | None = No
     return len(rows)
 
 
+async def recover_at_start() -> None:
+    """The server starts: jobs whose process died are failed now. A database that cannot answer yet
+    (unmigrated, restarting) does not stop the start: reading a job sweeps it again."""
+    try:
+        await mark_interrupted()
+    except Exception:
+        log.exception("could not mark interrupted export jobs at start")
+
+
 async def stop_running() -> None:
-    """The server is stopping: cancel this process's jobs and mark them failed (not 'running' forever)."""
+    """The server is stopping: cancel this process's jobs and mark them failed (not 'running' forever);
+    the rest of the shutdown goes on whatever the database says."""
     tasks = list(_tasks.values())
     for task in tasks:
         task.cancel()
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
-    await mark_interrupted(runner=RUNNER)
+    try:
+        await mark_interrupted(runner=RUNNER)
+    except Exception:
+        log.exception("could not mark this server's export jobs interrupted")
 
 
 async def _progress(job_id: int, **values: object) -> None:
