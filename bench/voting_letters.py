@@ -1,7 +1,10 @@
-"""Benchmark: 1,000 voting letters (one page each, with codes and a QR code) as one PDF.
+"""Benchmark: 1,000 voting letters (one page each, with its code and its own QR code) as one PDF, made
+the way staff get them: a background export job (`tracker.export_jobs`) rendering parts of
+`LETTERS_PER_PART` letters across the PDF worker processes and joining them.
 
 Run from the checkout: `.venv/bin/python bench/voting_letters.py [letters]`; a fresh SQLite database in a
-temporary folder. Prints `voting_letters=<n> seconds=<s> pages_bytes=<n>`; the target is ≤ 60 s.
+temporary folder. Prints `voting_letters=<n> seconds=<s> pdf_bytes=<n> pages=<n>`, the seconds from the
+job's start to its file being ready (workers warm, as in a running server); the target is ≤ 60 s.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ async def run(count: int) -> None:
     from tracker.consultations.kinds import ConsultationKind, ItemClass
     from tracker.consultations.schemas import ConsultationIn, ItemIn
     from tracker.documents import render
+    from tracker.export_jobs import services as export_jobs
     from tracker.register import services as register
     from tracker.register.kinds import ProjectKind
     from tracker.register.schemas import BuildingIn, ProjectIn
@@ -56,13 +60,23 @@ async def run(count: int) -> None:
         title="老旧小区改造菜单", kind=ConsultationKind.retrofit_menu, rule_key="art278_major", opens_at=now,
         closes_at=now + dt.timedelta(days=14), items=items))
     await services.open_consultation(SYSTEM, c.id)
+    # A running server's PDF workers are warm before the first request; so are these.
+    await asyncio.gather(*(render.render_pdf(*render._WARM_UP) for _ in range(render.WORKERS)))
     started = time.perf_counter()
-    pdf = await exports.letters_pdf(c.id)
+    job = await export_jobs.start_export(SYSTEM, exports.LETTERS_KIND, c.id)
+    while job.status not in ("done", "failed"):
+        await asyncio.sleep(0.2)
+        job = await export_jobs.get_job(job.id)
     elapsed = time.perf_counter() - started
+    assert job.status == "done", job.error
+    _, _, pdf = await export_jobs.job_file(job.id)
     render.shutdown()
     await db.stop()
-    assert pdf.startswith(b"%PDF")
-    print(f"voting_letters={count} seconds={elapsed:.1f} pdf_bytes={len(pdf)}")
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pdf.startswith(b"%PDF") and pages == count
+    print(f"voting_letters={count} seconds={elapsed:.1f} pdf_bytes={len(pdf)} pages={pages}")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from litestar.template import TemplateConfig
 from tracker import db
 from tracker.accounts.sessions import SessionMiddleware
 from tracker.documents import render
+from tracker.export_jobs import services as export_jobs
 from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
@@ -34,6 +35,8 @@ from tracker.web.page_globals import configure_environment
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
+    # Jobs left unfinished by a process that died are failed now, not 'running' forever.
+    await export_jobs.recover_at_start()
     scheduler = None
     if get_settings().scheduler_enabled:
         scheduler = JobScheduler(scheduled_jobs())
@@ -43,6 +46,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         if scheduler is not None:
             await scheduler.stop()
+        await export_jobs.stop_running()
         render.shutdown()
         await db.stop()
 

@@ -15,6 +15,7 @@ APP_CONFIG = AppConfig(
             "tracker.consultations.tables",
             "tracker.documents.tables",
             "tracker.jobs.tables",
+            "tracker.export_jobs.tables",
         ],
         exclude_imported=True,
     ),

@@ -19,6 +19,8 @@ def route_handlers() -> list:
     from tracker.audit.controllers import AuditApiController
     from tracker.consultations import controllers as consultations, pages as consultation_pages
     from tracker.documents.controllers import DocumentController
+    from tracker.export_jobs.controllers import ExportJobApiController
+    from tracker.export_jobs.pages import ExportJobPages
     from tracker.handover.controllers import HandoverApiController
     from tracker.handover.pages import HandoverPages
     from tracker.register.controllers import BuildingApiController, HouseholdApiController, ProjectApiController
@@ -52,6 +54,8 @@ def route_handlers() -> list:
         ResidentPages,
         FundingPages,
         TodoPages,
+        ExportJobApiController,
+        ExportJobPages,
     ]
 
 
@@ -76,11 +80,12 @@ def project_paths() -> dict:
     from inspections.guards import PROJECT_PATHS as inspection_paths
     from tracker.consultations.guards import PROJECT_PATHS as consultation_paths
     from tracker.documents.guards import PROJECT_PATHS as document_paths
+    from tracker.export_jobs.guards import PROJECT_PATHS as export_paths
     from tracker.handover.guards import PROJECT_PATHS as handover_paths
     from tracker.register.guards import PROJECT_PATHS as register_paths
 
     return {**register_paths, **consultation_paths, **document_paths, **inspection_paths, **handover_paths,
-            **funding_paths, **payment_paths}
+            **funding_paths, **payment_paths, **export_paths}
 
 
 class TrackerPlugin(InitPluginProtocol, CLIPluginProtocol):

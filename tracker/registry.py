@@ -38,3 +38,11 @@ def todo_sources() -> list:
     from tracker.todo.services.payments import SOURCES as payment_todos
 
     return [*inspection_todos, *payment_todos]
+
+
+def export_kinds() -> dict:
+    """Every domain's kinds of background export (`tracker.export_jobs.kinds.ExportKind`) by name: the
+    export jobs' routes start, show and serve them."""
+    from tracker.consultations.exports import EXPORT_KINDS as consultation_exports
+
+    return {**consultation_exports}

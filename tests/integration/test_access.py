@@ -274,6 +274,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
 
     token = (await IssuedDocument.select(IssuedDocument.verify_token)
              .where(IssuedDocument.id == notice["document_id"]))[0]["verify_token"]
+    job_id = await _finished_export(world.project, consultation["id"])
     ids = {
         "project_id": world.project, "building_id": world.building, "household_id": world.households[0],
         "issue_id": issue["id"], "photo_id": photo["id"], "notice_id": notice["id"], "report_id": report["id"],
@@ -283,7 +284,7 @@ async def build_rich_world(app, world, opened: list) -> Rich:
         "purpose": "signing", "decision": "decline",
         # Pages name the action in the path; each action's roles are the state machine's (workflow.py), tested
         # there, so the matrix asks for one no page knows: the guard is what answers.
-        "action": "no-such-action",
+        "action": "no-such-action", "job_id": job_id,
         **handover_ids,
         **funding,
         **payments,
@@ -299,6 +300,18 @@ async def build_rich_world(app, world, opened: list) -> Rich:
                 hidden={"contractor": [rival_notice["number"], rival_order["number"], "RIVAL-"],
                         "resident": ["李四", "王五", "310104196001010002", notice["number"], "RIVAL-"],
                         "outsider": ["梅园新村综合改造", "张三", "RIVAL-"]})
+
+
+async def _finished_export(project_id: int, consultation_id: int) -> int:
+    """A finished background export (voting letters), written straight into its table: its routes'
+    guards are what is walked here; tests/integration/export_jobs makes real ones."""
+    from tracker.consultations.exports import LETTERS_KIND
+    from tracker.export_jobs.tables import ExportJob
+
+    return (await ExportJob.insert(ExportJob(
+        kind=LETTERS_KIND, project=project_id, subject_id=consultation_id, status="done", done=1, total=1,
+        filename="letters.pdf", content=b"%PDF-1.4 letters",
+    )).returning(ExportJob.id))[0]["id"]
 
 
 async def _handover_records(world) -> dict[str, int]:

@@ -39,6 +39,7 @@ NO_FORM = {
     "/inspections/stop-work/{order_id:int}/written-report": "no fields",
     "/inspections/issues/{issue_id:int}/photos": "a photo file only, refused by its content and size",
     "/projects/{project_id:int}/import": "a roll file only, refused by the import's own row checks",
+    "/consultations/{consultation_id:int}/voting-letters": "a button: starts the letters in the background",
 }
 
 

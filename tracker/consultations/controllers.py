@@ -37,6 +37,8 @@ from tracker.consultations.schemas import (
 )
 from tracker.consultations.tally import DEFAULT_LAYOUT, DIMENSIONS
 from tracker.errors import Invalid, NotFound
+from tracker.export_jobs import services as export_jobs
+from tracker.export_jobs.schemas import ExportJobOut
 from tracker.web.auth import client_address
 from tracker.web.guards import allow_public, project_member, requires_role
 
@@ -161,9 +163,19 @@ class ConsultationApiController(Controller):
 
     @get("/voting-letters.pdf", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def voting_letters_pdf(self, consultation_id: int) -> Response:
-        """One letter per title with its voting code (codes are derived, never stored)."""
+        """One letter per title with its voting code (codes are derived, never stored), made in this
+        request for a roll of at most 200 titles; a larger roll answers 409 (`export_in_background`):
+        start the letters with `POST …/voting-letters` instead."""
         body = await exports.letters_pdf(consultation_id)
         return _file(body, "application/pdf", f"consultation-{consultation_id}-letters.pdf")
+
+    @post("/voting-letters", guards=[requires_role(RESIDENT_OFFICE), project_member], status_code=202)
+    async def start_voting_letters(self, actor: Actor, consultation_id: int) -> Response[ExportJobOut]:
+        """Start the voting letters of the whole roll in the background: 202 with the job (`Location`
+        and `url` its status at `/api/v1/export-jobs/{job_id}`, `file_url` once done). A draft answers
+        409: codes exist once the consultation opens."""
+        job = await export_jobs.start_export(actor, exports.LETTERS_KIND, consultation_id)
+        return Response(job, status_code=202, headers={"Location": job.url})
 
     @get("/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress(self, consultation_id: int) -> list[ProgressDayOut]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import io
+import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
-import segno
+from markupsafe import Markup, escape
 
 from tracker import spreadsheets
+from tracker.accounts.roles import RESIDENT_OFFICE
 from tracker.consultations import services
+from tracker.errors import Conflict
+from tracker.export_jobs.kinds import ExportKind, ExportPlan, Piece
 
 COLUMNS = [
     ("roll_titles", "权证数"), ("roll_heads", "总人数"), ("roll_area", "总面积(㎡)"),
@@ -71,6 +74,36 @@ RULE_TEXT = {
 }
 
 
+# The label column of the posting layout's office, named as the project's kind posts it: a retrofit
+# estate's titles are kept by residents' committees (居委), an expropriation's by its offices (征收事务所).
+OFFICE_NAMES = {"retrofit": "居委", "expropriation_parcel": "征收事务所", "resettlement_housing": "征收事务所"}
+
+
+def posted_rows(rows: list[dict], dims: tuple[str, ...]) -> list[dict]:
+    """The rows as offices post them: a subtotal whose group holds a single row one level down says
+    nothing that row does not, so it is left out (the total always stays)."""
+    children: dict[tuple, set[tuple]] = {}
+    for row in rows:
+        key = tuple(row["labels"].get(d) for d in dims if d in row["labels"])
+        if row["level"] != "total" and key:
+            children.setdefault(key[:-1], set()).add(key)
+    out = []
+    for row in rows:
+        key = tuple(row["labels"].get(d) for d in dims if d in row["labels"])
+        if row["level"] == "subtotal" and len(children.get(key, ())) <= 1:
+            continue
+        out.append(row)
+    return out
+
+
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def keep_brackets(text: str) -> Markup:
+    """Text as HTML whose parenthesised parts never break across lines (a title's "（第二轮）")."""
+    return Markup(_BRACKETED.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escape(text))))
+
+
 async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
     """The publicity sheet (公示) with the audit-chain head hash at printing."""
     from tracker import clock
@@ -80,19 +113,32 @@ async def publicity_pdf(consultation_id: int, dims: tuple[str, ...]) -> bytes:
 
     consultation = await services.get_consultation(consultation_id)
     results = await services.results_for(consultation_id, dims)
-    project = (await Project.select(Project.name).where(Project.id == consultation.project_id))[0]["name"]
+    for item in results["items"]:
+        item["rows"] = posted_rows(item["rows"], tuple(results["dimensions"]))
+    project = (await Project.select(Project.name, Project.kind).where(Project.id == consultation.project_id))[0]
     return await render_pdf("consultations/print/publicity.html", {
-        "c": consultation, "results": results, "project_name": project, "number": f"公示-{consultation_id}",
-        "title": consultation.title, "dim_names": DIMENSION_NAMES, "kind_names": KIND_NAMES,
+        "c": consultation, "results": results, "project_name": project["name"], "number": f"公示-{consultation_id}",
+        "title": consultation.title, "heading": keep_brackets(consultation.title) + Markup(' <span class="nowrap">表决结果公示</span>'),
+        "dim_names": {**DIMENSION_NAMES, "office": OFFICE_NAMES.get(project["kind"], DIMENSION_NAMES["office"])},
+        "kind_names": KIND_NAMES,
         "rule_text": RULE_TEXT[consultation.rule_key].format(**consultation.rule_params),
         "head_hash": await head_hash(),
         "printed_at": clock.local(clock.now()).strftime("%Y-%m-%d %H:%M"),
     })
 
 
-async def letters_pdf(consultation_id: int) -> bytes:
-    """Voting letters for every title on the roll as one PDF, one page each."""
-    from tracker.documents.render import render_pdf
+LETTERS_PER_PART = 50  # letters rendered by one worker at a time: a job's progress moves per part
+# Above this many titles the letters are made only in the background (POST …/voting-letters), so no
+# request waits minutes for its answer.
+SYNC_LETTERS_LIMIT = 200
+LETTERS_KIND = "consultation.voting_letters"
+
+
+async def letters_plan(consultation_id: int) -> ExportPlan:
+    """Voting letters for every title on the roll, one page each, in parts of LETTERS_PER_PART.
+
+    Each letter's QR code opens `<PUBLIC_BASE_URL>/vote?code=<its code>`, the ballot with the code
+    filled in; the code is printed too, for typing."""
     from tracker.register.tables import Project
     from tracker.settings import get_settings
 
@@ -100,14 +146,31 @@ async def letters_pdf(consultation_id: int) -> bytes:
     letters = await services.voting_letters(consultation_id)
     project = (await Project.select(Project.name).where(Project.id == consultation.project_id))[0]["name"]
     vote_url = get_settings().public_base_url.rstrip("/") + "/vote"
-    return await render_pdf("consultations/print/letters.html", {
-        "c": consultation, "letters": letters, "project_name": project, "number": f"告知书-{consultation_id}",
-        "title": consultation.title, "vote_url": vote_url, "vote_qr_src": _qr_data_uri(vote_url),
-    })
+    for letter in letters:
+        letter["vote_link"] = f"{vote_url}?{urlencode({'code': letter['code']})}"
+    shared = {"c": consultation, "project_name": project, "number": f"告知书-{consultation_id}",
+              "title": consultation.title, "vote_url": vote_url}
+    template = "consultations/print/letters.html"
+    pieces = [Piece(template, {**shared, "letters": letters[n:n + LETTERS_PER_PART]},
+                    len(letters[n:n + LETTERS_PER_PART])) for n in range(0, len(letters), LETTERS_PER_PART)]
+    return ExportPlan(project_id=consultation.project_id, filename=f"consultation-{consultation_id}-letters.pdf",
+                      pieces=pieces or [Piece(template, {**shared, "letters": []}, 0)])
 
 
-def _qr_data_uri(text: str) -> str:
-    # One identical image URL on every page: WeasyPrint decodes it once, not once per letter.
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=4, border=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+async def letters_pdf(consultation_id: int) -> bytes:
+    """The voting letters in this request, for a roll of at most SYNC_LETTERS_LIMIT titles."""
+    from tracker.export_jobs import services as export_jobs
+
+    plan = await letters_plan(consultation_id)
+    if plan.total > SYNC_LETTERS_LIMIT:
+        raise Conflict(
+            "The roll has {n} titles: letters for more than {limit} are made in the background "
+            "(POST /api/v1/consultations/{id}/voting-letters).",
+            rule="export_in_background", n=plan.total, limit=SYNC_LETTERS_LIMIT, id=consultation_id)
+    return await export_jobs.make_now(plan)
+
+
+EXPORT_KINDS = {
+    LETTERS_KIND: ExportKind(name=LETTERS_KIND, title="Voting letters", roles=RESIDENT_OFFICE, plan=letters_plan,
+                             subject_path="/consultations/{id}"),
+}

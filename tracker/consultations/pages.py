@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import PROJECT_ADMINS, REGISTER_READERS, RESIDENT_OFFICE
-from tracker.consultations import chart, lottery, services
+from tracker.consultations import chart, exports, lottery, services
 from tracker.consultations.counting import Choice
 from tracker.consultations.kinds import ConsultationKind, ItemClass, Scope, SheetStatus, Status, Visibility
 from tracker.consultations.rules import RULES
@@ -40,6 +40,7 @@ from tracker.consultations.schemas import (
 )
 from tracker.consultations.tally import DEFAULT_LAYOUT
 from tracker.errors import Conflict, Invalid, NotFound
+from tracker.export_jobs import services as export_jobs
 from tracker.i18n import gettext
 from tracker.register import services as register
 from tracker.web.auth import client_address
@@ -342,12 +343,14 @@ class ConsultationPages(Controller):
         sheet_form = sheet_form if refusal and sheet_form in on_page else None
         beside = [f"item_{i.id}" for i in consultation.items] if sheet_form else []
         beside += ["certificate_no", "proxy_name", "proxy_reference"] if sheet_form == "paper" else []
+        letter_jobs = await export_jobs.jobs_of(exports.LETTERS_KIND, consultation_id, limit=3) if staff else []
         return Template("consultations/detail.html", status_code=_status(refusal), context={
             "c": consultation, "results": results, "staff": staff, "actor": actor, "choices": CHOICES,
             "pending": [s for s in sheets if s.status is SheetStatus.pending],
             "mismatched": [s for s in sheets if s.status is SheetStatus.mismatch],
             "supervisor": actor.role in PROJECT_ADMINS,
             "refusal": refusal, "notice": notice, "progress": progress, "sheet_form": sheet_form, "beside": beside,
+            "letter_jobs": letter_jobs,
             "items": {i.id: i for i in consultation.items},
             **_chart_context(consultation, progress, None),
         })
@@ -537,6 +540,18 @@ class ConsultationPages(Controller):
         return await refused(move, done=lambda _: Redirect(f"/consultations/{consultation_id}", status_code=303),
                              again=partial(self._staff_page, actor, consultation_id),
                              notice=MOVED.get(action, ""))
+
+    @post("/consultations/{consultation_id:int}/voting-letters",
+          guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def start_voting_letters(self, actor: Actor, consultation_id: int) -> Redirect | Template:
+        """Start the voting letters in the background and go to the job's page (its progress, then the
+        download)."""
+        async def start():
+            return await export_jobs.start_export(actor, exports.LETTERS_KIND, consultation_id)
+
+        return await refused(start, done=lambda job: Redirect(job.page_url, status_code=303),
+                             again=partial(self._staff_page, actor, consultation_id),
+                             notice="The voting letters are being made; this page shows their progress.")
 
     @get("/consultations/{consultation_id:int}/progress", guards=[requires_role(REGISTER_READERS), project_member])
     async def progress_page(self, consultation_id: int, item: int | None = None) -> Template:

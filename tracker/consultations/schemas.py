@@ -14,6 +14,9 @@ from tracker.types import Area, Bounded, Id, Money
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 RuleWord = Annotated[str, msgspec.Meta(max_length=40)]  # a rule parameter's name or exact value
+# A telephone number as offices print it: digits with an optional leading +, spaces, hyphens and
+# brackets between them ("021-6321 4567", "138 1234 5678", "+86 (21) 63214567"); empty for none.
+Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^(\+?[0-9][0-9 ()-]{3,37}[0-9])?$")]
 
 
 class ItemIn(Bounded, forbid_unknown_fields=True):
@@ -39,6 +42,8 @@ class ConsultationIn(msgspec.Struct, forbid_unknown_fields=True):
     visibility: Visibility = Visibility.after_close
     non_voters_agree: bool = False
     lock_ballots: bool = False
+    organiser: Annotated[str, msgspec.Meta(max_length=120)] = ""  # 组织单位, printed on the letters
+    contact_phone: Phone = ""  # 联系电话, printed on the letters
 
 
 class ItemOut(msgspec.Struct):
@@ -70,6 +75,8 @@ class ConsultationOut(msgspec.Struct):
     non_voters_agree: bool
     lock_ballots: bool
     items: list[ItemOut]
+    organiser: str = ""
+    contact_phone: str = ""
     roll_titles: int = 0
     allowed_actions: list[str] = []
 

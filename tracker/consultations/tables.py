@@ -62,6 +62,9 @@ class Consultation(Table):
     rule_params = Text(default="{}")  # JSON, exact values as strings ("9/10")
     non_voters_agree = Boolean(default=False)
     lock_ballots = Boolean(default=False)
+    # Printed on the voting letters: who runs the consultation (组织单位) and whom residents call.
+    organiser = Varchar(length=120, default="")
+    contact_phone = Varchar(length=40, default="")
     # Voting codes are derived from the instance secret and this salt; only their hashes are stored.
     code_salt = Varchar(length=64, default="")
     opened_at = Timestamptz(null=True, default=None)

@@ -273,13 +273,42 @@ async def _run(func: Callable[..., bytes], *args: Any) -> bytes:
         raise
 
 
+def _join(parts: list[bytes]) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+async def join_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of several, pages in order (the parts of a long document rendered in several workers)."""
+    return await _run(_join, parts)
+
+
+def qr_png(text: str) -> str:
+    """A QR code as a PNG data URI: one small image per page lays out faster than an inline SVG's many
+    rectangles (a voting letter's code differs on every page)."""
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=4, border=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def qr_svg(text: str) -> Markup:
     """An inline SVG QR code (for the public verification link on documents)."""
     return Markup(segno.make(text, error="m").svg_inline(scale=2, border=1))
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
-    return document_environment().get_template(template).render(qr_svg=qr_svg, font_face_css=font_face_css, **context)
+    return document_environment().get_template(template).render(qr_svg=qr_svg, qr_png=qr_png, font_face_css=font_face_css, **context)
 
 
 async def html_to_pdf(html: str) -> bytes:

@@ -20,6 +20,13 @@ def _area(value: Decimal | None) -> str:
     return f"{Decimal(value):,.2f}"
 
 
+def _money(value: Decimal | int | None) -> str:
+    """An amount in yuan with thousands separators and fen: 1200000 → "1,200,000.00"."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
 def _date(value: dt.date | dt.datetime | str | None) -> str:
     """A date as it is, a moment as local wall time; an ISO text (an API shape's field) is read first."""
     if value is None:
@@ -66,5 +73,5 @@ def configure(env: Environment) -> None:
         app_name="Tracker",
         public_base_url=get_settings().public_base_url,
     )
-    env.filters.update(area=_area, date=_date, label=_label)
+    env.filters.update(area=_area, date=_date, label=_label, money=_money)
     env.autoescape = True

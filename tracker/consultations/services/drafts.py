@@ -58,6 +58,8 @@ def _draft_values(data: ConsultationIn) -> dict[str, Any]:
         "rule_params": json.dumps(data.rule_params, sort_keys=True),
         "non_voters_agree": data.non_voters_agree,
         "lock_ballots": data.lock_ballots,
+        "organiser": data.organiser.strip(),
+        "contact_phone": data.contact_phone.strip(),
     }
 
 

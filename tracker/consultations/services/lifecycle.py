@@ -156,7 +156,7 @@ async def start_next_round(actor: Actor, consultation_id: int, opens_at: dt.date
                       estimated_cost=i["estimated_cost"], resident_share=i["resident_share"]) for i in failed],
         scope=Scope(row["scope"]), building_id=row["building"], stairwell=row["stairwell"],
         visibility=Visibility(row["visibility"]), non_voters_agree=row["non_voters_agree"],
-        lock_ballots=row["lock_ballots"],
+        lock_ballots=row["lock_ballots"], organiser=row["organiser"], contact_phone=row["contact_phone"],
     )
     return await create_consultation(
         actor, row["project"], data, previous_id=consultation_id, asks_again=[i["id"] for i in failed]

@@ -22,7 +22,7 @@ CONSULTATION_COLUMNS = (
     Consultation.scope, Consultation.building.as_alias("building_id"), Consultation.stairwell, Consultation.round_no,
     Consultation.previous.as_alias("previous_id"), Consultation.opens_at, Consultation.closes_at,
     Consultation.visibility, Consultation.status, Consultation.rule_key, Consultation.rule_params,
-    Consultation.non_voters_agree, Consultation.lock_ballots,
+    Consultation.non_voters_agree, Consultation.lock_ballots, Consultation.organiser, Consultation.contact_phone,
 )
 # An item as `ItemOut` names its fields, with the consultation it belongs to.
 ITEM_COLUMNS = (

@@ -163,17 +163,37 @@ def roll_hash(entries: list[dict]) -> str:
     return hashlib.sha256(canonical_json(material).encode()).hexdigest()
 
 
+async def flats_of_roll(consultation_id: int) -> dict[int, str]:
+    """Per household on the roll, its flats as the register numbers them ("1号楼 2-301", several joined
+    by "、"): the address a letter is delivered to. The register's current numbering, not the frozen
+    roll's, since it only finds the door."""
+    rows = await Holding.raw(
+        "SELECT h.household AS household, b.name AS building, d.number AS number FROM holding h"
+        " JOIN dwelling d ON d.id = h.dwelling JOIN building b ON b.id = d.building"
+        " JOIN consultation_roll_entry r ON r.household = h.household AND r.consultation = {}"
+        " ORDER BY h.household, b.name, d.number",
+        int(consultation_id),
+    )
+    flats: dict[int, list[str]] = defaultdict(list)
+    for r in rows:
+        flats[r["household"]].append(f"{r['building']} {r['number']}")
+    return {household: "、".join(names) for household, names in flats.items()}
+
+
 async def voting_letters(consultation_id: int) -> list[dict]:
-    """Per title: certificate, holders, area and voting code, for printing the letters."""
+    """Per title: certificate, holders, flat, area and voting code, for printing the letters."""
     row = await consultation_row(consultation_id)
     if row["status"] == Status.draft.value:
         raise Conflict("Voting codes exist once the consultation opens.", rule="consultation_status")
     entries = await ConsultationRollEntry.select(
-        ConsultationRollEntry.id, ConsultationRollEntry.certificate_no, ConsultationRollEntry.holder_names,
-        ConsultationRollEntry.area_centi, ConsultationRollEntry.building, ConsultationRollEntry.stairwell,
+        ConsultationRollEntry.id, ConsultationRollEntry.household, ConsultationRollEntry.certificate_no,
+        ConsultationRollEntry.holder_names, ConsultationRollEntry.area_centi, ConsultationRollEntry.building,
+        ConsultationRollEntry.stairwell,
     ).where(ConsultationRollEntry.consultation == consultation_id).order_by(ConsultationRollEntry.certificate_no)
+    flats = await flats_of_roll(consultation_id)
     return [
         {"certificate_no": e["certificate_no"], "holder_names": e["holder_names"], "area": _area(e["area_centi"]),
-         "building": e["building"], "stairwell": e["stairwell"], "code": voting_code(row["code_salt"], e["id"])}
+         "building": e["building"], "stairwell": e["stairwell"], "flat": flats.get(e["household"], ""),
+         "code": voting_code(row["code_salt"], e["id"])}
         for e in entries
     ]

@@ -1,0 +1,1 @@
+"""Long documents produced in the background: export jobs with progress, rendered in worker processes."""
