@@ -55,7 +55,7 @@ LOTTERY_PURPOSES = ("signing", "unit_selection")
 VOTING_CODE_MAX = 64  # VotingCode.code's bound: a longer text is no code, and is not put back on the page
 # The draft form's own fields (an item's fields are ITEM_FIELDS); a refusal naming one stands beside it.
 DRAFT_FIELDS = ("title", "kind", "rule_key", "rule_p", "opens_at", "closes_at", "scope", "building_id", "stairwell",
-                "visibility", "non_voters_agree", "lock_ballots")
+                "visibility", "non_voters_agree", "lock_ballots", "organiser", "contact_phone")
 ITEM_FIELDS = ("description", "item_class", "estimated_cost", "resident_share")
 MOVES = {"up": -1, "down": 1}
 # What a lifecycle action's success means and what comes next.
@@ -176,7 +176,8 @@ def _draft_of(c: ConsultationOut, items: list[dict[str, Any]]) -> ConsultationIn
         "title": c.title, "kind": c.kind, "rule_key": c.rule_key, "opens_at": c.opens_at, "closes_at": c.closes_at,
         "items": items, "rule_params": c.rule_params, "scope": c.scope, "building_id": c.building_id,
         "stairwell": c.stairwell, "visibility": c.visibility, "non_voters_agree": c.non_voters_agree,
-        "lock_ballots": c.lock_ballots}, ConsultationIn, strict=False)
+        "lock_ballots": c.lock_ballots, "organiser": c.organiser, "contact_phone": c.contact_phone},
+        ConsultationIn, strict=False)
 
 
 def _item_at(c: ConsultationOut, item_no: int) -> int:

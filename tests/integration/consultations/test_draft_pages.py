@@ -48,8 +48,12 @@ async def test_staff_create_a_draft_add_items_and_open_voting_by_clicking(world,
         select = re.search(rf'<select name="{name}" required>(.*?)</select>', page.text, re.S).group(1)
         assert select.lstrip().startswith('<option value="">请选择</option>') and "selected" not in select
 
-    cid = await _created(staff, world.project, building_id)
+    response = await staff.post(f"/projects/{world.project}/consultations/new", data=_form(
+        staff, **_new(building_id, organiser="梅园街道", contact_phone="0571-8888 6666")), follow_redirects=False)
+    assert response.status_code == 303
+    cid = int(re.search(r"/consultations/(\d+)/edit", response.headers["location"]).group(1))
     edit = await staff.get(f"/consultations/{cid}/edit")
+    assert 'value="梅园街道"' in edit.text and 'value="0571-8888 6666"' in edit.text
     assert "草稿及第一个事项已保存" in edit.text  # the notice says what happens next
     c = await services.get_consultation(cid)
     assert c.status == "draft" and c.roll_titles == 3 and c.building_id == building_id
@@ -70,6 +74,8 @@ async def test_staff_create_a_draft_add_items_and_open_voting_by_clicking(world,
     assert removed.status_code == 303
     c = await services.get_consultation(cid)
     assert [(i.position, i.description) for i in c.items] == [(1, "屋面防水及保温翻修"), (2, "加装电梯")]
+    # The item forms send the whole draft again: the letters' organiser and phone survive them.
+    assert (c.organiser, c.contact_phone) == ("梅园街道", "0571-8888 6666")
     assert c.items[1].resident_share == 3000 and c.items[1].estimated_cost is None
 
     changed = await staff.post(f"/consultations/{cid}/edit", data=_form(staff, **{
