@@ -44,5 +44,6 @@ def export_kinds() -> dict:
     """Every domain's kinds of background export (`tracker.export_jobs.kinds.ExportKind`) by name: the
     export jobs' routes start, show and serve them."""
     from tracker.consultations.exports import EXPORT_KINDS as consultation_exports
+    from tracker.handover.exports import EXPORT_KINDS as handover_exports
 
-    return {**consultation_exports}
+    return {**consultation_exports, **handover_exports}

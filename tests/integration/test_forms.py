@@ -40,6 +40,7 @@ NO_FORM = {
     "/inspections/issues/{issue_id:int}/photos": "a photo file only, refused by its content and size",
     "/projects/{project_id:int}/import": "a roll file only, refused by the import's own row checks",
     "/consultations/{consultation_id:int}/voting-letters": "a button: starts the letters in the background",
+    "/handover/batches/{batch_id:int}/packs": "a button: starts the batch's packs in the background",
 }
 
 

@@ -171,6 +171,7 @@ async def letters_pdf(consultation_id: int) -> bytes:
 
 
 EXPORT_KINDS = {
-    LETTERS_KIND: ExportKind(name=LETTERS_KIND, title="Voting letters", roles=RESIDENT_OFFICE, plan=letters_plan,
+    LETTERS_KIND: ExportKind(name=LETTERS_KIND, title="Voting letters", roles=RESIDENT_OFFICE,
+                             plan=lambda _actor, consultation_id: letters_plan(consultation_id),
                              subject_path="/consultations/{id}"),
 }

@@ -49,11 +49,11 @@ class ExportKind:
     """A kind of background export a domain registers (`tracker.registry.export_kinds()`).
 
     `roles` are the roles of the export's own route: the same roles (with project membership) start
-    the job, read its progress and download its file. `plan(subject_id)` checks the subject (404, 409)
-    and answers the plan; `subject_path` is the page the job belongs to (a link back)."""
+    the job, read its progress and download its file. `plan(actor, subject_id)` checks the subject (404,
+    409) and answers the plan (it may issue what the document is made of, as the actor); `subject_path` is the page the job belongs to (a link back)."""
 
     name: str
     title: str  # English msgid, shown translated
     roles: frozenset
-    plan: Callable[[int], Awaitable[ExportPlan]]
-    subject_path: str = ""  # e.g. "/consultations/{id}"
+    plan: Callable[[Any, int], Awaitable[ExportPlan]]  # (actor, subject_id)
+    subject_path: str = ""  # the page to go back to: "/consultations/{id}", "/projects/{project_id}/handover"

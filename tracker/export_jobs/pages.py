@@ -21,6 +21,6 @@ class ExportJobPages(Controller):
         job = await services.get_job(job_id)
         kind = services.export_kind(job.kind)
         return Template("export_jobs/job.html", context={
-            "job": job, "kind": kind, "back": kind.subject_path.format(id=job.subject_id),
+            "job": job, "kind": kind, "back": kind.subject_path.format(id=job.subject_id, project_id=job.project_id),
             "refresh": None if job.status in FINISHED else REFRESH_SECONDS,
         })

@@ -68,7 +68,7 @@ async def start_export(actor: Actor, kind: str, subject_id: int) -> ExportJobOut
     """Start a background export of `subject_id` (one business action: the row and its audit record);
     the document is made after the answer, its progress readable at the job's address."""
     spec = export_kind(kind)
-    plan = await spec.plan(subject_id)
+    plan = await spec.plan(actor, subject_id)
     async with transaction():
         row = (await ExportJob.insert(ExportJob(
             kind=kind, project=plan.project_id, subject_id=subject_id, requested_by=actor.id,

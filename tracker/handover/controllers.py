@@ -15,6 +15,8 @@ from tracker.accounts.roles import (
     Role,
 )
 from tracker.documents.services import document_pdf
+from tracker.export_jobs import services as export_jobs
+from tracker.export_jobs.schemas import ExportJobOut
 from tracker.handover import exports, services
 from tracker.handover.kinds import UnitStatus
 from tracker.handover.schemas import (
@@ -177,6 +179,15 @@ class HandoverApiController(Controller):
     @get("/projects/{project_id:int}/handover/slots", guards=[requires_role(HANDOVER_READERS), project_member])
     async def list_slots(self, actor: Actor, project_id: int) -> list[SlotOut]:
         return await services.list_slots(actor, project_id)
+
+    @post("/handover/batches/{batch_id:int}/packs", guards=[requires_role(RESIDENT_OFFICE), project_member],
+          status_code=202)
+    async def start_batch_packs(self, actor: Actor, batch_id: int) -> Response[ExportJobOut]:
+        """Print every handover pack of the batch as one PDF, in the background: 202 with the job
+        (`Location` its status at `/api/v1/export-jobs/{job_id}`, `file_url` once done). Packs never issued
+        are issued first; a batch with no unit handed over answers 409 `no_packs`."""
+        job = await export_jobs.start_export(actor, exports.BATCH_PACKS_KIND, batch_id)
+        return Response(job, status_code=202, headers={"Location": job.url})
 
     @post("/projects/{project_id:int}/handover/slots", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def make_slots(self, actor: Actor, project_id: int, data: SlotsIn) -> list[SlotOut]:

@@ -21,7 +21,7 @@ import msgspec
 
 from tracker import audit, clock
 from tracker.accounts.actor import Actor
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import RESIDENT_OFFICE, Role
 from tracker.db import transaction
 from tracker.documents import numbering
 from tracker.documents import services as documents
@@ -29,6 +29,7 @@ from tracker.documents.kinds import DocumentStatus
 from tracker.documents.render import render_pdf
 from tracker.documents.tables import IssuedDocument
 from tracker.errors import Conflict, Forbidden, NotFound
+from tracker.export_jobs.kinds import ExportKind, ExportPlan, Piece
 from tracker.handover import pricing, warranty
 from tracker.handover.kinds import AcceptanceItem, ItemResult, Milestone, WarrantyPart
 from tracker.handover.services.acceptance import get_acceptance
@@ -479,17 +480,13 @@ PACKS_PER_CHUNK = 60  # packs per worker job: enough to pay WeasyPrint's per-doc
 # enough that both workers stay busy to the end and a progress callback hears from each chunk
 
 
-async def batch_packs_pdf(actor: Actor, batch_id: int,
-                          progress: Callable[[int, int], Awaitable[None] | None] | None = None) -> bytes:
-    """Every handover pack of a batch as one PDF, for printing the batch at once.
+async def _batch_chunks(actor: Actor, batch_id: int) -> tuple[int, dict, list[list[dict]]]:
+    """A batch's packs as snapshot contexts in chunks of PACKS_PER_CHUNK, issuing the missing ones first.
 
     Each pack printed is an issued document: a handed-over unit whose pack was never issued gets it
-    issued here first (`issue_handover_pack`: number, frozen snapshot, audit record), and every pack
-    prints from its latest current document's snapshot, so what the batch print shows is what each
-    pack's own PDF shows; no issued document changes. The packs are laid out in chunks of
-    `PACKS_PER_CHUNK`, one document per chunk, in the render pool's worker processes side by side,
-    then joined. `progress(done, total)` (optional, sync or async) is called as each chunk finishes.
-    """
+    issued here (`_issue_packs`: numbered, frozen snapshot, audit record), and every pack prints from
+    its latest current document's snapshot, so what the batch print shows is what each pack's own PDF
+    shows; no issued document changes."""
     rows = await DeliveryBatch.select(DeliveryBatch.project).where(DeliveryBatch.id == batch_id)
     if not rows:
         raise NotFound("No delivery batch {id}.", field="batch_id", id=batch_id)
@@ -508,13 +505,28 @@ async def batch_packs_pdf(actor: Actor, batch_id: int,
         issued = await _current_packs(selections)
     contexts = [documents.snapshot_context(issued[s]) for s in selections]
     chunks = [contexts[i:i + PACKS_PER_CHUNK] for i in range(0, len(contexts), PACKS_PER_CHUNK)]
-    project = await _project(project_id)
+    return project_id, await _project(project_id), chunks
+
+
+def _packs_context(project: dict, chunk: list[dict]) -> dict:
+    return {"packs": chunk, "title": TITLES[PACK], "project_name": project["name"], "number": ""}
+
+
+async def batch_packs_pdf(actor: Actor, batch_id: int,
+                          progress: Callable[[int, int], Awaitable[None] | None] | None = None) -> bytes:
+    """Every handover pack of a batch as one PDF, for printing the batch at once (in this call: the
+    bench's path; the app makes it in the background, `batch_packs_plan`).
+
+    The packs are laid out in chunks of `PACKS_PER_CHUNK`, one document per chunk, in the render pool's
+    worker processes side by side, then joined. `progress(done, total)` (optional, sync or async) is
+    called as each chunk finishes.
+    """
+    _, project, chunks = await _batch_chunks(actor, batch_id)
     done = 0
 
     async def one(chunk: list[dict]) -> bytes:
         nonlocal done
-        pdf = await render_pdf("handover/print/packs.html", {
-            "packs": chunk, "title": TITLES[PACK], "project_name": project["name"], "number": ""})
+        pdf = await render_pdf("handover/print/packs.html", _packs_context(project, chunk))
         done += 1
         if progress is not None:
             answer = progress(done, len(chunks))
@@ -524,6 +536,26 @@ async def batch_packs_pdf(actor: Actor, batch_id: int,
 
     parts = await asyncio.gather(*(one(chunk) for chunk in chunks))
     return await asyncio.to_thread(_join, parts)
+
+
+BATCH_PACKS_KIND = "handover.batch_packs"
+
+
+async def batch_packs_plan(actor: Actor, batch_id: int) -> ExportPlan:
+    """A batch's packs as a background export: one part per chunk of packs, progress counted in packs."""
+    project_id, project, chunks = await _batch_chunks(actor, batch_id)
+    if not chunks:
+        raise Conflict("No unit of this batch has been handed over yet: there is no pack to print.",
+                       rule="no_packs", field="batch_id")
+    return ExportPlan(project_id=project_id, filename=f"handover-packs-batch-{batch_id}.pdf",
+                      pieces=[Piece("handover/print/packs.html", _packs_context(project, chunk), len(chunk))
+                              for chunk in chunks])
+
+
+EXPORT_KINDS = {
+    BATCH_PACKS_KIND: ExportKind(name=BATCH_PACKS_KIND, title="Handover packs of a batch", roles=RESIDENT_OFFICE,
+                                 plan=batch_packs_plan, subject_path="/projects/{project_id}/handover#batch-{id}"),
+}
 
 
 async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) -> None:

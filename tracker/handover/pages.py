@@ -20,6 +20,7 @@ from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.accounts.roles import HANDOVER_READERS, INSPECTING, RESIDENT_OFFICE, Role
 from tracker.errors import Conflict, Invalid, NotFound
+from tracker.export_jobs import services as export_jobs
 from tracker.handover import chart, exports, services
 from tracker.handover.guards import own_or_member
 from tracker.handover.kinds import AcceptanceItem, ItemResult, WarrantyPart
@@ -128,6 +129,14 @@ class HandoverPages(Controller):
             "idle_area": sum((u.area for u in idle), start=0), "first_units": await services.first_units(project_id),
             "can_desk": actor.role in RESIDENT_OFFICE,
         })
+
+    @post("/handover/batches/{batch_id:int}/packs", guards=[requires_role(RESIDENT_OFFICE), project_member])
+    async def start_batch_packs(self, actor: Actor, batch_id: int) -> Redirect:
+        """Print the batch's handover packs in the background and go to the job's page (progress, then
+        the download). The button shows only on a batch with units handed over; otherwise the 409 page
+        says there is no pack to print."""
+        job = await export_jobs.start_export(actor, exports.BATCH_PACKS_KIND, batch_id)
+        return Redirect(job.page_url, status_code=303)
 
     @get("/projects/{project_id:int}/handover/acceptance",
          guards=[requires_role(HANDOVER_READERS, Role.contractor), project_member])

@@ -212,3 +212,39 @@ async def test_a_batchs_packs_print_as_one_pdf_from_their_issued_documents(site,
         except Forbidden:
             continue
         raise AssertionError(f"{role} printed the batch's packs")
+
+
+async def test_a_batchs_packs_are_printed_in_the_background_from_the_schedule(site, world, client_for):
+    """The schedule's button starts the batch print as an export job (its page shows the progress, then
+    the download); the API answers 202 with the job; a batch with nothing handed over is a 409, and a
+    contractor cannot start it."""
+    import asyncio
+
+    staff = await client_for("staff")
+    empty = await staff.post(f"{API}/handover/batches/{site.batch}/packs")
+    assert empty.status_code == 409 and empty.json()["rule"] == "no_packs"
+    schedule = await staff.get(f"/projects/{site.project}/handover")
+    assert f'action="/handover/batches/{site.batch}/packs"' not in schedule.text  # nothing handed over yet
+
+    await _handed_over(site, world)
+    schedule = await staff.get(f"/projects/{site.project}/handover")
+    assert f'action="/handover/batches/{site.batch}/packs"' in schedule.text
+    started = await staff.post(f"/handover/batches/{site.batch}/packs",
+                               data={"_csrf_token": staff.cookies.get("csrftoken")}, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"].startswith("/exports/")
+    job_url = "/api/v1/export-jobs/" + started.headers["location"].rsplit("/", 1)[1]
+    deadline = asyncio.get_running_loop().time() + 120
+    while (job := (await staff.get(job_url)).json())["status"] not in ("done", "failed"):
+        assert asyncio.get_running_loop().time() < deadline, job
+        await asyncio.sleep(0.2)
+    assert job["status"] == "done" and job["done"] == job["total"] == 1, job
+    text, pages = text_of((await staff.get(job["file_url"])).content)
+    assert pages == 2 and "交房确认书" in text and "张三" in text.replace(" ", "")
+    page = await staff.get(started.headers["location"])
+    assert page.status_code == 200 and f'href="/projects/{site.project}/handover#batch-{site.batch}"' in page.text
+
+    api = await staff.post(f"{API}/handover/batches/{site.batch}/packs")
+    assert api.status_code == 202 and api.headers["location"] == api.json()["url"]
+    contractor = await client_for("contractor")
+    assert (await contractor.post(f"{API}/handover/batches/{site.batch}/packs")).status_code == 403
+    assert (await contractor.get(job_url)).status_code == 403
