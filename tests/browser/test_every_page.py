@@ -17,6 +17,7 @@ One browser, one login per role, the pages in a loop: everything is collected, t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import time
@@ -153,10 +154,43 @@ class Looker:
         if wide[0] > wide[1]:
             self.problems.append(f"{where}: {wide[0]} px wide in a {wide[1]} px window (sideways scrolling)"
                                  f"; widest: {await page.evaluate(_WIDEST)}")
+        for apart in await page.evaluate(_APART):
+            self.problems.append(f"{where}: a choice's words are not on its control's row: {apart}")
+        if url == "/my/todo":
+            # The header's count is what the list holds, and shows at this size.
+            rows = await page.locator("table.todo tbody tr").count()
+            badge = page.locator("#todo-count")
+            shown = await badge.count() and await badge.is_visible()
+            count = int(await badge.inner_text()) if shown else 0
+            if count != rows or (rows and not shown):
+                self.problems.append(f"{where}: the header counts {count} to-dos (shown: {bool(shown)}), "
+                                     f"the list holds {rows}")
         if size == "phone":
             for small in await page.evaluate(_SMALL_TARGETS):
                 self.problems.append(f"{where}: tap target under {MIN_TAP} px: {small}")
         self._took("checks", start)
+
+
+# Radios and checkboxes whose label's words are not on the control's row (a circle between two answers).
+_APART = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
+    const box = el.getBoundingClientRect();
+    if (!label || box.width === 0) continue;
+    const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && !node.textContent.trim()) {}
+    if (!node) { out.push(`${el.name}=${el.value}: no words`); continue; }
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const words = range.getClientRects()[0];
+    const middle = box.top + box.height / 2;
+    if (!words || middle < words.top || middle > words.bottom || Math.abs(words.left - box.right) > 48)
+      out.push(`${el.name}=${el.value} "${node.textContent.trim().slice(0, 20)}"`);
+  }
+  return out;
+}"""
 
 
 # What axe's result depends on, short of the words: every element's tag, classes, role, type and ARIA.
@@ -236,9 +270,11 @@ async def test_every_page_at_both_sizes_is_accessible_fits_and_is_tappable(world
         await _log_in(first, role)
         second = await browser.new_context(base_url=live_server, locale="zh-CN", storage_state=await first.storage_state(),
                                            **SIZES["desktop"])
-        for size, context in (("phone", first), ("desktop", second)):
-            await _visit(context, looker, role, pages, size, skipped)
-            await context.close()
+        # The two sizes at once: the server, Chromium and this process take turns on the cores.
+        await asyncio.gather(_visit(first, looker, role, pages, "phone", skipped),
+                             _visit(second, looker, role, pages, "desktop", skipped))
+        await first.close()
+        await second.close()
 
     # Anonymous visitors: the login page, the voting code and the ballot it opens, the public pages, a 404.
     letters = await consultations.voting_letters(rich.ids["consultation_id"])
