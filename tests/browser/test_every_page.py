@@ -171,7 +171,7 @@ class Looker:
         self._took("checks", start)
 
 
-# Radios and checkboxes whose label's words are not on the control's row (a circle between two answers).
+# Radios and checkboxes whose words are not beside them on their row (a circle between two answers).
 _APART = """() => {
   const out = [];
   for (const el of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
@@ -184,9 +184,10 @@ _APART = """() => {
     if (!node) { out.push(`${el.name}=${el.value}: no words`); continue; }
     const range = document.createRange();
     range.selectNodeContents(node);
-    const words = range.getClientRects()[0];
+    // Beside its words: level with them (a long label wraps around the control's middle) and just after it.
+    const words = range.getBoundingClientRect(), first = range.getClientRects()[0];
     const middle = box.top + box.height / 2;
-    if (!words || middle < words.top || middle > words.bottom || Math.abs(words.left - box.right) > 48)
+    if (!first || middle < words.top || middle > words.bottom || Math.abs(first.left - box.right) > 48)
       out.push(`${el.name}=${el.value} "${node.textContent.trim().slice(0, 20)}"`);
   }
   return out;
