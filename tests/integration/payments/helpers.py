@@ -15,7 +15,7 @@ _REFERENCE = itertools.count(1)
 async def budget(project: int, amount_fen: int = 500_000_000, uses=(Use.construction,)) -> tuple[int, int]:
     """A construction budget line with an allocation of a source allowing `uses`: (line, allocation)."""
     source = (await FundingSource.insert(FundingSource(
-        project=project, kind=SourceKind.local_budget.value, name="市级财政", reference=f"财建〔2026〕{next(_REFERENCE)}号",
+        project=project, kind=SourceKind.local_budget.value, name="市级财政", reference=f"财建〔2026〕付{next(_REFERENCE)}号",
         committed_fen=amount_fen, arrived_fen=amount_fen, allocated_fen=amount_fen,
         allowed_uses=[u.value for u in uses], approved_on=DAY,
     )).returning(FundingSource.id))[0]["id"]
