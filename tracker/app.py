@@ -21,7 +21,7 @@ from tracker.jobs.scheduler import JobScheduler
 from tracker.plugin import TrackerPlugin, scheduled_jobs
 from tracker.settings import ROOT, get_settings
 from tracker.web.auth import CsrfMiddleware, LocaleMiddleware, SessionAuthentication
-from tracker.web.forms import RequestScopeMiddleware
+from tracker.web.forms import RequestScopeMiddleware, show_kept_refusal
 from tracker.web.disconnect import cancel_on_disconnect
 from tracker.web.errors import EXCEPTION_HANDLERS, DatabaseUnavailableGuard
 from tracker.web.deps import DEPENDENCIES
@@ -88,6 +88,7 @@ def create_app() -> Litestar:
             RequestScopeMiddleware(),
         ],
         before_request=_before_request,
+        after_request=show_kept_refusal,
         dependencies=DEPENDENCIES,
         template_config=template_config,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -34,10 +34,12 @@ def todo_sources() -> list:
     """Every domain's to-do sources for `/my/todo` and the header's count: each is
     `async (actor, today, count_only) -> list[TodoOut] | int`, answering without a query for a role it
     has nothing for."""
+    from tracker.todo.services.consultations import SOURCES as consultation_todos
+    from tracker.todo.services.funding import SOURCES as funding_todos
     from tracker.todo.services.inspections import SOURCES as inspection_todos
     from tracker.todo.services.payments import SOURCES as payment_todos
 
-    return [*inspection_todos, *payment_todos]
+    return [*inspection_todos, *payment_todos, *consultation_todos, *funding_todos]
 
 
 def export_kinds() -> dict:

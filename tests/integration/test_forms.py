@@ -490,3 +490,113 @@ async def test_a_refused_form_is_not_cached_and_a_success_says_so_once(world, cl
     assert '<p class="notice" role="status">已保存。' in shown.text
     again = await staff.get(done.headers["location"])  # a refresh: the notice was shown once
     assert 'class="notice" role="status"' not in again.text
+
+
+def _form_page(case: Case, path: str, world) -> str:
+    """The GET page each form is on (where a refused form comes back), from the POST path it was sent to."""
+    p = f"/projects/{world.project}"
+    parts = path.split("?")[0].split("/")
+    pages = {
+        "/inspections/issues/{issue_id:int}/{action:str}": "/".join(parts[:4]),
+        "/projects/{project_id:int}/inspections/notices": f"{p}/inspections/issues",
+        "/inspections/notices/{notice_id:int}/reply": "/".join(parts[:4]),
+        "/inspections/notices/{notice_id:int}/void": "/".join(parts[:4]),
+        "/inspections/stop-work/{order_id:int}/apply": "/".join(parts[:4]),
+        "/inspections/stop-work/{order_id:int}/resume": "/".join(parts[:4]),
+        "/inspections/reports/{report_id:int}/{decision:str}": f"{p}/inspections/reports",
+        "/vote/cast": "/vote",
+        "/consultations/{consultation_id:int}/paper": "/".join(parts[:3]),
+        "/consultations/{consultation_id:int}/signing/{entry_id:int}": "/".join(parts[:4]),
+        "/households/{household_id:int}/file": "/".join(parts[:3]),
+        "/households/{household_id:int}/strategy": "/".join(parts[:3]),
+        "/handover/selections/{selection_id:int}/appointment": "/my/home",
+        "/handover/units/{unit_id:int}/claims": "/my/home",
+        "/handover/selections/{selection_id:int}/rating": "/my/home",
+        "/projects/{project_id:int}/funding/report/correct": f"{p}/funding/report?month=2026-03",
+        "/admin/users/{user_id:int}/password": "/".join(parts[:4]),
+        "/admin/users/{user_id:int}/active": "/".join(parts[:4]),
+        "/admin/projects/{project_id:int}/members/{user_id:int}/remove": "/".join(parts[:5]),
+        "/admin/projects/{project_id:int}/archive": "/".join(parts[:4]) + "/members",
+        "/contracts/{contract_id:int}/applications": "/".join(parts[:3]),
+        "/payment-applications/{payment_application_id:int}/review": "/".join(parts[:3]),
+        "/payment-applications/{payment_application_id:int}/certify": "/".join(parts[:3]),
+        "/payment-certificates/{certificate_id:int}/payments": "/".join(parts[:3]),
+        "/login": "/login?next=/projects",
+    }
+    if case.route in pages:
+        return pages[case.route]
+    if case.route.startswith("/ballot-sheets/"):
+        return f"/consultations/{case.form['consultation_id']}"
+    if case.route.startswith("/inspections/resumption/"):
+        return f"/inspections/stop-work/{world.stop_order}"
+    if case.route == "/projects/{project_id:int}/handover/desk":
+        return f"{path}?entitlement_id={case.form['entitlement_id']}&unit_id={case.form['unit_id']}"
+    return path  # the form posts to its own page's address
+
+
+async def test_a_refused_form_comes_back_on_its_page_once(world, client_for):
+    """Post-redirect-get: a refused page form answers 303 to the page it was sent from (a GET page), which
+    shows the message beside its field with the typed value kept, once; the next GET is the clean page."""
+    from inspections.tables import StopWorkOrder
+
+    cases = await _cases(world, client_for)
+    world.stop_order = (await StopWorkOrder.select(StopWorkOrder.id))[-1]["id"]
+    clients, failures, sheet_of = {}, [], {}
+    for case in cases:
+        if case.role not in clients:
+            clients[case.role] = await client_for(case.role)
+        client = clients[case.role]
+        path = case.path
+        if case.role is None:  # a visitor's refused form is rendered again (see tracker.web.forms.answer_refusal)
+            continue
+        for name, latest in (("{application}", _latest_application), ("{selection}", _latest_selection),
+                             ("{payment_application}", _latest_payment_application),
+                             ("{certificate}", _latest_certificate)):
+            if name in path:
+                path = path.replace(name, str(await latest()))
+        if "{sheet}" in path:
+            path = path.replace("{sheet}", str(sheet_of["vote"]))
+        page = _form_page(case, path, world)
+        if case.route == "/vote/cast":  # the ballot is the answer to the code
+            await _post(client, case, "/vote", {"code": case.form["code"]})
+        clean = await client.get(page)
+        if clean.status_code != 200:
+            failures.append(f"{case.role} GET {page}: {clean.status_code}")
+            continue
+        # A field the page lets the reader type into (its refill is checked), else the form's first field.
+        typed_in = set(re.findall(r'<(?:textarea|input(?![^>]*type="(?:hidden|radio|checkbox|file)"))[^>]*name="([\w-]+)"',
+                                  clean.text))
+        fields = [n for n in case.form if n not in case.control and "password" not in n]
+        field = next((n for n in fields if n in typed_in and n not in case.numbers),
+                     next((n for n in fields if n not in case.numbers), fields[0]))
+        typed = LONG + "末"
+        where = f"{case.role} POST {path} with {field} too long"
+        form = {"_csrf_token": client.cookies.get("csrftoken"), **case.form, field: typed}
+        files = {"photos": ("", b"", "application/octet-stream")} if case.multipart else None
+        # Where the page rendered at the POST address (no Referer) put the message, the GET page must too.
+        old = await client.post(path, data=form, files=files, follow_redirects=False, headers={"accept": "text/html"})
+        beside = f'id="{field}-error"' in old.text
+        form["_csrf_token"] = client.cookies.get("csrftoken")
+        response = await client.post(path, data=form, files=files, follow_redirects=False,
+                                     headers={"accept": "text/html", "referer": f"{client.base_url}{page}"})
+        if response.status_code != 303 or response.headers.get("location") != page:
+            failures.append(f"{where}: {response.status_code} to {response.headers.get('location')}, not 303 to {page}")
+        else:
+            shown = await client.get(page)
+            if shown.status_code != 200 or shown.headers.get("cache-control") != "no-store":
+                failures.append(f"{where}: GET {page} answers {shown.status_code} {shown.headers.get('cache-control')}")
+            elif beside and f'id="{field}-error"' not in shown.text:
+                failures.append(f"{where}: GET {page} does not show the message beside the field")
+            elif len(FORM_ERROR.findall(shown.text)) < len(FORM_ERROR.findall(old.text)):
+                failures.append(f"{where}: GET {page} shows no message")
+            elif typed in old.text and typed not in shown.text:
+                failures.append(f"{where}: GET {page} does not keep the typed value")
+            again = await client.get(page)
+            if len(FORM_ERROR.findall(again.text)) != len(FORM_ERROR.findall(clean.text)):
+                failures.append(f"{where}: a second GET {page} still shows the refusal")
+        response = await _post(client, case, path, case.form)
+        if response.status_code >= 400 or (response.status_code == 200 and FORM_ERROR.search(response.text)):
+            failures.append(f"valid form refused: {case.role} POST {path}: {response.status_code}")
+        if case.route.endswith("/paper"):
+            sheet_of["vote"] = (await consultations.list_sheets(int(path.split("/")[2])))[-1].id
+    assert not failures, "\n".join(failures)

@@ -27,19 +27,16 @@ UNLINKED = {
     "/public/consultations/{consultation_id:int}": "the published result page is posted, not linked from staff pages",
     "/public/handover/batches/{batch_id:int}": "the batch announcement is posted for residents",
 }
-# Page routes linked only from records of a kind the shared world (test_access's) does not hold: they are
-# reached on such records, and the walk cannot see them here.
-_HANDOVER = "handover is a module of resettlement-housing projects; the world's project is a retrofit estate"
+# Page routes no link of the walked world leads to, with why. The walk adds to test_access's world what
+# its retrofit project lacks: a resettlement-housing project with handover (`form_state`) and a signing round.
 KIND_BOUND = {
-    "/consultations/{consultation_id:int}/signing": "linked from a signing-round consultation; the world's is a vote",
     "/consultations/{consultation_id:int}/edit": "linked from a draft consultation's page (test_draft_pages follows "
                                                  "it); the world's consultation is open",
-    "/projects/{project_id:int}/handover": _HANDOVER,
-    "/projects/{project_id:int}/handover/desk": _HANDOVER,
-    "/projects/{project_id:int}/handover/acceptance": _HANDOVER,
-    "/handover/units/{unit_id:int}/acceptance": _HANDOVER,
-    "/handover/selections/{selection_id:int}/handover": _HANDOVER,
+    "/handover/selections/{selection_id:int}/handover": "the desk links a selection's handover only after a "
+                                                         "household is searched for (a form, not a link)",
 }
+# A page one role may open that no link of theirs leads to yet (a gap to close, not a design).
+ROLE_UNLINKED: dict[tuple[str, str], str] = {}
 WALK_ROLES = ["admin", "manager", "inspector", "chief", "contractor", "staff", "finance", "resident"]
 MAX_PAGES = 400
 
@@ -97,9 +94,41 @@ def _page_routes(app, role: str, ids: dict) -> tuple[dict[str, re.Pattern], dict
     return wanted, unfillable
 
 
+async def _resettlement_and_signing(app, rich) -> None:
+    """Once per matrix: a resettlement-housing project with a batch, units and an entitlement (the handover
+    tests' form state; members: manager, inspector, chief, staff, contractor, finance) and a signing round on the world's project."""
+    if _MATRIX.get("walk"):
+        return
+    from types import SimpleNamespace
+
+    from tests.integration.consultations.helpers import draft, make_roll, open_consultation
+    from tests.integration.handover.helpers import form_state
+    from tracker.accounts.actor import SYSTEM
+    from tracker.accounts.services import add_membership
+    from tracker.accounts.tables import Organisation, User
+
+    users = {r["username"]: r["id"] for r in await User.select(User.username, User.id)}
+    orgs = {r["name"]: r["id"] for r in await Organisation.select(Organisation.name, Organisation.id)}
+    resettlement = (await form_state(SimpleNamespace(users=users, orgs=orgs,
+                                                     households=[rich.ids["household_id"]])))["project"]
+    for name in ("contractor", "finance"):  # the builder of its buildings, the office paying for them
+        await add_membership(SYSTEM, user_id=users[name], project_id=resettlement)
+    project = rich.ids["project_id"]
+    _, building = await make_roll(project, [{"cert": f"W{n}", "area": "30", "owner": f"w{n}"} for n in (1, 2)],
+                                  building="签约楼")
+    manager = await _walker(app, "manager")
+    try:
+        await open_consultation(manager, project, draft("roll_share", kind="signing", rule_params={"p": "3/4"},
+                                                        scope="building", building_id=building))
+    finally:
+        await manager.__aexit__(None, None, None)
+    _MATRIX["walk"] = True
+
+
 @pytest.mark.parametrize("role", WALK_ROLES)
 async def test_every_page_of_a_role_is_reached_by_links_from_home(matrix, role):
     app, rich = matrix
+    await _resettlement_and_signing(app, rich)
     ids = {**rich.ids, **rich.for_role.get(role, {})}
     paths = {route.path for route in app.routes}
     if role == "resident" and "/my" not in paths:
@@ -125,7 +154,7 @@ async def test_every_page_of_a_role_is_reached_by_links_from_home(matrix, role):
                 queue.extend(link for link in _links(response.text) if link not in seen)
     finally:
         await client.__aexit__(None, None, None)
-    missing = sorted(set(wanted) - reached)
+    missing = sorted(p for p in set(wanted) - reached if (role, p) not in ROLE_UNLINKED)
     assert not failures, f"{role}: links that fail:\n" + "\n".join(failures)
     assert not missing, f"{role}: pages not reached by links from home ({len(seen)} walked):\n" + "\n".join(missing)
     assert not unfillable, unfillable

@@ -24,7 +24,7 @@ from tracker.accounts.roles import OrganisationKind, Role
 from tracker.accounts.schemas import ConfirmIn, MembershipIn, OrganisationIn, UserEditIn, UserIn
 from tracker.errors import DomainError, Invalid
 from tracker.register import services as register
-from tracker.web.forms import Refusal, parse_form, refused
+from tracker.web.forms import Refusal, answer_refusal, parse_form, refused
 from tracker.web.guards import requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -109,13 +109,13 @@ class AdminPages(Controller):
                              again=lambda refusal: self._user_page(actor, user_id, refusal), form=data)
 
     @post("/users/{user_id:int}/password")
-    async def reset_password(self, actor: Actor, user_id: int, data: Form) -> Template:
+    async def reset_password(self, actor: Actor, user_id: int, data: Form) -> Template | Redirect:
         """A new one-time password, shown on this answer only (not a redirect: it is stored nowhere)."""
         try:
             parse_form(data, ConfirmIn)
             password = await services.reset_password(actor, user_id=user_id)
         except DomainError as exc:
-            return await self._user_page(actor, user_id, Refusal.of(exc, data))
+            return await answer_refusal(exc, form=data, again=lambda refusal: self._user_page(actor, user_id, refusal))
         return await self._user_page(actor, user_id, password=password)
 
     # ------------------------------------------------------------------ organisations

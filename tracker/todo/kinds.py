@@ -13,3 +13,5 @@ class TodoKind(StrEnum):
     resumption_approval = "resumption_approval"  # ... then for the owner's approval
     payment_review = "payment_review"  # a payment application waits for the engineer's review
     payment_certify = "payment_certify"  # a reviewed application waits for the chief's certificate
+    paper_confirm = "paper_confirm"  # a paper ballot sheet waits for a second staff member's entry
+    monthly_report = "monthly_report"  # the month's funding report waits to be filled and submitted (财务)

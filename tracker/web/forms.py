@@ -15,18 +15,21 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import msgspec
 from litestar import Response
+from litestar.datastructures import UploadFile
+from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from msgspec import inspect as mi
 
 from tracker import clock
 from tracker.errors import DomainError, Invalid
 from tracker.i18n import gettext
-from tracker.web.notices import DONE, notify, request_scope
+from tracker.web.notices import DONE, keep_refusal, notify, request_scope, take_refusal
 
 S = TypeVar("S", bound=msgspec.Struct)
 T = TypeVar("T")
@@ -251,17 +254,63 @@ def parse_form(form: Mapping[str, Any], schema: type[S], *, verbatim: frozenset[
 @dataclass(frozen=True)
 class Refusal:
     """A refused form as its page shows it again: the message in the reader's language, the field it
-    concerns (the template puts it beside that field, `_forms.html`), the status, and what was typed."""
+    concerns (the template puts it beside that field, `_forms.html`), the status, what was typed, the
+    rule, and the address the form was sent to (`action`: which of a page's forms was refused)."""
 
     message: str
     field: str | None
     status: int
     values: Mapping[str, Any]
+    rule: str | None = None
+    action: str | None = None
 
     @classmethod
     def of(cls, error: DomainError, form: Mapping[str, Any] | None = None) -> Refusal:
-        values = {k: v for k, v in (form or {}).items() if isinstance(v, str) and k != "_csrf_token"}
-        return cls(error.translated(gettext), error.field, error.status_code, values)
+        scope = request_scope.get() or {}
+        message = error.translated(gettext)
+        if _chose_files(form, scope):
+            message = f"{message} {gettext('Choose the file again: a chosen file is not kept when a form is refused.')}"
+        return cls(message, error.field, error.status_code, _typed(form), error.rule, scope.get("path"))
+
+    def action_id(self, segment: str) -> int | None:
+        """The id after `segment` in the address the refused form was sent to (`/inspections/reports/7/accept`
+        → 7 for "reports"): which of a page's per-record forms the refusal belongs to."""
+        match = re.search(rf"/{re.escape(segment)}/(\d{{1,18}})(?:/|$)", self.action or "")
+        return int(match.group(1)) if match else None
+
+    def kept(self, page: str) -> dict[str, Any]:
+        """The refusal as the session keeps it until `page` shows it (`from_kept`)."""
+        return {"page": page, "message": self.message, "field": self.field, "status": self.status,
+                "values": dict(self.values), "rule": self.rule, "action": self.action}
+
+    @classmethod
+    def from_kept(cls, kept: Mapping[str, Any]) -> Refusal:
+        return cls(str(kept.get("message", "")), kept.get("field"), int(kept.get("status", 422)),
+                   dict(kept.get("values") or {}), kept.get("rule"), kept.get("action"))
+
+
+# A typed value kept for the page to refill is cut at this length: the session store is no upload area.
+KEPT_CHARS = 20_000
+
+
+def _typed(form: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the page may refill: the text typed, never the CSRF token or a password."""
+    values: dict[str, Any] = {}
+    for key, value in (form or {}).items():
+        if key == "_csrf_token" or "password" in key:
+            continue
+        if isinstance(value, str):  # a field sent twice (a list) is not refilled: templates take text
+            values[key] = value[:KEPT_CHARS]
+    return values
+
+
+def _chose_files(form: Mapping[str, Any] | None, scope: Mapping[str, Any]) -> bool:
+    """Whether the refused form carried files, which cannot be kept for the page shown after it."""
+    if form is not None:
+        values = [v for value in form.values() for v in (value if isinstance(value, (list, tuple)) else [value])]
+        return any(isinstance(v, UploadFile) and v.filename for v in values)
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    return content_type.startswith(b"multipart/form-data")
 
 
 # --- One-time notices: a success says so on the page the redirect leads to (tracker/web/notices.py). ---
@@ -279,6 +328,64 @@ class RequestScopeMiddleware(ASGIMiddleware):
             request_scope.reset(token)
 
 
+class RefusalRedirect(Redirect):
+    """The 303 of a refused form to its page: passed through as is by an enclosing `refused`."""
+
+
+def _page_of(scope: Scope, page: str | None) -> str | None:
+    """The address of the refused form's page: `page` if the call site names it, else the page the
+    browser sent the form from (`Referer`, same host only); None unless it is a GET page of this app."""
+    if page is None:
+        headers = dict(scope.get("headers") or [])
+        referer = urlsplit(headers.get(b"referer", b"").decode("latin-1"))
+        if referer.netloc and referer.netloc != headers.get(b"host", b"").decode("latin-1"):
+            return None
+        page = referer.path + (f"?{referer.query}" if referer.query else "")
+    if not page.startswith("/") or page.startswith("//"):
+        return None
+    try:
+        scope["app"].asgi_router.handle_routing(unquote(urlsplit(page).path), "GET")
+    except (HTTPException, KeyError):
+        return None
+    return page
+
+
+async def show_kept_refusal(response: Response) -> Response:
+    """The app's `after_request`: a page asked for by GET shows the refusal kept for its address (the
+    form's message beside its field, the typed values refilled) when its handler passed none; that
+    answer is not cached, so back and forward ask for the page anew."""
+    scope = request_scope.get()
+    if isinstance(response, Template) and scope is not None and scope.get("method") == "GET":
+        kept = take_refusal()
+        if kept is not None and not response.context.get("refusal"):
+            response.context["refusal"] = Refusal.from_kept(kept)
+            response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def kept_refusal() -> Refusal | None:
+    """The refusal kept for this GET page, for a handler whose page depends on it (the ballot of a code)."""
+    kept = take_refusal()
+    return Refusal.from_kept(kept) if kept is not None else None
+
+
+async def answer_refusal(error: DomainError, *, again: Callable[[Refusal], Awaitable[Template]],
+                         form: Mapping[str, Any] | None = None, page: str | None = None) -> Response:
+    """A refused page form's answer (see `refused`): 303 to its page with the refusal kept for it, or, when
+    no page address is known, the page rendered `again` at the POST address, never cached."""
+    refusal = Refusal.of(error, form)
+    scope = request_scope.get()
+    # A visitor's form (log in, the voting code) is rendered again: a refusal kept in a session made for
+    # it left the next form's CSRF token refused (issue 10, left open).
+    target = _page_of(scope, page) if scope is not None and scope.get("user") is not None else None
+    if target is None:
+        answer = await again(refusal)
+        answer.headers["Cache-Control"] = "no-store"
+        return answer
+    keep_refusal(refusal.kept(target))
+    return RefusalRedirect(path=target, status_code=303)
+
+
 async def refused(
     act: Callable[[], Awaitable[T]],
     *,
@@ -286,22 +393,26 @@ async def refused(
     again: Callable[[Refusal], Awaitable[Template]],
     form: Mapping[str, Any] | None = None,
     notice: str = DONE,
+    page: str | None = None,
 ) -> Response | Template:
-    """Run a page's action; on a domain error render the form page `again` with the refusal.
+    """Run a page's action; on a domain error send the reader back to the form's page with the refusal.
 
     The one shape of every page POST: `act` parses the form (`parse_form`) and calls the service,
-    `done` turns its result into the answer (a redirect, as a rule), `again` renders the same page
-    with the message beside its field and the typed values kept, answering the error's status.
-    The refused page is never cached (`no-store`), so back and forward show the page anew rather than
-    a stale copy. After a success the page the redirect leads to shows `notice` once (say what
-    happens next; kept in the server-side session, so a refresh shows the page without it).
+    `done` turns its result into the answer (a redirect, as a rule). A refusal answers 303 to the form's
+    page (`page`, else the page the form was sent from, see `_page_of`) and keeps the refusal once in
+    the server-side session; that page's GET shows the message beside its field with the typed values
+    kept (`show_kept_refusal`), and a refresh shows it clean, so no address of the form is POST-only.
+    Files cannot be kept: the message says to choose them again. Only when no page address is known
+    (a browser that sends no `Referer`) is the page rendered `again` at the POST address, `no-store`.
+    After a success the page the redirect leads to shows `notice` once (say what happens next; kept in
+    the server-side session, so a refresh shows the page without it).
     """
     try:
         result = await act()
     except DomainError as exc:
-        page = await again(Refusal.of(exc, form))
-        page.headers["Cache-Control"] = "no-store"
-        return page
+        return await answer_refusal(exc, again=again, form=form, page=page)
+    if isinstance(result, RefusalRedirect):
+        return result  # an inner form's refusal, already kept
     response = done(result)
     if 300 <= response.status_code < 400 and notice:
         notify(gettext(notice))
