@@ -44,7 +44,7 @@ from tracker.export_jobs import services as export_jobs
 from tracker.i18n import gettext
 from tracker.register import services as register
 from tracker.web.auth import client_address
-from tracker.web.forms import Refusal, parse_form, refused
+from tracker.web.forms import Refusal, kept_refusal, parse_form, refused
 from tracker.web.guards import allow_public, project_member, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -204,6 +204,19 @@ def _see(path: str) -> Redirect:
 def _as_is(page: Template) -> Template:
     """The answer of an action that renders its own page (with a notice) instead of redirecting."""
     return page
+
+
+def _sheet_form_of(refusal: Refusal | None) -> str | None:
+    """Which sheet form of the consultation's page a kept refusal came from, read off the address it was
+    posted to: "paper", "confirm-<sheet id>" or "resolve-<sheet id>" (as `_staff_page` names them)."""
+    if refusal is None or not refusal.action:
+        return None
+    if refusal.action.endswith("/paper"):
+        return "paper"
+    sheet = refusal.action_id("ballot-sheets")
+    if sheet is None:
+        return None
+    return f"{'confirm' if refusal.action.endswith('/confirm') else 'resolve'}-{sheet}"
 
 
 def _status(refusal: Refusal | None) -> int:
@@ -483,7 +496,14 @@ class ConsultationPages(Controller):
 
     @get("/consultations/{consultation_id:int}", guards=[requires_role(REGISTER_READERS), project_member])
     async def detail(self, actor: Actor, consultation_id: int) -> Template:
-        return await self._staff_page(actor, consultation_id)
+        # A sheet form refused on this page comes back here (303): its own form shows the message and
+        # keeps the choices, so the page must know which form it was before it is laid out.
+        kept = kept_refusal()
+        page = await self._staff_page(actor, consultation_id, kept, sheet_form=_sheet_form_of(kept))
+        if kept is not None:
+            page.status_code = 200
+            page.headers["Cache-Control"] = "no-store"
+        return page
 
     @post("/consultations/{consultation_id:int}/paper", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def enter_paper(self, actor: Actor, consultation_id: int, data: Form) -> Template:
