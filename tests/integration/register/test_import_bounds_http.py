@@ -60,7 +60,9 @@ async def test_the_import_page_shows_the_same_refusal(world, client_for, import_
     )
     assert refused.status_code == 413
     message = re.search(r'<p class="error" role="alert">([^<]+)</p>', refused.text).group(1)
+    # The import's own refusal, then what the page adds to any refused form with a file (it is not kept).
     assert message == (
         "工作簿中的部件 xl/worksheets/sheet1.xml 压缩比超过 50 倍（规则 compression_ratio），疑为压缩炸弹，未导入任何数据。"
+        " 请重新选择文件：表单被退回时不保留已选的文件。"
     )
     assert await households(client, world.project) == before
