@@ -522,6 +522,9 @@ def _form_page(case: Case, path: str, world) -> str:
         "/payment-applications/{payment_application_id:int}/certify": "/".join(parts[:3]),
         "/payment-certificates/{certificate_id:int}/payments": "/".join(parts[:3]),
         "/login": "/login?next=/projects",
+        "/consultations/{consultation_id:int}/items": "/".join(parts[:3]) + "/edit",
+        "/consultations/{consultation_id:int}/items/{item_no:int}": "/".join(parts[:3]) + "/edit",
+        "/consultations/{consultation_id:int}/items/{item_no:int}/move": "/".join(parts[:3]) + "/edit",
     }
     if case.route in pages:
         return pages[case.route]

@@ -7,6 +7,7 @@ its field; where an action answers with its page and a notice (not a redirect), 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Annotated, Any
@@ -204,6 +205,16 @@ def _see(path: str) -> Redirect:
 def _as_is(page: Template) -> Template:
     """The answer of an action that renders its own page (with a notice) instead of redirecting."""
     return page
+
+
+def _draft_form_of(refusal: Refusal | None) -> str:
+    """Which form of a draft's edit page a kept refusal came from, read off the address it was posted
+    to: "add" (…/items), an item's number (…/items/<n>[/move]) or the draft's own fields ("draft")."""
+    action = (refusal.action or "") if refusal is not None else ""
+    if action.endswith("/items"):
+        return "add"
+    item = re.search(r"/items/(\d{1,9})(?:/|$)", action)
+    return item.group(1) if item else "draft"
 
 
 def _sheet_form_of(refusal: Refusal | None) -> str | None:
@@ -424,8 +435,14 @@ class ConsultationPages(Controller):
 
     @get("/consultations/{consultation_id:int}/edit", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def edit_consultation(self, consultation_id: int) -> Template:
-        """A draft's fields and items; once voting opens the page says the consultation is frozen."""
-        return await self._edit_page(consultation_id)
+        """A draft's fields and items; once voting opens the page says the consultation is frozen. A
+        refused item form comes back here (303) and shows its message in that item's own form."""
+        kept = kept_refusal()
+        page = await self._edit_page(consultation_id, kept, form=_draft_form_of(kept))
+        if kept is not None:
+            page.status_code = 409 if page.context["frozen"] else 200  # as the page is, not as the POST was
+            page.headers["Cache-Control"] = "no-store"
+        return page
 
     @post("/consultations/{consultation_id:int}/edit", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def update_consultation(self, actor: Actor, consultation_id: int, data: Form) -> Template | Redirect:
@@ -452,7 +469,8 @@ class ConsultationPages(Controller):
             await services.update_consultation(actor, consultation_id, _draft_of(c, items))
 
         return await refused(save, done=lambda _: _see(f"/consultations/{consultation_id}/edit#items"), form=data,
-                             again=partial(self._edit_page, consultation_id, form=form), notice=notice)
+                             again=partial(self._edit_page, consultation_id, form=form), notice=notice,
+                             page=f"/consultations/{consultation_id}/edit")
 
     @post("/consultations/{consultation_id:int}/items", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def add_item(self, actor: Actor, consultation_id: int, data: Form) -> Template | Redirect:
