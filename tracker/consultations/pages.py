@@ -469,8 +469,7 @@ class ConsultationPages(Controller):
             await services.update_consultation(actor, consultation_id, _draft_of(c, items))
 
         return await refused(save, done=lambda _: _see(f"/consultations/{consultation_id}/edit#items"), form=data,
-                             again=partial(self._edit_page, consultation_id, form=form), notice=notice,
-                             page=f"/consultations/{consultation_id}/edit")
+                             again=partial(self._edit_page, consultation_id, form=form), notice=notice)
 
     @post("/consultations/{consultation_id:int}/items", guards=[requires_role(RESIDENT_OFFICE), project_member])
     async def add_item(self, actor: Actor, consultation_id: int, data: Form) -> Template | Redirect:
