@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
-import io
 from collections.abc import Awaitable, Callable
 
 import msgspec
@@ -26,7 +25,7 @@ from tracker.db import transaction
 from tracker.documents import numbering
 from tracker.documents import services as documents
 from tracker.documents.kinds import DocumentStatus
-from tracker.documents.render import render_pdf
+from tracker.documents.render import join_pdfs, render_pdf
 from tracker.documents.tables import IssuedDocument
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.export_jobs.kinds import ExportKind, ExportPlan, Piece
@@ -535,7 +534,7 @@ async def batch_packs_pdf(actor: Actor, batch_id: int,
         return pdf
 
     parts = await asyncio.gather(*(one(chunk) for chunk in chunks))
-    return await asyncio.to_thread(_join, parts)
+    return await join_pdfs(parts)
 
 
 BATCH_PACKS_KIND = "handover.batch_packs"
@@ -608,12 +607,3 @@ async def _current_packs(selection_ids: list[int]) -> dict[int, dict]:
     return found
 
 
-def _join(parts: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
