@@ -4,23 +4,13 @@ schedule does not let in, reaches the acceptance checklist through the project's
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
+from tests.integration.test_navigation import _links
+
 MAX_PAGES = 80
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href") if tag == "a" else None
-        if href:
-            self.hrefs.append(urldefrag(href)[0])
 
 
 async def _walk(client, project_id: int) -> tuple[set[str], list[str]]:
@@ -35,9 +25,7 @@ async def _walk(client, project_id: int) -> tuple[set[str], list[str]]:
         if answer.status_code in (403, 404) or answer.status_code >= 500:
             failures.append(f"{url} answers {answer.status_code}")
             continue
-        parser = _Links()
-        parser.feed(answer.text)
-        for href in parser.hrefs:
+        for href in (urldefrag(link)[0] for link in _links(answer.text)):
             path = urlsplit(href).path
             if href not in seen and (path == f"/projects/{project_id}" or path.startswith(
                     (f"/projects/{project_id}/handover", "/handover/"))):
