@@ -47,14 +47,25 @@ async def load_actor(user_id: int) -> Actor | None:
         return None
     row = rows[0]
     memberships = await Membership.select(Membership.project).where(Membership.user == user_id)
+    return actor_of_row({**row, "user_id": row["id"], "projects": [m["project"] for m in memberships]})
+
+
+def actor_of_row(row: dict) -> Actor | None:
+    """The actor from a user row read with its session (`tracker.accounts.sessions`): None unless active.
+    `projects` is the user's project ids, as a list (PostgreSQL) or comma-separated text (SQLite)."""
+    if not row["active"]:
+        return None
+    projects = row["projects"]
+    if isinstance(projects, str):
+        projects = [int(p) for p in projects.split(",")]
     return Actor(
-        id=row["id"],
+        id=row["user_id"],
         username=row["username"],
         name=row["display_name"],
         role=Role(row["role"]),
         organisation_id=row["organisation"],
         household_id=row["household"],
-        project_ids=frozenset(m["project"] for m in memberships),
+        project_ids=frozenset(projects or ()),
     )
 
 
@@ -301,7 +312,7 @@ async def members(project_id: int) -> list[UserOut]:
 
 
 __all__ = [
-    "SYSTEM", "add_membership", "create_organisation", "create_user", "deactivate_user", "load_actor", "log_in",
+    "SYSTEM", "actor_of_row", "add_membership", "create_organisation", "create_user", "deactivate_user", "load_actor", "log_in",
     "log_out", "members", "remove_membership", "reset_password", "set_active", "set_email", "update_user",
 ]
 

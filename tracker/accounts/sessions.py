@@ -12,6 +12,11 @@ writes nothing (on SQLite a write takes the database's one write lock), and the 
 those renewals: a session used at least once in every half lifetime never ends, one left alone ends
 between half and one full lifetime after its last use. Anonymous requests that store nothing get no
 row and no cookie.
+
+The session's row is read together with the user its data names and that user's memberships, in one
+statement (`_load`): the authentication middleware builds the actor from that row (`loaded_user`)
+instead of asking again, so a logged-in request starts with one statement, not three. Nothing about
+the user is kept between requests: a deactivated user or a changed membership counts on the next one.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from tracker import clock
+from tracker import clock, db
 from tracker.accounts.tables import WebSession
 
 COOKIE = "tracker_session"
@@ -40,6 +45,29 @@ COOKIE = "tracker_session"
 RENEW_BELOW = 0.5
 _STATE = "tracker.session"
 _ID = re.compile(r"^[0-9a-f]{64}$")
+USER_KEY = "user_id"  # the session data's key naming the logged-in user (set at login)
+
+# The session, the user its data names (NULLs when none) and their projects. The user's id is read
+# from the stored JSON only when it is a plain integer, as login stores it; anything else is left to
+# `tracker.accounts.services.load_actor` (see `loaded_user`).
+_USER_COLUMNS = (
+    "u.id AS user_id, u.username, u.display_name, u.role, u.organisation, u.household, u.active"
+)
+_LOAD_PG = (
+    f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, "
+    'ARRAY(SELECT m.project FROM membership m WHERE m."user" = u.id) AS projects '
+    "FROM web_session s LEFT JOIN app_user u ON u.id = (SELECT CASE WHEN j ~ '^[0-9]{{1,10}}$' "
+    f"THEN j::bigint END FROM (SELECT convert_from(s.data, 'UTF8')::jsonb ->> '{USER_KEY}' AS j) AS d) "
+    "WHERE s.key = {}"
+)
+_LOAD_SQLITE = (
+    f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, "
+    '(SELECT group_concat(m.project) FROM membership m WHERE m."user" = u.id) AS projects '
+    "FROM web_session s LEFT JOIN app_user u ON u.id = "
+    f"(CASE WHEN json_type(CAST(s.data AS TEXT), '$.{USER_KEY}') = 'integer' "
+    f"THEN json_extract(CAST(s.data AS TEXT), '$.{USER_KEY}') END) "
+    "WHERE s.key = {}"
+)
 
 
 def _stored_key(session_id: str) -> str:
@@ -66,6 +94,8 @@ class SessionState:
     fresh: bool = False  # `id` was made by this request and has no row yet
     retired: str | None = None  # a session this request ended or replaced: its row goes
     cookie_sent: bool = False
+    user: dict[str, Any] | None = None  # the user row read with the session (`_load`), None if not read
+    user_key: Any = None  # the session data's user id that row was read for
 
 
 def _state(scope: Scope) -> SessionState:
@@ -105,16 +135,27 @@ def end_session(connection: ASGIConnection) -> None:
     connection.scope["session"] = {}
 
 
-async def _load(session_id: str) -> tuple[bytes, dt.datetime | None] | None:
-    rows = await WebSession.select(WebSession.data, WebSession.expires_at).where(
-        WebSession.key == _stored_key(session_id)
-    )
+def loaded_user(scope: Scope, user_id: Any) -> tuple[bool, dict[str, Any] | None]:
+    """The user row read with this request's session for `user_id`: `(True, row)`, the row None when no
+    such user exists; `(False, None)` when it was not read for that id (the caller reads the user itself)."""
+    state = scope.get(_STATE)
+    if state is None or state.user is None or type(user_id) is not int or state.user_key != user_id:
+        return False, None
+    return True, (state.user if state.user["user_id"] is not None else None)
+
+
+async def _load(session_id: str) -> tuple[bytes, dt.datetime | None, dict[str, Any]] | None:
+    rows = await WebSession.raw(_LOAD_PG if db.is_postgres() else _LOAD_SQLITE, _stored_key(session_id))
     if not rows:
         return None
-    expires_at = rows[0]["expires_at"]
+    row = rows[0]
+    expires_at = row["expires_at"]
+    if isinstance(expires_at, str):  # SQLite's raw rows hand back the stored text
+        expires_at = dt.datetime.fromisoformat(expires_at)
+        expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=dt.timezone.utc)
     if expires_at is not None and expires_at <= clock.now():
         return None
-    return bytes(rows[0]["data"]), expires_at
+    return bytes(row["data"]), expires_at, row
 
 
 class SessionMiddleware(ASGIMiddleware):
@@ -130,8 +171,11 @@ class SessionMiddleware(ASGIMiddleware):
         if raw and _ID.match(raw):
             found = await _load(raw)
             if found is not None:
-                state.id, (state.loaded, state.expires_at) = raw, found
+                state.id, (state.loaded, state.expires_at, row) = raw, found
                 data = msgspec.json.decode(state.loaded)
+                key = data.get(USER_KEY) if isinstance(data, dict) else None
+                if type(key) is int and 0 < key <= 2**31 - 1:  # the id the statement read the user for
+                    state.user, state.user_key = row, key
         scope[_STATE] = state
         scope["session"] = data
 

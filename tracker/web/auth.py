@@ -17,12 +17,12 @@ from litestar.middleware.authentication import AbstractAuthenticationMiddleware,
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from tracker.accounts.services import load_actor
-from tracker.accounts.sessions import cookie_value, current_id
+from tracker.accounts.services import actor_of_row, load_actor
+from tracker.accounts.sessions import USER_KEY, cookie_value, current_id, loaded_user
 from tracker.i18n import current_locale, pick_locale
 from tracker.settings import get_settings
 
-SESSION_USER_KEY = "user_id"
+SESSION_USER_KEY = USER_KEY
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
 CSRF_FIELD = "_csrf_token"
@@ -180,7 +180,11 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         session = connection.scope.get("session") or {}
         user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
-        actor = await load_actor(int(user_id)) if user_id else None
+        actor = None
+        if user_id:
+            # Read with the session in its one statement, unless the data names the user another way.
+            read, row = loaded_user(connection.scope, user_id)
+            actor = (actor_of_row(row) if row is not None else None) if read else await load_actor(int(user_id))
         return AuthenticationResult(user=actor, auth=current_id(connection.scope) if actor else None)
 
 

@@ -112,11 +112,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def _refuse_archived(project_id: int) -> None:
     """An archived project is read-only in every domain: a write on a record in it is refused (409) here,
     before any domain's service runs (the register's services check it again in their transactions)."""
-    from tracker.register.services import writable_project
-    from tracker.errors import NotFound
+    from tracker.register.services import refuse_archived
 
-    try:
-        await writable_project(project_id)
-    except NotFound:
-        pass  # the service answers 404 for it
+    await refuse_archived(project_id)  # a project that does not exist passes: the service answers 404
 

@@ -8,7 +8,7 @@ from tracker import audit
 from tracker.db import is_postgres, recording
 from tracker.handover.tables import Entitlement, Selection, Unit
 
-REQUEST = 4  # session, user, memberships, the project (the membership guard's archive check)
+REQUEST = 2  # the session with its user and memberships (one statement), the project's archive check
 
 
 async def test_a_selection_reads_once_and_writes_once(world, client_for):

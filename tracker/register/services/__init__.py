@@ -25,6 +25,7 @@ from tracker.register.services.projects import (
     get_project,
     list_projects,
     lock_project,
+    refuse_archived,
     update_project,
     writable_project,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "search_households",
     "set_strategy",
     "update_household",
+    "refuse_archived",
     "update_project",
     "writable_project",
 ]

@@ -53,9 +53,21 @@ async def writable_project(project_id: int) -> dict:
     read-only. Called inside each write's transaction, so an archive and a write cannot interleave."""
     row = await project_row(project_id)
     if row.get("archived_at") is not None:
-        raise Conflict("The project {code} is archived and can no longer be changed.", field="project_id",
-                       rule="project_archived", code=row["code"])
+        raise _archived(row["code"])
     return row
+
+
+async def refuse_archived(project_id: int) -> None:
+    """`writable_project` for the membership guard, which needs no row: the two columns in one plain
+    read (it runs before every write in a project); a project that does not exist passes."""
+    rows = await Project.raw("SELECT code, archived_at FROM project WHERE id = {}", project_id)
+    if rows and rows[0]["archived_at"] is not None:
+        raise _archived(rows[0]["code"])
+
+
+def _archived(code: str) -> Conflict:
+    return Conflict("The project {code} is archived and can no longer be changed.", field="project_id",
+                    rule="project_archived", code=code)
 
 
 async def archive_project(actor: Actor, project_id: int, *, archived: bool = True) -> ProjectOut:
