@@ -56,8 +56,8 @@ _USER_COLUMNS = (
 _LOAD_PG = (
     f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, "
     'ARRAY(SELECT m.project FROM membership m WHERE m."user" = u.id) AS projects '
-    "FROM web_session s LEFT JOIN app_user u ON u.id = (SELECT CASE WHEN j ~ '^[0-9]{{1,10}}$' "
-    f"THEN j::bigint END FROM (SELECT convert_from(s.data, 'UTF8')::jsonb ->> '{USER_KEY}' AS j) AS d) "
+    f"FROM web_session s CROSS JOIN LATERAL (SELECT convert_from(s.data, 'UTF8')::jsonb ->> '{USER_KEY}' AS j) d "
+    "LEFT JOIN app_user u ON u.id = CASE WHEN d.j ~ '^[0-9]+$' AND length(d.j) <= 10 THEN d.j::bigint END "
     "WHERE s.key = {}"
 )
 _LOAD_SQLITE = (
