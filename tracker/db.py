@@ -162,11 +162,20 @@ def make_engine(settings: Settings) -> Engine:
     return _SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
+_engine: Engine | None = None
+
+
 def engine() -> Engine:
-    found = engine_finder()
-    if found is None:  # pragma: no cover - piccolo_conf.py always defines DB
-        raise RuntimeError("piccolo_conf.py defines no engine")
-    return found
+    """The configured engine, found once: finding it imports the configuration module again, which
+    cost more than a statement's own Python on a busy request path. Piccolo's tables keep the engine
+    they first found in the same way."""
+    global _engine
+    if _engine is None:
+        found = engine_finder()
+        if found is None:  # pragma: no cover - piccolo_conf.py always defines DB
+            raise RuntimeError("piccolo_conf.py defines no engine")
+        _engine = found
+    return _engine
 
 
 def is_postgres() -> bool:

@@ -112,12 +112,29 @@ def pg_append_sql(actor: Actor, action: str, entity: str, entity_id: object, pay
 
 
 def pg_append_ctes(actor: Actor, action: str, entity: str, entity_id: object, payload: dict[str, Any],
-                   *, when: str) -> str:
+                   *, when: str) -> tuple[str, list[Any]]:
     """`pg_append_sql` as two CTEs (`head`, then `appended` returning the new `seq`) for a caller's own
     data-modifying WITH: the head moves, and the record is written, only when the SQL condition `when`
-    holds (e.g. `EXISTS (SELECT 1 FROM done)`), so one statement both acts and audits, or does neither."""
-    head, insert = _pg_append_parts(actor, action, entity, entity_id, payload, when)
-    return f"head AS ({head}), appended AS ({insert} RETURNING seq)"
+    holds (e.g. `EXISTS (SELECT 1 FROM done)`), so one statement both acts and audits, or does neither.
+
+    The values are parameters (Piccolo's `{}` placeholders, returned in order after the text), not
+    literals: the text is the same for every record, so the driver and PostgreSQL prepare and plan it
+    once per connection instead of once per record (a busy path: the selection desk)."""
+    at = clock.now()
+    text = canonical_json(payload)
+    middle = canonical_json([_utc_text(at), actor.id, actor.username, action, entity, str(entity_id), text])[1:-1]
+    head = (
+        "UPDATE audit_head SET seq = seq + 1, prev_hash = hash, "
+        "hash = encode(sha256(convert_to('[' || (seq + 1)::text || {}::text || hash || '\"]', 'UTF8')), 'hex') "
+        f"WHERE id = 1 AND {when} RETURNING seq, prev_hash, hash"
+    )
+    insert = (
+        "INSERT INTO audit_record (seq, at, actor_id, actor_name, action, entity, entity_id, payload, prev_hash, hash) "
+        "SELECT seq, {}::timestamptz, {}::int, {}::text, {}::text, {}::text, {}::text, {}::text, prev_hash, hash "
+        "FROM head RETURNING seq"
+    )
+    args = ["," + middle + ',"', at, actor.id, actor.username, action, entity, str(entity_id), text]
+    return f"head AS ({head}), appended AS ({insert})", args
 
 
 def _pg_append_parts(actor: Actor, action: str, entity: str, entity_id: object, payload: dict[str, Any],

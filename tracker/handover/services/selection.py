@@ -131,25 +131,25 @@ async def _write(actor: Actor, data: SelectIn, project_id: int, price_fen: int, 
 
 async def _write_pg(actor: Actor, data: SelectIn, project_id: int, selection_id: int, price_fen: int,
                     now: dt.datetime) -> None:
-    """The selection as one statement (see the module's docstring); the integers are the request's
-    validated ids and our own figures, inlined so the audit's literals can go in the same text."""
-    actor_id = "NULL" if actor.id is None else str(int(actor.id))
+    """The selection as one statement (see the module's docstring), its values as parameters: the same
+    text every time, prepared once per connection."""
+    audit_ctes, audit_args = audit.pg_append_ctes(actor, "handover.select", "selection", selection_id,
+                                                  _payload(data, price_fen), when="EXISTS (SELECT 1 FROM chosen)")
     sql = (
         "WITH taken AS (UPDATE unit SET status = 'selected' "
-        f"WHERE id = {int(data.unit_id)} AND project = {int(project_id)} AND status = 'available' RETURNING id), "
+        "WHERE id = {} AND project = {} AND status = 'available' RETURNING id), "
         "counted AS (UPDATE entitlement SET units_selected = units_selected + 1 "
-        f"WHERE id = {int(data.entitlement_id)} AND EXISTS (SELECT 1 FROM taken) RETURNING id), "
+        "WHERE id = {} AND EXISTS (SELECT 1 FROM taken) RETURNING id), "
         "chosen AS (INSERT INTO selection (id, project, entitlement, unit, selected_at, selected_by, "
-        f"price_difference_fen) SELECT {int(selection_id)}, {int(project_id)}, counted.id, taken.id, "
-        f"'{now.isoformat()}'::timestamptz, {actor_id}, {int(price_fen)} FROM taken, counted RETURNING id), "
-        + audit.pg_append_ctes(actor, "handover.select", "selection", selection_id, _payload(data, price_fen),
-                               when="EXISTS (SELECT 1 FROM chosen)")
+        "price_difference_fen) SELECT {}::int, {}::int, counted.id, taken.id, {}::timestamptz, {}::int, {}::bigint "
+        "FROM taken, counted RETURNING id), "
+        + audit_ctes
         + " SELECT seq FROM appended"
     )
     try:
-        # No arguments: the statement's braces (the audit payload's JSON) are doubled for Piccolo's
-        # template; it runs in the caller's transaction if there is one, else as its own.
-        written = await Unit.raw(sql.replace("{", "{{").replace("}", "}}"))
+        # It runs in the caller's transaction if there is one, else as its own.
+        written = await Unit.raw(sql, data.unit_id, project_id, data.entitlement_id, selection_id, project_id,
+                                 now, actor.id, price_fen, *audit_args)
     except asyncpg.IntegrityConstraintViolationError as exc:
         if exc.constraint_name == "entitlement_counts":  # another desk took this household's last unit
             raise _all_selected() from exc
