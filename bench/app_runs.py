@@ -70,10 +70,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU each running process has used so far (Linux /proc), by pid; a process that is
+    gone or not readable is left out."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14 and 15)
+    return used
+
+
+async def postgres_backends(url: str) -> list[int]:
+    """The server processes serving connections to `url`'s database now (this query's own left out)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND pid <> pg_backend_pid()")
+    finally:
+        await conn.close()
+    return [r["pid"] for r in rows]
+
+
 @contextlib.contextmanager
-def app_processes(env: dict[str, str], count: int) -> Iterator[list[int]]:
+def app_processes(env: dict[str, str], count: int, pids: list[int] | None = None) -> Iterator[list[int]]:
     """`count` uvicorn processes of the app on free loopback ports, healthy before the ports are
-    yielded and stopped afterwards whatever happened."""
+    yielded and stopped afterwards whatever happened (their process ids appended to `pids` if given)."""
     import httpx
 
     ports = [_free_port() for _ in range(count)]
@@ -85,6 +110,8 @@ def app_processes(env: dict[str, str], count: int) -> Iterator[list[int]]:
         )
         for port in ports
     ]
+    if pids is not None:
+        pids.extend(server.pid for server in servers)
     try:
         for port in ports:
             for _ in range(200):
