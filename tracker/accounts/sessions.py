@@ -17,6 +17,8 @@ The session's row is read together with the user its data names and that user's 
 statement (`_load`): the authentication middleware builds the actor from that row (`loaded_user`)
 instead of asking again, so a logged-in request starts with one statement, not three. Nothing about
 the user is kept between requests: a deactivated user or a changed membership counts on the next one.
+A write whose path names a `project_id` also reads there whether that project is archived, which the
+membership guard would otherwise ask in a statement of its own (`archived_project`).
 """
 
 from __future__ import annotations
@@ -53,15 +55,17 @@ USER_KEY = "user_id"  # the session data's key naming the logged-in user (set at
 _USER_COLUMNS = (
     "u.id AS user_id, u.username, u.display_name, u.role, u.organisation, u.household, u.active"
 )
+# The archived project's code when the request's write names an archived project (NULL otherwise).
+_ARCHIVED = "(SELECT p.code FROM project p WHERE p.id = {} AND p.archived_at IS NOT NULL) AS archived_code"
 _LOAD_PG = (
-    f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, "
+    f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, {_ARCHIVED}, "
     'ARRAY(SELECT m.project FROM membership m WHERE m."user" = u.id) AS projects '
     f"FROM web_session s CROSS JOIN LATERAL (SELECT convert_from(s.data, 'UTF8')::jsonb ->> '{USER_KEY}' AS j) d "
     "LEFT JOIN app_user u ON u.id = CASE WHEN d.j ~ '^[0-9]+$' AND length(d.j) <= 10 THEN d.j::bigint END "
     "WHERE s.key = {}"
 )
 _LOAD_SQLITE = (
-    f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, "
+    f"SELECT s.data, s.expires_at, {_USER_COLUMNS}, {_ARCHIVED}, "
     '(SELECT group_concat(m.project) FROM membership m WHERE m."user" = u.id) AS projects '
     "FROM web_session s LEFT JOIN app_user u ON u.id = "
     f"(CASE WHEN json_type(CAST(s.data AS TEXT), '$.{USER_KEY}') = 'integer' "
@@ -96,6 +100,8 @@ class SessionState:
     cookie_sent: bool = False
     user: dict[str, Any] | None = None  # the user row read with the session (`_load`), None if not read
     user_key: Any = None  # the session data's user id that row was read for
+    project_id: int | None = None  # the project whose archived state was read with the session ...
+    archived_code: str | None = None  # ... and its code if it is archived
 
 
 def _state(scope: Scope) -> SessionState:
@@ -144,8 +150,26 @@ def loaded_user(scope: Scope, user_id: Any) -> tuple[bool, dict[str, Any] | None
     return True, (state.user if state.user["user_id"] is not None else None)
 
 
-async def _load(session_id: str) -> tuple[bytes, dt.datetime | None, dict[str, Any]] | None:
-    rows = await WebSession.raw(_LOAD_PG if db.is_postgres() else _LOAD_SQLITE, _stored_key(session_id))
+def archived_project(scope: Scope, project_id: int) -> tuple[bool, str | None]:
+    """Whether project `project_id` was read with this request's session: `(True, code)`, the code None
+    unless the project is archived; `(False, None)` when it was not read (the caller reads it itself)."""
+    state = scope.get(_STATE)
+    if state is None or state.project_id is None or state.project_id != project_id:
+        return False, None
+    return True, state.archived_code
+
+
+def _written_project(scope: Scope) -> int | None:
+    """The project a write's path names (`project_id`), whose archived state the membership guard needs."""
+    if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+        return None
+    value = (scope.get("path_params") or {}).get("project_id")
+    # Only a valid id (InputLimitsMiddleware has refused the rest before this middleware runs).
+    return value if type(value) is int and 0 < value <= 2**31 - 1 else None
+
+
+async def _load(session_id: str, project_id: int | None) -> tuple[bytes, dt.datetime | None, dict[str, Any]] | None:
+    rows = await WebSession.raw(_LOAD_PG if db.is_postgres() else _LOAD_SQLITE, project_id, _stored_key(session_id))
     if not rows:
         return None
     row = rows[0]
@@ -169,9 +193,12 @@ class SessionMiddleware(ASGIMiddleware):
         raw = cookie_value(scope, COOKIE)
         state.cookie_sent = raw is not None
         if raw and _ID.match(raw):
-            found = await _load(raw)
+            project_id = _written_project(scope)
+            found = await _load(raw, project_id)
             if found is not None:
                 state.id, (state.loaded, state.expires_at, row) = raw, found
+                if project_id is not None:
+                    state.project_id, state.archived_code = project_id, row["archived_code"]
                 data = msgspec.json.decode(state.loaded)
                 key = data.get(USER_KEY) if isinstance(data, dict) else None
                 if type(key) is int and 0 < key <= 2**31 - 1:  # the id the statement read the user for

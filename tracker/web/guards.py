@@ -103,16 +103,21 @@ async def project_member(connection: ASGIConnection, _: BaseRouteHandler) -> Non
     if project_id is not None and not actor.can_see_project(project_id):
         raise PermissionDeniedException("You are not a member of this project.")
     if project_id is not None and connection.scope.get("method") not in SAFE_METHODS:
-        await _refuse_archived(project_id)
+        await _refuse_archived(connection, project_id)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def _refuse_archived(project_id: int) -> None:
+async def _refuse_archived(connection: ASGIConnection, project_id: int) -> None:
     """An archived project is read-only in every domain: a write on a record in it is refused (409) here,
     before any domain's service runs (the register's services check it again in their transactions)."""
-    from tracker.register.services import refuse_archived
+    from tracker.accounts.sessions import archived_project
+    from tracker.register.services import archived_conflict, refuse_archived
 
-    await refuse_archived(project_id)  # a project that does not exist passes: the service answers 404
+    read, code = archived_project(connection.scope, project_id)  # read with the session for a write's path
+    if not read:
+        await refuse_archived(project_id)  # a project that does not exist passes: the service answers 404
+    elif code is not None:
+        raise archived_conflict(code)
 

@@ -21,6 +21,7 @@ from tracker.register.services.households import (
 )
 from tracker.register.services.projects import (
     archive_project,
+    archived_conflict,
     create_project,
     get_project,
     list_projects,
@@ -38,6 +39,7 @@ __all__ = [
     "add_dwelling",
     "add_file_entry",
     "archive_project",
+    "archived_conflict",
     "building_project",
     "create_household",
     "create_project",

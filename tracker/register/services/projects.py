@@ -53,7 +53,7 @@ async def writable_project(project_id: int) -> dict:
     read-only. Called inside each write's transaction, so an archive and a write cannot interleave."""
     row = await project_row(project_id)
     if row.get("archived_at") is not None:
-        raise _archived(row["code"])
+        raise archived_conflict(row["code"])
     return row
 
 
@@ -62,10 +62,11 @@ async def refuse_archived(project_id: int) -> None:
     read (it runs before every write in a project); a project that does not exist passes."""
     rows = await Project.raw("SELECT code, archived_at FROM project WHERE id = {}", project_id)
     if rows and rows[0]["archived_at"] is not None:
-        raise _archived(rows[0]["code"])
+        raise archived_conflict(rows[0]["code"])
 
 
-def _archived(code: str) -> Conflict:
+def archived_conflict(code: str) -> Conflict:
+    """The refusal of a write in an archived project (409 `project_archived`)."""
     return Conflict("The project {code} is archived and can no longer be changed.", field="project_id",
                     rule="project_archived", code=code)
 
