@@ -5,8 +5,10 @@ UPDATE (the row lock decides between two desks at once: one success, one 409 `un
 `selection.unit` is unique as the backstop. The household's count of units is a CHECKed running total.
 
 The desk is a queue at busy times (bench/selection.py: 20 desks), so a selection costs two statements
-after the request's own (session, user, memberships, the project's guard): one read of everything the
-rules need (household, slot, terms, unit, its building and number), and one write. On PostgreSQL the
+after the request's own one (session, user, memberships and the project's archived state, read together
+by `tracker.accounts.sessions`): one read of everything the rules need (household, slot, terms, unit,
+its building and number), and one write, its values sent as parameters (prepared once per connection,
+not parsed and planned per selection). On PostgreSQL the
 write is a single data-modifying WITH, atomic by itself: the unit's conditional UPDATE, the household's
 count (its CHECK `entitlement_counts` refuses one unit too many, aborting the whole statement), the
 selection, and the audit record, appended only when the selection was written (`audit.pg_append_ctes`),
