@@ -120,11 +120,20 @@ async def test_resident_votes_by_tapping_rows_on_a_phone(world, browser_page):
     await page.locator("#cast").tap()
     receipt = await page.wait_for_selector("#receipt")
     assert "R" in await receipt.inner_text()
+    assert page.url.endswith("/vote/receipt")  # a page of its own, not the POST's answer
     own = await page.inner_text("#own-ballot")
     assert "同意" in own and "弃权" in own and "您已表决" in own
-    assert await CountedBallot.count() == 2
+    assert await CountedBallot.count() == 2 and await BallotSheet.count() == 1
     assert await page.evaluate(NO_OVERFLOW)
     await page.screenshot(path=str(SHOTS / "vote-receipt-phone.png"), full_page=True)
+    # A reload shows the receipt again and casts nothing twice; Back then Forward neither.
+    number = await receipt.inner_text()
+    await page.reload()
+    assert await page.inner_text("#receipt") == number
+    await page.go_back()
+    await page.go_forward()
+    assert await page.inner_text("#receipt") == number
+    assert await CountedBallot.count() == 2 and await BallotSheet.count() == 1
 
 
 async def test_the_ballot_on_a_desk_puts_an_items_answers_on_one_line(world, browser, live_server):

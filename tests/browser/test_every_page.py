@@ -293,6 +293,16 @@ async def test_every_page_at_both_sizes_is_accessible_fits_and_is_tappable(world
         await page.click("button[type=submit]")
         await page.wait_for_selector("fieldset.item")
         await looker.look(page, "anonymous", "vote-ballot", size, "/vote (ballot)")
+        if size == "phone":  # the receipt, once: casting is the way to it (a second cast would change the vote)
+            for fieldset in await page.locator("#ballot fieldset.item").all():
+                await fieldset.locator("label.choice").first.click()
+            await page.click("#ballot button[type=submit]")
+            await page.wait_for_selector("#summary")
+            await page.click("#cast")
+            await page.wait_for_selector("#receipt")
+            for receipt_size in SIZES:
+                await page.set_viewport_size(SIZES[receipt_size]["viewport"])
+                await looker.look(page, "anonymous", "vote-receipt", receipt_size, "/vote/receipt")
         await context.close()
 
     spent = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in looker.spent.items())

@@ -47,7 +47,7 @@ PUBLIC = {
     "/health", "/login", "/lang/{code:str}", "/api/v1/auth/login", "/verify/{token:str}",
     "/api/v1/verify/{token:str}", "/schema", "/static",
     # Residents vote with the code on their letter, not an account; results are published.
-    "/vote", "/vote/confirm", "/vote/cast", "/api/v1/vote", "/api/v1/vote/lookup",
+    "/vote", "/vote/confirm", "/vote/cast", "/vote/receipt", "/api/v1/vote", "/api/v1/vote/lookup",
     "/public/consultations/{consultation_id:int}", "/api/v1/public/consultations/{consultation_id:int}/results",
     # A delivery batch's progress is announced to residents (no names, no unit numbers).
     "/public/handover/batches/{batch_id:int}",

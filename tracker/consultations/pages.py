@@ -45,7 +45,7 @@ from tracker.export_jobs import services as export_jobs
 from tracker.i18n import gettext
 from tracker.register import services as register
 from tracker.web.auth import client_address
-from tracker.web.forms import Refusal, kept_refusal, parse_form, refused
+from tracker.web.forms import IN_PLACE, Refusal, kept_refusal, parse_form, refused
 from tracker.web.guards import allow_public, project_member, requires_role
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -54,6 +54,8 @@ SIGNING_DATES = services.SIGNING_DATES
 SIGNING_PAGE_SIZE = 100
 LOTTERY_PURPOSES = ("signing", "unit_selection")
 VOTING_CODE_MAX = 64  # VotingCode.code's bound: a longer text is no code, and is not put back on the page
+# The session key of the last web ballot this browser cast (its receipt number): the receipt page reads it.
+RECEIPT = "vote_receipt"
 # The draft form's own fields (an item's fields are ITEM_FIELDS); a refusal naming one stands beside it.
 DRAFT_FIELDS = ("title", "kind", "rule_key", "rule_p", "opens_at", "closes_at", "scope", "building_id", "stairwell",
                 "visibility", "non_voters_agree", "lock_ballots", "organiser", "contact_phone")
@@ -259,6 +261,18 @@ async def _ballot_page(code: str, view: dict, refusal: Refusal | None = None, *,
     })
 
 
+def _no_code(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The form as a refusal keeps it: without the voting code, a credential that is never refilled
+    from the session (the code page comes back empty; the ballot pages put it back from the POST)."""
+    return {k: v for k, v in data.items() if k != "code"}
+
+
+def _back_to_code(request: Request) -> str | None:
+    """Where a refused code goes back: the code page, never the QR code's `/vote?code=…` it may have been
+    sent from (the kept refusal would hold the code); None (rendered in place) for a browser naming no page."""
+    return "/vote" if request.headers.get("referer") else None
+
+
 async def _lookup(data: dict[str, Any], client: str) -> tuple[str, dict]:
     """The voting code a form gives and what its title sees (a wrong code is counted and refused)."""
     code = parse_form(data, VotingCode).code
@@ -285,9 +299,16 @@ class ConsultationPages(Controller):
     @get("/vote", guards=[allow_public])
     async def vote_start(self, code: str = "") -> Template:
         """Enter the voting code printed on the letter. The letter's QR code opens `/vote?code=…`, which
-        only fills the field in: the code is looked up (and a wrong one counted) when it is sent."""
-        return await _code_page(code=_typed_code(code))
+        only fills the field in: the code is looked up (and a wrong one counted) when it is sent. A refused
+        code comes back here (303) with the message and an empty field, even at the QR code's address:
+        the code is not kept, nor put back."""
+        return await _code_page(code="" if kept_refusal() else _typed_code(code))
 
+    # The ballot (POST /vote) and its summary (POST /vote/confirm) stay answers to a POST: the ballot is
+    # reached by the code, a credential that must not go in an address, and the summary shows choices not
+    # yet cast. A refresh sends the same code (and choices) again and shows the same page: neither casts,
+    # and a refusal of the ballot's choices is rendered there (`IN_PLACE`). Only `/vote/cast` changes
+    # something, and it answers 303 to the receipt page, so a refresh or Back never casts twice.
     @post("/vote", guards=[allow_public])
     async def vote_ballot(self, request: Request, data: Form) -> Template:
         """The ballot of the code's title; "change" from the summary comes back here with its choices."""
@@ -296,8 +317,8 @@ class ConsultationPages(Controller):
             picked = _picked(data, view["consultation"].items)
             return await _ballot_page(code, view, picked=picked or None)
 
-        return await refused(show, done=_as_is, again=partial(_code_page, code=_typed_code(data.get("code"))),
-                             form=data)
+        return await refused(show, done=_as_is, again=_code_page, form=_no_code(data), notice="",
+                             page=_back_to_code(request))
 
     @post("/vote/confirm", guards=[allow_public])
     async def vote_confirm(self, request: Request, data: Form) -> Template:
@@ -315,32 +336,54 @@ class ConsultationPages(Controller):
                     "view": view, "code": code, "ballot": {i: c.value for i, c in ballot.choices.items()},
                     "labels": {c.value: c for c in CHOICES}})
 
-            return await refused(summary, done=_as_is, again=partial(_ballot_page, code, view), form=data)
+            return await refused(summary, done=_as_is, again=partial(_ballot_page, code, view), form=_no_code(data),
+                                 page=IN_PLACE, notice="")
 
-        return await refused(review, done=_as_is, again=partial(_code_page, code=_typed_code(data.get("code"))),
-                             form=data)
+        return await refused(review, done=_as_is, again=_code_page, form=_no_code(data), notice="",
+                             page=_back_to_code(request))
 
     @post("/vote/cast", guards=[allow_public])
-    async def vote_cast(self, request: Request, data: Form) -> Template:
-        """The confirmed ballot is cast. A wrong code answers the code page; a refused ballot the ballot
-        page with its choices kept."""
+    async def vote_cast(self, request: Request, data: Form) -> Template | Redirect:
+        """The confirmed ballot is cast, then 303 to its receipt page (kept in this browser's session), so a
+        refresh shows the receipt and casts nothing. A wrong code answers the code page; a refused ballot
+        the ballot page with its choices kept."""
         client = client_address(request.scope)
 
-        async def cast() -> Template:
+        async def cast() -> Template | Redirect:
             code, view = await _lookup(data, client)
 
-            async def count() -> Template:
+            async def count() -> Template | Redirect:
                 if (closed := await _unless_open(code, view, data)) is not None:
                     return closed
                 choices = _choices_from(data, view["consultation"].items)
                 ballot = parse_form(data, WebBallotIn, code=code, choices=choices)
                 receipt = await services.cast_web_ballot(code, ballot.choices, client)
-                return await _ballot_page(code, await services.ballot_for_code(code, client), receipt=receipt)
+                request.scope["session"][RECEIPT] = receipt.receipt_no  # server-side: the cookie holds an id only
+                return _see("/vote/receipt")
 
-            return await refused(count, done=_as_is, again=partial(_ballot_page, code, view), form=data)
+            return await refused(count, done=_as_is, again=partial(_ballot_page, code, view), form=_no_code(data),
+                                 page=IN_PLACE, notice="")
 
-        return await refused(cast, done=_as_is, again=partial(_code_page, code=_typed_code(data.get("code"))),
-                             form=data)
+        return await refused(cast, done=_as_is, again=_code_page, form=_no_code(data), notice="",
+                             page=_back_to_code(request))
+
+    @get("/vote/receipt", guards=[allow_public])
+    async def vote_receipt(self, request: Request) -> Template | Redirect:
+        """The receipt of the ballot this browser cast last: the counted ballot and its receipt number,
+        reached only through the session that cast it (never by the code, nor by an address that names
+        the ballot). Without one, the code page."""
+        session = request.scope["session"]
+        receipt_no = session.get(RECEIPT)
+        if not isinstance(receipt_no, str):
+            return _see("/vote")
+        try:
+            view = await services.ballot_for_receipt(receipt_no)
+        except NotFound:  # the consultation was deleted since
+            session.pop(RECEIPT, None)
+            return _see("/vote")
+        page = await _ballot_page("", view, receipt={"receipt_no": receipt_no})
+        page.headers["Cache-Control"] = "no-store"  # a shared computer's Back shows no one's ballot from cache
+        return page
 
     # ------------------------------------------------------------ staff
 

@@ -200,6 +200,9 @@ class HandoverPages(Controller):
         return Template("handover/acceptance.html", context={
             "project": await register.get_project(unit.project_id), "unit": unit, "result": result,
             "can_schedule": actor.role in HANDOVER_READERS,
+            # The handover desk of the household that chose this unit: staff find it from the unit too,
+            # not only by searching the household at the selection desk.
+            "handover_selection": await services.selection_of_unit(unit_id) if actor.role in RESIDENT_OFFICE else None,
             "items": [(item, gettext(ITEM_NAMES[item]), checks.get(int(item))) for item in AcceptanceItem],
             "previous": previous, "following": following, "position": position, "count": count,
             "passed": effective.count(ItemResult.passed), "failed": effective.count(ItemResult.failed),
@@ -302,6 +305,7 @@ class HandoverPages(Controller):
             "household": household, "slot": slot, "in_slot": bool(slot and slot.starts_at <= now < slot.ends_at),
             "offers": offers, "chosen": chosen, "confirm": confirm, "unit_id": unit_id, "done": done,
             "refusal": refusal,
+            "latest": await services.latest_selections(project_id) if not (q.strip() or household) else [],
         }, status_code=refusal.status if refusal else 200)
 
     @post("/projects/{project_id:int}/handover/desk", guards=[requires_role(RESIDENT_OFFICE), project_member])

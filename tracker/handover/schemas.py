@@ -239,6 +239,15 @@ class SelectionOut(msgspec.Struct):
     selected_at: dt.datetime
 
 
+class SelectedUnitOut(msgspec.Struct):
+    """A unit chosen at the desk, as the desk lists the latest ones, each with its handover desk."""
+
+    id: int  # the selection
+    building: str
+    number: str
+    selected_at: dt.datetime
+
+
 class AppointmentSlotIn(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: dt.datetime
     capacity: Count

@@ -84,6 +84,12 @@ def client_address(scope: Scope) -> str:
     return address
 
 
+def _logged_in(scope: Scope) -> bool:
+    """Whether the request's session (as loaded, or as the handler left it) is a logged-in user's."""
+    session = scope.get("session")
+    return isinstance(session, dict) and bool(session.get(SESSION_USER_KEY))
+
+
 def _mac(message: str) -> str:
     return hmac.new(get_settings().secret_key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
@@ -108,19 +114,21 @@ def _valid_anonymous(token: str | None) -> bool:
 class CsrfMiddleware(ASGIMiddleware):
     """Every unsafe request carries the token of its own session (`x-csrftoken` header or `_csrf_token`).
 
-    With a session the token is an HMAC of the session id, so a token taken from one session is
-    refused in another, and it changes when login or logout replaces the session. Without a session
-    (the login form, the resident's voting page) it is a signed random value that must match the
-    `csrftoken` cookie. Routes marked `exclude_from_csrf` (the JSON login, the public voting API,
-    whose code is the credential) are not checked. The `csrftoken` cookie always holds the token the
-    next request needs.
+    With a logged-in session the token is an HMAC of the session id, so a token taken from one session
+    is refused in another, and it changes when login or logout replaces the session. A visitor (the
+    login form, the resident's voting page) has a signed random value that must match the `csrftoken`
+    cookie, whether or not a session keeps something for them (a refused form, a ballot's receipt):
+    binding a visitor's token to a session made mid-visit changed it under the pages already open (the
+    one Back returns to, another tab), whose next form was then refused (issue 10). Routes marked
+    `exclude_from_csrf` (the JSON login, the public voting API, whose code is the credential) are not
+    checked. The `csrftoken` cookie always holds the token the next request needs.
     """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if scope["type"] != "http":
             await next_app(scope, receive, send)
             return
-        session_id = current_id(scope)
+        session_id = current_id(scope) if _logged_in(scope) else None
         cookie = _cookie(scope, CSRF_COOKIE)
         anonymous_ok = _valid_anonymous(cookie)
         if session_id is not None:
@@ -139,7 +147,7 @@ class CsrfMiddleware(ASGIMiddleware):
 
         async def send_with_token(message: Message) -> None:
             if message["type"] == "http.response.start":
-                final = current_id(scope)
+                final = current_id(scope) if _logged_in(scope) else None
                 if final is not None:
                     renewed = session_csrf_token(final)
                 elif session_id is not None or not exempt:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -263,6 +263,7 @@ class Refusal:
     values: Mapping[str, Any]
     rule: str | None = None
     action: str | None = None
+    several: Mapping[str, list[str]] = dataclass_field(default_factory=dict)  # the fields sent more than once
 
     @classmethod
     def of(cls, error: DomainError, form: Mapping[str, Any] | None = None) -> Refusal:
@@ -270,7 +271,16 @@ class Refusal:
         message = error.translated(gettext)
         if _chose_files(form, scope):
             message = f"{message} {gettext('Choose the file again: a chosen file is not kept when a form is refused.')}"
-        return cls(message, error.field, error.status_code, _typed(form), error.rule, scope.get("path"))
+        values, several = _typed(form)
+        return cls(message, error.field, error.status_code, values, error.rule, scope.get("path"), several)
+
+    def all(self, name: str) -> list[str]:
+        """Every value sent for `name` (the boxes ticked: one is sent as text, several as a list), so a
+        template can tick them again: `{% if i.id|string in refusal.all("issue_ids") %}checked`."""
+        if name in self.several:
+            return list(self.several[name])
+        value = self.values.get(name)
+        return [value] if isinstance(value, str) else []
 
     def action_id(self, segment: str) -> int | None:
         """The id after `segment` in the address the refused form was sent to (`/inspections/reports/7/accept`
@@ -281,27 +291,38 @@ class Refusal:
     def kept(self, page: str) -> dict[str, Any]:
         """The refusal as the session keeps it until `page` shows it (`from_kept`)."""
         return {"page": page, "message": self.message, "field": self.field, "status": self.status,
-                "values": dict(self.values), "rule": self.rule, "action": self.action}
+                "values": dict(self.values), "rule": self.rule, "action": self.action, "several": dict(self.several)}
 
     @classmethod
     def from_kept(cls, kept: Mapping[str, Any]) -> Refusal:
         return cls(str(kept.get("message", "")), kept.get("field"), int(kept.get("status", 422)),
-                   dict(kept.get("values") or {}), kept.get("rule"), kept.get("action"))
+                   dict(kept.get("values") or {}), kept.get("rule"), kept.get("action"), dict(kept.get("several") or {}))
 
 
 # A typed value kept for the page to refill is cut at this length: the session store is no upload area.
 KEPT_CHARS = 20_000
 
 
-def _typed(form: Mapping[str, Any] | None) -> dict[str, Any]:
-    """What the page may refill: the text typed, never the CSRF token or a password."""
-    values: dict[str, Any] = {}
+# A form keeps at most this many values of one field sent several times (ticked boxes) for its refill.
+KEPT_VALUES = 1_000
+
+
+def _typed(form: Mapping[str, Any] | None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What the page may refill, never the CSRF token or a password: the text of each field sent once
+    (`values`, which templates read as text), and every text of a field sent several times (`several`,
+    the boxes ticked, read through `Refusal.all`)."""
+    values: dict[str, str] = {}
+    several: dict[str, list[str]] = {}
     for key, value in (form or {}).items():
         if key == "_csrf_token" or "password" in key:
             continue
-        if isinstance(value, str):  # a field sent twice (a list) is not refilled: templates take text
+        if isinstance(value, str):
             values[key] = value[:KEPT_CHARS]
-    return values
+        elif isinstance(value, (list, tuple)):
+            texts = [v[:KEPT_CHARS] for v in value[:KEPT_VALUES] if isinstance(v, str)]
+            if sum(map(len, texts)) <= KEPT_CHARS:  # the session store is no upload area
+                several[key] = texts
+    return values, several
 
 
 def _chose_files(form: Mapping[str, Any] | None, scope: Mapping[str, Any]) -> bool:
@@ -326,6 +347,11 @@ class RequestScopeMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
         finally:
             request_scope.reset(token)
+
+
+# `page=IN_PLACE`: the form's page is itself the answer to a POST (the ballot and its summary, which carry
+# the voting code and choices not yet cast), so a refusal is rendered again at the POST address.
+IN_PLACE = ""
 
 
 class RefusalRedirect(Redirect):
@@ -375,9 +401,7 @@ async def answer_refusal(error: DomainError, *, again: Callable[[Refusal], Await
     no page address is known, the page rendered `again` at the POST address, never cached."""
     refusal = Refusal.of(error, form)
     scope = request_scope.get()
-    # A visitor's form (log in, the voting code) is rendered again: a refusal kept in a session made for
-    # it left the next form's CSRF token refused (issue 10, left open).
-    target = _page_of(scope, page) if scope is not None and scope.get("user") is not None else None
+    target = _page_of(scope, page) if scope is not None else None
     if target is None:
         answer = await again(refusal)
         answer.headers["Cache-Control"] = "no-store"
@@ -403,7 +427,9 @@ async def refused(
     the server-side session; that page's GET shows the message beside its field with the typed values
     kept (`show_kept_refusal`), and a refresh shows it clean, so no address of the form is POST-only.
     Files cannot be kept: the message says to choose them again. Only when no page address is known
-    (a browser that sends no `Referer`) is the page rendered `again` at the POST address, `no-store`.
+    (a browser that sends no `Referer`, or `page=IN_PLACE`) is the page rendered `again` at the POST
+    address, `no-store`. Visitors' forms (log in, the voting code) work the same way: their CSRF token
+    is not bound to the session that keeps the refusal (`tracker.web.auth.CsrfMiddleware`).
     After a success the page the redirect leads to shows `notice` once (say what happens next; kept in
     the server-side session, so a refresh shows the page without it).
     """

@@ -52,9 +52,9 @@ def take_refusal() -> dict[str, Any] | None:
         session = scope.get("session")
         scope[_TAKEN] = session.get(REFUSAL) if isinstance(session, dict) else None
         if scope[_TAKEN] is not None:
-            # Emptied, not removed: a session left with no data would end, and with it the CSRF token
-            # of the forms on the page now shown (a visitor's session may hold nothing else).
-            session[REFUSAL] = None
+            # A visitor's session that held only this ends (row and cookie): their CSRF token is not
+            # bound to it (tracker.web.auth.CsrfMiddleware), so the page now shown keeps a good token.
+            session.pop(REFUSAL)
     kept = scope[_TAKEN]
     if not isinstance(kept, dict):
         return None

@@ -57,8 +57,10 @@ async def test_nothing_is_cast_before_the_confirm_and_change_keeps_the_choices(w
     assert _checked(back.text, first) == ["agree"] and _checked(back.text, second) == ["oppose"]
     assert await BallotSheet.count() == 0
 
-    cast = await anon.post("/vote/cast", data=_form(anon, code=codes["Q1"], **{first: "abstain", second: "oppose"}))
-    assert cast.status_code == 200 and 'id="receipt"' in cast.text
+    posted = await anon.post("/vote/cast", data=_form(anon, code=codes["Q1"], **{first: "abstain", second: "oppose"}))
+    assert posted.status_code == 303 and posted.headers["location"] == "/vote/receipt"
+    cast = await anon.get("/vote/receipt")
+    assert cast.status_code == 200 and 'id="receipt"' in cast.text and cast.headers["cache-control"] == "no-store"
     assert {r["choice"] for r in await CountedBallot.select()} == {"abstain", "oppose"}
     # The receipt page is "you have voted", with no ballot form under it; the same code later says so too.
     assert "您已表决" in cast.text and 'action="/vote/confirm"' not in cast.text
@@ -104,7 +106,7 @@ async def test_voting_closed_says_when_and_why(world, client_for):
     manager, c, codes = await _open(world, client_for)
     anon = await client_for(None)
     choices = {f"item_{i['id']}": "agree" for i in c["items"]}
-    assert (await anon.post("/vote/cast", data=_form(anon, code=codes["Q3"], **choices))).status_code == 200
+    assert (await anon.post("/vote/cast", data=_form(anon, code=codes["Q3"], **choices))).status_code == 303
     # The window has passed; the scheduled closing has not run yet.
     with clock.frozen(dt.datetime.fromisoformat(c["closes_at"]) + dt.timedelta(minutes=5)):
         ended = await anon.post("/vote", data=_form(anon, code=codes["Q1"]))
@@ -151,3 +153,56 @@ async def test_paper_entry_refuses_a_blank_item_beside_it_and_keeps_what_was_typ
     assert f'id="item_{first}-error"' in form and "第 1 项" in form
     assert 'value="Q2"' in form and _checked(form, f"item_{second}") == ["oppose"]
     assert await BallotSheet.count() == 0
+
+
+async def test_the_receipt_is_a_page_of_the_session_that_cast_and_a_refresh_casts_nothing(world, client_for):
+    """POST /vote/cast answers 303 to /vote/receipt: a refresh (or Back then Forward) asks for the receipt
+    again and casts nothing; the receipt page holds no code, and another browser has no receipt."""
+    _, c, codes = await _open(world, client_for)
+    choices = {f"item_{i['id']}": "agree" for i in c["items"]}
+    anon = await client_for(None)
+    assert (await anon.get("/vote/receipt")).headers["location"] == "/vote"  # nothing cast in this browser yet
+    posted = await anon.post("/vote/cast", data=_form(anon, code=codes["Q2"], **choices))
+    assert posted.status_code == 303 and posted.headers["location"] == "/vote/receipt"
+    sheets, counted, audited = await BallotSheet.count(), await CountedBallot.count(), await AuditRecord.count()
+    first = await anon.get("/vote/receipt")
+    again = await anon.get("/vote/receipt")  # the refresh
+    number = (await BallotSheet.select(BallotSheet.receipt_no))[0]["receipt_no"]
+    for page in (first, again):
+        assert page.status_code == 200 and f"<strong>{number}</strong>" in page.text and 'id="receipt"' in page.text
+        assert codes["Q2"] not in page.text and 'href="/vote" id="change-vote"' in page.text
+    assert (await BallotSheet.count(), await CountedBallot.count(), await AuditRecord.count()) == (sheets, counted, audited)
+    other = await client_for(None)
+    assert (await other.get("/vote/receipt")).headers["location"] == "/vote"
+    # A second ballot of the same title replaces the receipt the page shows.
+    assert (await anon.post("/vote/cast", data=_form(anon, code=codes["Q2"], **choices))).status_code == 303
+    newer = (await BallotSheet.select(BallotSheet.receipt_no).order_by(BallotSheet.id))[-1]["receipt_no"]
+    assert newer != number and f"<strong>{newer}</strong>" in (await anon.get("/vote/receipt")).text
+
+
+async def test_a_refused_code_comes_back_on_the_code_page_once_and_is_not_kept(world, client_for, app):
+    """A wrong code answers 303 to the code page with the message (never the code, nor the QR code's
+    address that holds it); the visitor's next form is accepted (its CSRF token did not change when
+    the session was made to keep the refusal), and the session keeps nothing of the code."""
+    import httpx
+
+    from tracker.accounts.tables import WebSession
+
+    _, _, codes = await _open(world, client_for)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as browser:
+        for page in ("/vote", "/vote?code=WRONG-WRONG-1"):
+            shown = await browser.get(page)
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', shown.text).group(1)
+            wrong = await browser.post("/vote", data={"_csrf_token": token, "code": "WRONG-WRONG-1"},
+                                       headers={"referer": f"http://testserver.local{page}"})
+            assert wrong.status_code == 303 and wrong.headers["location"] == "/vote"  # not the QR's address
+            stored = b"".join(bytes(r["data"]) for r in await WebSession.select(WebSession.data))
+            assert b"WRONG" not in stored
+            refused = await browser.get("/vote")
+            assert refused.status_code == 200 and refused.headers["cache-control"] == "no-store"
+            assert 'id="code-error"' in refused.text and "WRONG" not in refused.text
+            assert 'id="code-error"' not in (await browser.get("/vote")).text  # shown once
+            # The page shown before the refusal (Back) and the one after it carry tokens that still work.
+            for form_token in (token, re.search(r'name="_csrf_token" value="([^"]+)"', refused.text).group(1)):
+                ballot = await browser.post("/vote", data={"_csrf_token": form_token, "code": codes["Q1"]})
+                assert ballot.status_code == 200 and 'action="/vote/confirm"' in ballot.text

@@ -29,7 +29,9 @@ async def test_resident_votes_on_the_phone_page(world, client_for):
     assert ballot.status_code == 200 and "120,000.00" in ballot.text
     items = {f"item_{i['id']}": "agree" for i in c["items"]}
     cast = await anon.post("/vote/cast", data=_form(anon, code=code, **items))
-    assert cast.status_code == 200 and 'id="receipt"' in cast.text and 'id="own-ballot"' in cast.text
+    assert cast.status_code == 303 and cast.headers["location"] == "/vote/receipt"
+    receipt = await anon.get("/vote/receipt")
+    assert receipt.status_code == 200 and 'id="receipt"' in receipt.text and 'id="own-ballot"' in receipt.text
     assert await CountedBallot.count() == 2
 
 

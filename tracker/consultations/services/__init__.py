@@ -18,6 +18,7 @@ write `services.verb(...)`; the sub-domains are:
 
 from tracker.consultations.services.ballots import (
     ballot_for_code,
+    ballot_for_receipt,
     cast_web_ballot,
     confirm_paper_ballot,
     enter_paper_ballot,
@@ -62,6 +63,7 @@ __all__ = [
     "SIGNING_DATES",
     "VOTER",
     "ballot_for_code",
+    "ballot_for_receipt",
     "cast_web_ballot",
     "certificate_of",
     "close_consultation",

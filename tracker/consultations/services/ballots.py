@@ -100,7 +100,23 @@ async def cast_web_ballot(code: str, choices: dict[int, Choice], client: str) ->
 
 async def ballot_for_code(code: str, client: str) -> dict:
     """What a resident sees after entering their code: the consultation, items, own ballot, results."""
-    entry = await entry_by_code(code, client)
+    return await _ballot_view(await entry_by_code(code, client))
+
+
+async def ballot_for_receipt(receipt_no: str) -> dict:
+    """What the resident who cast the web ballot `receipt_no` sees (as `ballot_for_code`): the receipt
+    page after casting, which the session that cast it reaches without the code."""
+    sheets = await BallotSheet.select(BallotSheet.roll_entry).where(
+        BallotSheet.receipt_no == receipt_no, BallotSheet.channel == Channel.web.value
+    )
+    entries = await ConsultationRollEntry.select().where(
+        ConsultationRollEntry.id == sheets[0]["roll_entry"]) if sheets else []
+    if not entries:
+        raise NotFound("No such receipt.", field="receipt_no")
+    return await _ballot_view(entries[0])
+
+
+async def _ballot_view(entry: dict) -> dict:
     consultation = await get_consultation(entry["consultation"])
     counted = await CountedBallot.select(
         CountedBallot.item, CountedBallot.choice, CountedBallot.sheet.receipt_no.as_alias("receipt_no")

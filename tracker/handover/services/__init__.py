@@ -33,7 +33,9 @@ from tracker.handover.services.schedule import (
     set_milestone,
     set_terms,
 )
-from tracker.handover.services.selection import get_selection, select_unit, selection_of
+from tracker.handover.services.selection import (
+    get_selection, latest_selections, select_unit, selection_of, selection_of_unit,
+)
 from tracker.handover.services.units import add_unit, get_unit, idle_units, list_units, set_idle_reason
 from tracker.handover.services.warranty import contractor_ledger, report_claim, unit_claims
 
@@ -43,6 +45,6 @@ __all__ = [
     "first_units", "fix_order", "get_acceptance", "get_batch", "get_entitlement", "get_selection", "get_terms",
     "get_unit", "handover_record", "idle_units", "list_batches", "list_entitlements", "list_slots", "list_units",
     "make_slots", "miss_slot", "neighbours", "rate", "record_check", "record_checks", "record_handover",
-    "report_claim", "resident_home", "select_unit", "selection_of", "set_idle_reason", "set_milestone", "set_terms", "unit_claims",
+    "report_claim", "resident_home", "select_unit", "selection_of", "selection_of_unit", "latest_selections", "set_idle_reason", "set_milestone", "set_terms", "unit_claims",
     "units_not_passed",
 ]

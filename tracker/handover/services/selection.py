@@ -30,9 +30,10 @@ from tracker.db import integrity_conflict, is_postgres, transaction
 from tracker.errors import Conflict, NotFound
 from tracker.handover import pricing
 from tracker.handover.kinds import UnitStatus
-from tracker.handover.schemas import SelectIn, SelectionOut, StepOut
+from tracker.handover.schemas import SelectedUnitOut, SelectIn, SelectionOut, StepOut
 from tracker.handover.services.common import area, check_own_or_member, check_project, pricing_terms, terms_row
 from tracker.handover.tables import Entitlement, Selection, Unit
+from tracker.rows import to_schemas
 
 # Everything the desk's rules read, in one statement: the household's entitlement and slot, the
 # project's terms, and the unit with its building and number (NULL when there is no such unit).
@@ -187,3 +188,18 @@ async def get_selection(actor: Actor, selection_id: int) -> SelectionOut:
 
 async def selection_of(entitlement_id: int) -> list[int]:
     return [r["id"] for r in await Selection.select(Selection.id).where(Selection.entitlement == entitlement_id)]
+
+
+async def selection_of_unit(unit_id: int) -> int | None:
+    """The selection that chose `unit_id`, if any (a unit is chosen once): its handover desk's address."""
+    rows = await Selection.select(Selection.id).where(Selection.unit == unit_id)
+    return rows[0]["id"] if rows else None
+
+
+async def latest_selections(project_id: int, limit: int = 20) -> list[SelectedUnitOut]:
+    """The project's latest units chosen, newest first: the desk links each one's handover desk."""
+    rows = await Selection.select(
+        Selection.id, Selection.unit.building.name.as_alias("building"),
+        Selection.unit.dwelling.number.as_alias("number"), Selection.selected_at,
+    ).where(Selection.project == project_id).order_by(Selection.id, ascending=False).limit(limit)
+    return to_schemas(rows, SelectedUnitOut)
