@@ -7,6 +7,7 @@ its field; where an action answers with its page and a notice (not a redirect), 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
@@ -54,8 +55,10 @@ SIGNING_DATES = services.SIGNING_DATES
 SIGNING_PAGE_SIZE = 100
 LOTTERY_PURPOSES = ("signing", "unit_selection")
 VOTING_CODE_MAX = 64  # VotingCode.code's bound: a longer text is no code, and is not put back on the page
-# The session key of the last web ballot this browser cast (its receipt number): the receipt page reads it.
+# The session key of the last web ballot this browser cast (its receipt number and when): the receipt page
+# reads it for RECEIPT_MINUTES only, so a shared computer's next visitor finds the code page, not a ballot.
 RECEIPT = "vote_receipt"
+RECEIPT_MINUTES = 30
 # The draft form's own fields (an item's fields are ITEM_FIELDS); a refusal naming one stands beside it.
 DRAFT_FIELDS = ("title", "kind", "rule_key", "rule_p", "opens_at", "closes_at", "scope", "building_id", "stairwell",
                 "visibility", "non_voters_agree", "lock_ballots", "organiser", "contact_phone")
@@ -358,7 +361,8 @@ class ConsultationPages(Controller):
                 choices = _choices_from(data, view["consultation"].items)
                 ballot = parse_form(data, WebBallotIn, code=code, choices=choices)
                 receipt = await services.cast_web_ballot(code, ballot.choices, client)
-                request.scope["session"][RECEIPT] = receipt.receipt_no  # server-side: the cookie holds an id only
+                # Server-side: the cookie holds an id only.
+                request.scope["session"][RECEIPT] = {"no": receipt.receipt_no, "at": clock.now().isoformat()}
                 return _see("/vote/receipt")
 
             return await refused(count, done=_as_is, again=partial(_ballot_page, code, view), form=_no_code(data),
@@ -371,10 +375,16 @@ class ConsultationPages(Controller):
     async def vote_receipt(self, request: Request) -> Template | Redirect:
         """The receipt of the ballot this browser cast last: the counted ballot and its receipt number,
         reached only through the session that cast it (never by the code, nor by an address that names
-        the ballot). Without one, the code page."""
+        the ballot), and for RECEIPT_MINUTES after casting. Without one, the code page."""
         session = request.scope["session"]
-        receipt_no = session.get(RECEIPT)
-        if not isinstance(receipt_no, str):
+        kept = session.get(RECEIPT)
+        receipt_no = kept.get("no") if isinstance(kept, dict) else None
+        try:
+            cast_at = dt.datetime.fromisoformat(kept["at"]) if isinstance(receipt_no, str) else None
+        except (TypeError, ValueError):
+            cast_at = None
+        if cast_at is None or clock.now() - cast_at > dt.timedelta(minutes=RECEIPT_MINUTES):
+            session.pop(RECEIPT, None)
             return _see("/vote")
         try:
             view = await services.ballot_for_receipt(receipt_no)

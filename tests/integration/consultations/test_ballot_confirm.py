@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.accounts.tables import RateCounter
 from tracker.audit.tables import AuditRecord
 from tracker.consultations import services
+from tracker.consultations.pages import RECEIPT_MINUTES
 from tracker.consultations.tables import BallotSheet, CountedBallot
 
 ROLL = [{"cert": f"Q{n}", "area": "60", "owner": f"q{n}"} for n in range(1, 4)]
@@ -178,6 +179,11 @@ async def test_the_receipt_is_a_page_of_the_session_that_cast_and_a_refresh_cast
     assert (await anon.post("/vote/cast", data=_form(anon, code=codes["Q2"], **choices))).status_code == 303
     newer = (await BallotSheet.select(BallotSheet.receipt_no).order_by(BallotSheet.id))[-1]["receipt_no"]
     assert newer != number and f"<strong>{newer}</strong>" in (await anon.get("/vote/receipt")).text
+    # On a shared computer the next visitor, half an hour on, finds the code page and no one's ballot.
+    later = clock.now() + dt.timedelta(minutes=RECEIPT_MINUTES, seconds=1)
+    with clock.frozen(later):
+        assert (await anon.get("/vote/receipt")).headers["location"] == "/vote"
+    assert (await anon.get("/vote/receipt")).headers["location"] == "/vote"  # and it is gone for good
 
 
 async def test_a_refused_code_comes_back_on_the_code_page_once_and_is_not_kept(world, client_for, app):
