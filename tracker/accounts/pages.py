@@ -59,8 +59,7 @@ class AdminPages(Controller):
 
     async def _new_user_page(self, actor: Actor, refusal: Refusal | None = None) -> Template:
         return _page("user_new.html", refusal, roles=list(Role), organisations=await services.list_organisations(),
-                     projects=await register.list_projects(actor),
-                     chosen=set(refusal.values.get("project_ids", "").split()) if refusal else set())
+                     projects=await register.list_projects(actor))
 
     @get("/users/new")
     async def new_user(self, actor: Actor) -> Template:
