@@ -18,7 +18,6 @@ Only `render._template_to_pdf` composes: a template using these must be printed 
 from __future__ import annotations
 
 import io
-import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +32,14 @@ _CACHE_SIZE = 64
 
 @dataclass(frozen=True)
 class Block:
-    """A block laid out alone: its one-page PDF and where on that page the block's box is (CSS px)."""
+    """A block laid out alone: its one-page PDF, where on that page the block's box is, and where its
+    slots' text starts (x, y, width), all in CSS px."""
 
     pdf: bytes
     x: float
     y: float
     height: float
+    slots: dict[str, tuple[float, float, float]]
 
 
 _blocks: OrderedDict[str, Block] = OrderedDict()  # per worker process, most recently used last
@@ -55,30 +56,55 @@ class Stamps:
     def _id(self) -> str:
         return f"tracker-stamp-{len(self.placed)}"
 
-    def block(self, template: str, style: str = "", body_class: str = "", **context: Any) -> Markup:
-        key = json.dumps([template, style, body_class, context], sort_keys=True, ensure_ascii=False, default=str)
-        block = _blocks.get(key)
+    def block(self, template: str, style: str = "", body_class: str = "", values_class: str = "",
+              **context: Any) -> Markup:
+        """The placeholder of `template` rendered with `context`. The block's own HTML is its cache key,
+        so two packs share a layout only when they would have laid out the same markup. A value the
+        template prints through `stamp_slot(name, value)` is left out of that markup (an invisible probe
+        marks where its text starts) and set in the placeholder at that spot as text of its own, in
+        `values_class` (which must give it the font size the slot's cell has): a table whose figures
+        change from pack to pack keeps its borders, labels and row heights in the shared block."""
+        values: dict[str, str] = {}
+
+        def slot(name: str, value: Any) -> Markup:
+            if name in values:
+                raise ValueError(f"stamp {template} has two slots named {name}")
+            values[name] = "" if value is None else str(value)
+            return Markup(f'<div id="tracker-slot-{escape(name)}" class="tracker-slot">0</div>')
+
+        html = self._render_html("documents/stamp.html", {
+            **context, "stamp_template": template, "stamp_style": style, "stamp_class": body_class,
+            "stamp_slot": slot})
+        block = _blocks.get(html)
         if block is None:
-            block = self._lay_out(template, style, body_class, context)
-            _blocks[key] = block
+            block = self._lay_out(template, html, list(values))
+            _blocks[html] = block
             if len(_blocks) > _CACHE_SIZE:
                 _blocks.popitem(last=False)
         else:
-            _blocks.move_to_end(key)
+            _blocks.move_to_end(html)
         anchor = self._id()
-        self.placed[anchor] = ("block", (key, block))
+        self.placed[anchor] = ("block", (html, block))
+        texts = "".join(
+            f'<div style="position: absolute; left: {block.slots[name][0]:.4f}px; top: {block.slots[name][1]:.4f}px; '
+            f'width: {block.slots[name][2]:.4f}px">{escape(value)}</div>'
+            for name, value in values.items() if value)
         # Never split: the block is drawn whole where the placeholder starts.
-        return Markup(f'<div id="{anchor}" style="height: {block.height:.4f}px; break-inside: avoid"></div>')
+        return Markup(f'<div id="{anchor}" class="{escape(values_class)}" style="height: {block.height:.4f}px; '
+                      f'position: relative; break-inside: avoid">{texts}</div>')
 
-    def _lay_out(self, template: str, style: str, body_class: str, context: dict) -> Block:
-        html = self._render_html("documents/stamp.html", {"stamp_template": template, "stamp_style": style,
-                                                         "stamp_class": body_class, **context})
+    def _lay_out(self, template: str, html: str, slots: list[str]) -> Block:
         document = self._html_to_document(html)
         if len(document.pages) != 1:
             raise ValueError(f"stamp {template} does not fit on one page")
-        x1, y1, _, _ = document.pages[0].anchors["tracker-stamp"]
-        _, end, _, _ = document.pages[0].anchors["tracker-stamp-end"]
-        return Block(pdf=document.write_pdf(), x=x1, y=y1, height=end - y1)
+        anchors = document.pages[0].anchors
+        x1, y1, _, _ = anchors["tracker-stamp"]
+        _, end, _, _ = anchors["tracker-stamp-end"]
+        found = {}
+        for name in slots:
+            sx1, sy1, sx2, _ = anchors[f"tracker-slot-{name}"]
+            found[name] = (sx1 - x1, sy1 - y1, sx2 - sx1)
+        return Block(pdf=document.write_pdf(), x=x1, y=y1, height=end - y1, slots=found)
 
     def qr(self, text: str) -> Markup:
         anchor = self._id()

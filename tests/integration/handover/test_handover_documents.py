@@ -84,7 +84,7 @@ async def test_settlement_and_handover_pack_show_every_step_and_the_warranty_tab
     text, _ = text_of((await staff.get(f"{API}/handover/selections/{selection}/settlement.pdf")).content)
     # 3 persons × 50 m² = 150.00; 160.50 contract: 10.50 m² over at 4,000 = 42,000.00; surveyed 161.20: +2,800.00.
     for field in ("安置房结算单", "张三", "150.00", "160.50", "超出安置面积第一档", "10.50", "4,000.00",
-                  "42,000.00", "实测面积 161.20", "2,800.00", "44,800.00", "冲抵征收补偿款", settlement.json()["number"]):
+                  "42,000.00", "实测面积结算（多退少补） 161.20", "2,800.00", "44,800.00", "冲抵征收补偿款", settlement.json()["number"]):
         assert field.replace(" ", "") in text.replace(" ", ""), field
     text, pages = text_of((await staff.get(f"{API}/handover/selections/{selection}/handover-pack.pdf")).content)
     # Completed 2026-12-10: 2-year parts covered through 2028-12-09, 5-year through 2031-12-09, two heating
