@@ -63,7 +63,9 @@ def _html_to_document(html: str, base_url: str = str(ROOT / "templates")):
     return HTML(string=html, base_url=base_url).render(font_config=_font_configuration())
 
 
-def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> bytes:
+def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> bytes | None:
+    """The PDF of `html`, with the stamps its template placed drawn in; None when a stamp's slot text
+    did not fit (see `_template_to_pdf`)."""
     threshold = gc.get_threshold()
     # A document's boxes, styles and Pango layouts live until the end and are all cyclic garbage
     # then; full collections while they pile up only re-scan them. Young collections still run.
@@ -72,16 +74,24 @@ def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> byte
         document = _html_to_document(html, base_url)
         if stamps is None or not stamps.placed:
             return document.write_pdf()
-        return compose(document.write_pdf(), [page.anchors for page in document.pages], stamps.placed)
+        anchors = [page.anchors for page in document.pages]
+        if not stamps.fit(anchors):
+            return None
+        return compose(document.write_pdf(), anchors, stamps.placed)
     finally:
         gc.set_threshold(*threshold)
         gc.collect()
 
 
 def _template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """A template may place stamps (tracker/documents/stamps.py); if one of their figures does not fit
+    its slot, the document is laid out again without them (the template then includes its blocks)."""
     stamps = Stamps(render_html, _html_to_document)
-    html = render_html(template, context, stamps)
-    return _html_to_pdf(html, str(ROOT / "templates"), stamps)
+    pdf = _html_to_pdf(render_html(template, context, stamps), str(ROOT / "templates"), stamps)
+    if pdf is None:
+        log.warning("a stamp's figure did not fit its slot in %s: laid out without stamps", template)
+        pdf = _html_to_pdf(render_html(template, context), str(ROOT / "templates"))
+    return pdf
 
 
 def _warm_worker() -> None:
@@ -326,7 +336,7 @@ def render_html(template: str, context: dict[str, Any], stamps: Stamps | None = 
 
 
 async def html_to_pdf(html: str) -> bytes:
-    return await _run(_html_to_pdf, html, str(ROOT / "templates"))
+    return await _run(_html_to_pdf, html, str(ROOT / "templates"))  # no stamps: never None
 
 
 async def render_pdf(template: str, context: dict[str, Any]) -> bytes:

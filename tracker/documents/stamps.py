@@ -33,13 +33,13 @@ _CACHE_SIZE = 64
 @dataclass(frozen=True)
 class Block:
     """A block laid out alone: its one-page PDF, where on that page the block's box is, and where its
-    slots' text starts (x, y, width), all in CSS px."""
+    slots' text starts (x, y, width, the height of one line), all in CSS px."""
 
     pdf: bytes
     x: float
     y: float
     height: float
-    slots: dict[str, tuple[float, float, float]]
+    slots: dict[str, tuple[float, float, float, float]]
 
 
 _blocks: OrderedDict[str, Block] = OrderedDict()  # per worker process, most recently used last
@@ -52,6 +52,7 @@ class Stamps:
         self._render_html = render_html
         self._html_to_document = html_to_document
         self.placed: dict[str, tuple[str, Any]] = {}
+        self.texts: dict[str, float] = {}  # a slot's text by id: the height of the line it must keep to
 
     def _id(self) -> str:
         return f"tracker-stamp-{len(self.placed)}"
@@ -85,10 +86,15 @@ class Stamps:
             _blocks.move_to_end(html)
         anchor = self._id()
         self.placed[anchor] = ("block", (html, block))
-        texts = "".join(
-            f'<div style="position: absolute; left: {block.slots[name][0]:.4f}px; top: {block.slots[name][1]:.4f}px; '
-            f'width: {block.slots[name][2]:.4f}px">{escape(value)}</div>'
-            for name, value in values.items() if value)
+        texts = []
+        for name, value in values.items():
+            if value:
+                x, y, width, height = block.slots[name]
+                text_id = f"tracker-text-{len(self.texts)}"
+                self.texts[text_id] = height
+                texts.append(f'<div id="{text_id}" style="position: absolute; left: {x:.4f}px; top: {y:.4f}px; '
+                             f'width: {width:.4f}px">{escape(value)}</div>')
+        texts = "".join(texts)
         # Never split: the block is drawn whole where the placeholder starts.
         return Markup(f'<div id="{anchor}" class="{escape(values_class)}" style="height: {block.height:.4f}px; '
                       f'position: relative; break-inside: avoid">{texts}</div>')
@@ -102,9 +108,20 @@ class Stamps:
         _, end, _, _ = anchors["tracker-stamp-end"]
         found = {}
         for name in slots:
-            sx1, sy1, sx2, _ = anchors[f"tracker-slot-{name}"]
-            found[name] = (sx1 - x1, sy1 - y1, sx2 - sx1)
+            sx1, sy1, sx2, sy2 = anchors[f"tracker-slot-{name}"]
+            found[name] = (sx1 - x1, sy1 - y1, sx2 - sx1, sy2 - sy1)
         return Block(pdf=document.write_pdf(), x=x1, y=y1, height=end - y1, slots=found)
+
+    def fit(self, page_anchors: list[dict[str, tuple]]) -> bool:
+        """Whether every slot's text kept to one line as its probe did: a figure too long for its cell
+        would wrap, and the shared table's row would not grow with it (the caller then lays the document
+        out whole)."""
+        for anchors in page_anchors:
+            for anchor, (_, y1, _, y2) in anchors.items():
+                height = self.texts.get(anchor)
+                if height is not None and y2 - y1 > height + 0.5:
+                    return False
+        return True
 
     def qr(self, text: str) -> Markup:
         anchor = self._id()
@@ -174,7 +191,7 @@ def compose(pdf: bytes, page_anchors: list[dict[str, tuple]], placed: dict[str, 
         if ops:
             stream = DecodedStreamObject()
             stream.set_data(("\n".join(ops) + "\n").encode())
-            contents = page["/Contents"]
+            contents = page.raw_get("/Contents")  # the reference: an array holds streams by reference
             existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
             page[NameObject("/Contents")] = ArrayObject([writer._add_object(stream.flate_encode()), *existing])
     names = writer._root_object.get("/Names")

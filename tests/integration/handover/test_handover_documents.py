@@ -248,3 +248,29 @@ async def test_a_batchs_packs_are_printed_in_the_background_from_the_schedule(si
     contractor = await client_for("contractor")
     assert (await contractor.post(f"{API}/handover/batches/{site.batch}/packs")).status_code == 403
     assert (await contractor.get(job_url)).status_code == 403
+
+
+async def test_a_pack_prints_the_same_text_in_the_batch_as_on_its_own(site, world, client_for):
+    """The batch print stamps what repeats (warranty table, signature lines, the settlement table's frame,
+    tracker/documents/stamps.py); each of its pages still holds exactly the text the pack's own PDF holds,
+    less the running header and footer, which differ (the single pack counts its pages)."""
+    from collections import Counter
+
+    selection, other = await _handed_over(site, world)
+    with clock.frozen(NOW):
+        await services.record_handover(site.actors["staff"], other, HandoverIn(keys=2, acknowledged=True))
+    staff = await client_for("staff")
+    batch = PdfReader(io.BytesIO(await exports.batch_packs_pdf(site.actors["staff"], site.batch)))
+    assert len(batch.pages) == 4
+    compared = 0
+    for sel in (selection, other):
+        own = PdfReader(io.BytesIO((await staff.get(f"{API}/handover/selections/{sel}/handover-pack.pdf")).content))
+        number = re.search(r"编号：(\S+)", own.pages[0].extract_text()).group(1)
+        first = next(i for i, page in enumerate(batch.pages) if number in page.extract_text())
+        for n, page in enumerate(own.pages):
+            own_words = Counter(page.extract_text().split())
+            own_words -= Counter(["第", str(n + 1), "页", "/", "共", "2", "页", f"编号：{number}"])
+            batch_words = Counter(batch.pages[first + n].extract_text().split())
+            assert own_words == batch_words, (sel, n, own_words - batch_words, batch_words - own_words)
+            compared += 1
+    assert compared == 4
