@@ -65,12 +65,12 @@ class Stamps:
         marks where its text starts) and set in the placeholder at that spot as text of its own, in
         `values_class` (which must give it the font size the slot's cell has): a table whose figures
         change from pack to pack keeps its borders, labels and row heights in the shared block."""
-        values: dict[str, str] = {}
+        values: dict[str, Markup] = {}
 
         def slot(name: str, value: Any) -> Markup:
             if name in values:
                 raise ValueError(f"stamp {template} has two slots named {name}")
-            values[name] = "" if value is None else str(value)
+            values[name] = escape("" if value is None else value)  # Markup (a template's block) stays as it is
             return Markup(f'<div id="tracker-slot-{escape(name)}" class="tracker-slot">0</div>')
 
         html = self._render_html("documents/stamp.html", {
@@ -93,7 +93,7 @@ class Stamps:
                 text_id = f"tracker-text-{len(self.texts)}"
                 self.texts[text_id] = height
                 texts.append(f'<div id="{text_id}" style="position: absolute; left: {x:.4f}px; top: {y:.4f}px; '
-                             f'width: {width:.4f}px">{escape(value)}</div>')
+                             f'width: {width:.4f}px">{value}</div>')
         texts = "".join(texts)
         # Never split: the block is drawn whole where the placeholder starts.
         return Markup(f'<div id="{anchor}" class="{escape(values_class)}" style="height: {block.height:.4f}px; '
