@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from tracker.documents.fonts import font_face_css
 from tracker.documents.lifeline import die_with_parent
+from tracker.documents.stamps import Stamps, compose
 from tracker.settings import ROOT
 from tracker.web.templating import document_environment
 
@@ -56,22 +57,41 @@ def _font_configuration():
     return _font_config
 
 
-def _html_to_pdf(html: str, base_url: str) -> bytes:
+def _html_to_document(html: str, base_url: str = str(ROOT / "templates")):
     from weasyprint import HTML
 
+    return HTML(string=html, base_url=base_url).render(font_config=_font_configuration())
+
+
+def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> bytes | None:
+    """The PDF of `html`, with the stamps its template placed drawn in; None when a stamp's slot text
+    did not fit (see `_template_to_pdf`)."""
     threshold = gc.get_threshold()
     # A document's boxes, styles and Pango layouts live until the end and are all cyclic garbage
     # then; full collections while they pile up only re-scan them. Young collections still run.
     gc.set_threshold(threshold[0], threshold[1], 1_000_000)
     try:
-        return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_configuration())
+        document = _html_to_document(html, base_url)
+        if stamps is None or not stamps.placed:
+            return document.write_pdf()
+        anchors = [page.anchors for page in document.pages]
+        if not stamps.fit(anchors):
+            return None
+        return compose(document.write_pdf(), anchors, stamps.placed)
     finally:
         gc.set_threshold(*threshold)
         gc.collect()
 
 
 def _template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
-    return _html_to_pdf(render_html(template, context), str(ROOT / "templates"))
+    """A template may place stamps (tracker/documents/stamps.py); if one of their figures does not fit
+    its slot, the document is laid out again without them (the template then includes its blocks)."""
+    stamps = Stamps(render_html, _html_to_document)
+    pdf = _html_to_pdf(render_html(template, context, stamps), str(ROOT / "templates"), stamps)
+    if pdf is None:
+        log.warning("a stamp's figure did not fit its slot in %s: laid out without stamps", template)
+        pdf = _html_to_pdf(render_html(template, context), str(ROOT / "templates"))
+    return pdf
 
 
 def _warm_worker() -> None:
@@ -307,12 +327,16 @@ def qr_svg(text: str) -> Markup:
     return Markup(segno.make(text, error="m").svg_inline(scale=2, border=1))
 
 
-def render_html(template: str, context: dict[str, Any]) -> str:
-    return document_environment().get_template(template).render(qr_svg=qr_svg, qr_png=qr_png, font_face_css=font_face_css, **context)
+def render_html(template: str, context: dict[str, Any], stamps: Stamps | None = None) -> str:
+    """The document's HTML. With `stamps` (the worker's `_template_to_pdf`), the template may place
+    repeated blocks and QR codes through `stamp(...)` and `qr_stamp(...)` (tracker/documents/stamps.py)."""
+    extra = {"stamp": stamps.block, "qr_stamp": stamps.qr} if stamps is not None else {}
+    return document_environment().get_template(template).render(
+        qr_svg=qr_svg, qr_png=qr_png, font_face_css=font_face_css, **extra, **context)
 
 
 async def html_to_pdf(html: str) -> bytes:
-    return await _run(_html_to_pdf, html, str(ROOT / "templates"))
+    return await _run(_html_to_pdf, html, str(ROOT / "templates"))  # no stamps: never None
 
 
 async def render_pdf(template: str, context: dict[str, Any]) -> bytes:

@@ -84,7 +84,7 @@ async def test_settlement_and_handover_pack_show_every_step_and_the_warranty_tab
     text, _ = text_of((await staff.get(f"{API}/handover/selections/{selection}/settlement.pdf")).content)
     # 3 persons × 50 m² = 150.00; 160.50 contract: 10.50 m² over at 4,000 = 42,000.00; surveyed 161.20: +2,800.00.
     for field in ("安置房结算单", "张三", "150.00", "160.50", "超出安置面积第一档", "10.50", "4,000.00",
-                  "42,000.00", "实测面积 161.20", "2,800.00", "44,800.00", "冲抵征收补偿款", settlement.json()["number"]):
+                  "42,000.00", "实测面积结算（多退少补） 161.20", "2,800.00", "44,800.00", "冲抵征收补偿款", settlement.json()["number"]):
         assert field.replace(" ", "") in text.replace(" ", ""), field
     text, pages = text_of((await staff.get(f"{API}/handover/selections/{selection}/handover-pack.pdf")).content)
     # Completed 2026-12-10: 2-year parts covered through 2028-12-09, 5-year through 2031-12-09, two heating
@@ -248,3 +248,31 @@ async def test_a_batchs_packs_are_printed_in_the_background_from_the_schedule(si
     contractor = await client_for("contractor")
     assert (await contractor.post(f"{API}/handover/batches/{site.batch}/packs")).status_code == 403
     assert (await contractor.get(job_url)).status_code == 403
+
+
+async def test_a_pack_prints_the_same_text_in_the_batch_as_on_its_own(site, world, client_for):
+    """The batch print stamps what repeats (warranty table, signature lines, the settlement table's frame,
+    tracker/documents/stamps.py); each of its pages still holds exactly the text the pack's own PDF holds,
+    less the running footer (the single pack counts its pages); both name the pack in their header."""
+    from collections import Counter
+
+    selection, other = await _handed_over(site, world)
+    with clock.frozen(NOW):
+        await services.record_handover(site.actors["staff"], other, HandoverIn(keys=2, acknowledged=True))
+    staff = await client_for("staff")
+    batch = PdfReader(io.BytesIO(await exports.batch_packs_pdf(site.actors["staff"], site.batch)))
+    assert len(batch.pages) == 4
+    compared = 0
+    for sel in (selection, other):
+        own = PdfReader(io.BytesIO((await staff.get(f"{API}/handover/selections/{sel}/handover-pack.pdf")).content))
+        number = re.search(r"编号：(\S+)", own.pages[0].extract_text()).group(1)
+        first = next(i for i, page in enumerate(batch.pages) if number in page.extract_text())
+        for n, page in enumerate(own.pages):
+            own_words = Counter(page.extract_text().split())
+            own_words -= Counter(["第", str(n + 1), "页", "/", "共", "2", "页", f"编号：{number}"])
+            batch_words = Counter(batch.pages[first + n].extract_text().split())
+            assert batch_words[f"编号：{number}"] >= 1  # the running header names the pack on each of its pages
+            batch_words -= Counter([f"编号：{number}"])
+            assert own_words == batch_words, (sel, n, own_words - batch_words, batch_words - own_words)
+            compared += 1
+    assert compared == 4

@@ -1,0 +1,69 @@
+"""Stamps (tracker/documents/stamps.py): a repeated block is laid out once and drawn by reference, its
+slots' figures set where the block's own layout put them, and a figure too long for its slot makes the
+document lay out whole. Real WeasyPrint in the worker pool, real PDFs read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from tracker.documents import render
+
+CONTEXT = {"title": "印章测试", "number": "T-1", "project_name": "测试项目"}
+
+
+def _lines(pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+
+
+def _stamp_forms(pdf: bytes) -> int:
+    reader = PdfReader(io.BytesIO(pdf))
+    names = set()
+    for page in reader.pages:
+        for name, ref in (page["/Resources"].get("/XObject") or {}).items():
+            if name.startswith("/TrackerStamp"):
+                names.add(ref.idnum)
+    return len(names)
+
+
+async def test_a_repeated_block_is_stored_once_and_prints_its_figures_in_place():
+    rows = [{"label": "合计", "amount": f"{n},000.00"} for n in range(1, 6)]
+    pdf = await render.render_pdf("documents/stamped.html", {**CONTEXT, "rows": rows})
+    text = _lines(pdf)[0]
+    for n in range(1, 6):
+        assert f"{n},000.00" in text and f"行{n}" in text, text
+    assert text.count("合计") == 5
+    assert _stamp_forms(pdf) == 1  # five tables, one layout: the same markup once the figure is a slot
+
+    # Laid out whole or stamped, the table and the line after it are where they were, and the figure is on
+    # the table's row (in the whole layout the row's label and figure are one text run).
+    whole = render._html_to_pdf(render.render_html("documents/stamped.html", {**CONTEXT, "rows": rows[:1]}),
+                                str(render.ROOT / "templates"))
+    stamped = await render.render_pdf("documents/stamped.html", {**CONTEXT, "rows": rows[:1]})
+    assert _stamp_forms(whole) == 0 and _stamp_forms(stamped) == 1
+    runs, stamped_runs = _runs(whole), _runs(stamped)
+    assert runs["合计"] == stamped_runs["合计"] and runs["行1"] == stamped_runs["行1"]
+    assert stamped_runs["1,"][1] == runs["合计"][1] and stamped_runs["1,"][0] > runs["合计"][0] + 20
+
+
+def _runs(pdf: bytes) -> dict[str, tuple[float, float]]:
+    """Where each text run is drawn (text space, rounded), by its first two characters."""
+    found: dict[str, tuple[float, float]] = {}
+
+    def visit(run, cm, tm, font, size):
+        if run.strip():
+            found.setdefault(run.replace(" ", "")[:2], (round(tm[4], 1), round(tm[5], 1)))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+async def test_a_figure_too_long_for_its_slot_lays_the_document_out_whole():
+    long = " ".join(["9,999.99"] * 12)  # wraps in its cell: the row grows in a table laid out whole
+    rows = [{"label": "合计", "amount": "1,000.00"}, {"label": "合计", "amount": long}]
+    pdf = await render.render_pdf("documents/stamped.html", {**CONTEXT, "rows": rows})
+    assert _stamp_forms(pdf) == 0  # laid out whole: the long figure wraps inside its own row
+    assert "".join(_lines(pdf)).count("9,999.99") == 12 and "1,000.00" in _lines(pdf)[0]
