@@ -27,6 +27,9 @@ from markupsafe import Markup, escape
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in points (1/72 in)
 QR_MM = 22  # as `.qr svg` in print.css
+# segno scores all eight masks to pick the most readable; that was most of a QR code's cost (5 of 7 ms, on
+# 3,000 packs). Any mask makes a valid code; 2 is the one it picks most often for our verification links.
+QR_MASK = 2
 _CACHE_SIZE = 64
 
 
@@ -133,7 +136,7 @@ class Stamps:
 def _qr_path(text: str, x: float, top: float, size: float) -> str:
     """The code's dark modules as rectangles (runs along each row) filled at once, with one light module
     of quiet zone as `qr_svg` draws it; `x`, `top` and `size` in points, `top` in PDF's upward y."""
-    matrix = segno.make(text, error="m").matrix
+    matrix = segno.make(text, error="m", mask=QR_MASK).matrix
     module = size / (len(matrix) + 2)
     rects = []
     for r, row in enumerate(matrix):

@@ -67,3 +67,38 @@ async def test_a_figure_too_long_for_its_slot_lays_the_document_out_whole():
     pdf = await render.render_pdf("documents/stamped.html", {**CONTEXT, "rows": rows})
     assert _stamp_forms(pdf) == 0  # laid out whole: the long figure wraps inside its own row
     assert "".join(_lines(pdf)).count("9,999.99") == 12 and "1,000.00" in _lines(pdf)[0]
+
+
+def _qr_images(pdf: bytes, scale: int = 8):
+    """Each QR path of the PDF's first page (`q 0 g … re … f Q`, as stamps draw them) filled into an
+    image of its own, white around it, as a camera would see the printed page."""
+    from PIL import Image, ImageDraw
+
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    images = []
+    for path in re.findall(r"q 0 g\n(.*?)\nf Q", content, re.S):
+        rects = [tuple(float(v) for v in m) for m in re.findall(r"(\S+) (\S+) (\S+) (\S+) re", path)]
+        left, bottom = min(r[0] for r in rects), min(r[1] for r in rects)
+        right, top = max(r[0] + r[2] for r in rects), max(r[1] + r[3] for r in rects)
+        margin = 4 * rects[0][3]
+        size = (int((right - left + 2 * margin) * scale), int((top - bottom + 2 * margin) * scale))
+        image = Image.new("L", size, 255)
+        draw = ImageDraw.Draw(image)
+        for x, y, w, h in rects:
+            x0, y0 = (x - left + margin) * scale, (top + margin - y - h) * scale
+            draw.rectangle([round(x0), round(y0), round(x0 + w * scale) - 1, round(y0 + h * scale) - 1], fill=0)
+        images.append(image)
+    return images
+
+
+async def test_a_stamped_qr_code_reads_back_as_its_link():
+    """The codes are drawn with a fixed mask (not scored for each code): every one still decodes, read
+    from the PDF's own path by a real decoder."""
+    import zxingcpp
+
+    links = [f"http://127.0.0.1:8000/verify/{n:04d}Zx9-token_{n * 7919}" for n in range(6)]
+    pdf = await render.render_pdf("documents/qr_stamped.html", {**CONTEXT, "links": links})
+    images = _qr_images(pdf)
+    assert len(images) == len(links)
+    decoded = [[b.text for b in zxingcpp.read_barcodes(image)] for image in images]
+    assert decoded == [[link] for link in links], decoded
