@@ -22,11 +22,15 @@ FINISHED = frozenset({JobStatus.done, JobStatus.failed})
 class Piece:
     """One part of a long document: a template and its context, rendered in one worker process.
 
-    `units` is what the part counts for in the job's progress (e.g. the letters it holds)."""
+    `units` is what the part counts for in the job's progress (e.g. the letters it holds). `prepare`,
+    when given, is awaited in the job before the part is rendered, the parts' one at a time in plan
+    order, and what it answers is added to `context`: a part that prints documents it issues itself
+    (in a transaction of its own) is rendered while the next part is being issued."""
 
     template: str
     context: dict[str, Any]
     units: int
+    prepare: Callable[[], Awaitable[dict[str, Any]]] | None = None
 
 
 @dataclass(frozen=True)

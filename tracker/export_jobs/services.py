@@ -188,12 +188,19 @@ async def make_now(plan: ExportPlan, progress: Callable[[int], Awaitable[None]] 
     done = 0
     # As many parts at a time as there are PDF workers: more would only queue in the pool.
     slots = asyncio.Semaphore(render.WORKERS)
+    # Parts are prepared one at a time (the lock wakes its waiters in order: plan order), ahead of the
+    # renders rather than each waiting for a free worker, so the workers never wait for the next part.
+    preparing = asyncio.Lock()
 
     async def make(index: int) -> None:
         nonlocal done
         piece = plan.pieces[index]
+        context = piece.context
+        if piece.prepare is not None:
+            async with preparing:
+                context = {**context, **await piece.prepare()}
         async with slots:
-            parts[index] = await render.render_pdf(piece.template, piece.context)
+            parts[index] = await render.render_pdf(piece.template, context)
         done += piece.units
         if progress is not None:
             await progress(done)

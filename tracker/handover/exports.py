@@ -11,8 +11,8 @@ document again; the record's PDF route prints the latest one.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import functools
 import inspect
 from collections.abc import Awaitable, Callable
 
@@ -25,7 +25,7 @@ from tracker.db import transaction
 from tracker.documents import numbering
 from tracker.documents import services as documents
 from tracker.documents.kinds import DocumentStatus
-from tracker.documents.render import join_pdfs, render_pdf
+from tracker.documents.render import render_pdf
 from tracker.documents.tables import IssuedDocument
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.export_jobs.kinds import ExportKind, ExportPlan, Piece
@@ -479,13 +479,17 @@ PACKS_PER_CHUNK = 60  # packs per worker job: enough to pay WeasyPrint's per-doc
 # enough that both workers stay busy to the end and a progress callback hears from each chunk
 
 
-async def _batch_chunks(actor: Actor, batch_id: int) -> tuple[int, dict, list[list[dict]]]:
-    """A batch's packs as snapshot contexts in chunks of PACKS_PER_CHUNK, issuing the missing ones first.
+async def _batch_pieces(actor: Actor, batch_id: int) -> tuple[int, list[Piece]]:
+    """A batch's packs as the parts of one print, PACKS_PER_CHUNK packs a part, checked now (404, 403).
 
     Each pack printed is an issued document: a handed-over unit whose pack was never issued gets it
-    issued here (`_issue_packs`: numbered, frozen snapshot, audit record), and every pack prints from
-    its latest current document's snapshot, so what the batch print shows is what each pack's own PDF
-    shows; no issued document changes."""
+    issued by its part (`_chunk_packs`), and every pack prints from its latest current document's
+    snapshot, so what the batch print shows is what each pack's own PDF shows; no issued document
+    changes. Issuing is one business action per part, not one for the batch: each pack is a document
+    of its own, valid whether or not the rest print, so a part's missing packs are issued (numbered,
+    frozen, audited) in one transaction of its own just before the part is rendered, while the parts
+    before it are being rendered. A print stopped half-way (an export job interrupted, a failure)
+    leaves whole parts issued and none half-issued; printing again issues only the rest."""
     rows = await DeliveryBatch.select(DeliveryBatch.project).where(DeliveryBatch.id == batch_id)
     if not rows:
         raise NotFound("No delivery batch {id}.", field="batch_id", id=batch_id)
@@ -497,14 +501,23 @@ async def _batch_chunks(actor: Actor, batch_id: int) -> tuple[int, dict, list[li
         "SELECT s.id FROM selection s JOIN handover_record h ON h.selection = s.id JOIN unit u ON u.id = s.unit "
         "JOIN batch_building bb ON bb.building = u.building JOIN building b ON b.id = u.building "
         "JOIN dwelling d ON d.id = u.dwelling WHERE bb.batch = {} ORDER BY b.name, d.number, s.id", batch_id)]
-    issued = await _current_packs(selections)
-    missing = [s for s in selections if s not in issued]
+    project = await _project(project_id)
+    issued = await _current_packs(project_id, selections)
+    pieces = []
+    for i in range(0, len(selections), PACKS_PER_CHUNK):
+        chunk = selections[i:i + PACKS_PER_CHUNK]
+        pieces.append(Piece("handover/print/packs.html", _packs_context(project, []), len(chunk),
+                            prepare=functools.partial(_chunk_packs, actor, project_id, chunk, issued)))
+    return project_id, pieces
+
+
+async def _chunk_packs(actor: Actor, project_id: int, chunk: list[int], issued: dict[int, dict]) -> dict:
+    """A part's packs as snapshot contexts, issuing its missing ones first (one transaction)."""
+    missing = [s for s in chunk if s not in issued]
     if missing:
         await _issue_packs(actor, project_id, missing)
-        issued = await _current_packs(selections)
-    contexts = [documents.snapshot_context(issued[s]) for s in selections]
-    chunks = [contexts[i:i + PACKS_PER_CHUNK] for i in range(0, len(contexts), PACKS_PER_CHUNK)]
-    return project_id, await _project(project_id), chunks
+        issued = {**issued, **await _current_packs(project_id, missing)}
+    return {"packs": [documents.snapshot_context(issued[s]) for s in chunk]}
 
 
 def _packs_context(project: dict, chunk: list[dict]) -> dict:
@@ -516,39 +529,37 @@ async def batch_packs_pdf(actor: Actor, batch_id: int,
     """Every handover pack of a batch as one PDF, for printing the batch at once (in this call: the
     bench's path; the app makes it in the background, `batch_packs_plan`).
 
-    The packs are laid out in chunks of `PACKS_PER_CHUNK`, one document per chunk, in the render pool's
-    worker processes side by side, then joined. `progress(done, total)` (optional, sync or async) is
-    called as each chunk finishes.
+    The packs are laid out in parts of `PACKS_PER_CHUNK`, one document per part, in the render pool's
+    worker processes side by side, each part issued just before it is rendered (`_batch_pieces`), then
+    joined. `progress(done, total)` (optional, sync or async) is called as each part finishes.
     """
-    _, project, chunks = await _batch_chunks(actor, batch_id)
+    from tracker.export_jobs import services as export_jobs
+
+    project_id, pieces = await _batch_pieces(actor, batch_id)
     done = 0
 
-    async def one(chunk: list[dict]) -> bytes:
+    async def counted(_: int) -> None:
         nonlocal done
-        pdf = await render_pdf("handover/print/packs.html", _packs_context(project, chunk))
         done += 1
         if progress is not None:
-            answer = progress(done, len(chunks))
+            answer = progress(done, len(pieces))
             if inspect.isawaitable(answer):
                 await answer
-        return pdf
 
-    parts = await asyncio.gather(*(one(chunk) for chunk in chunks))
-    return await join_pdfs(parts)
+    return await export_jobs.make_now(ExportPlan(project_id=project_id, filename="", pieces=pieces), counted)
 
 
 BATCH_PACKS_KIND = "handover.batch_packs"
 
 
 async def batch_packs_plan(actor: Actor, batch_id: int) -> ExportPlan:
-    """A batch's packs as a background export: one part per chunk of packs, progress counted in packs."""
-    project_id, project, chunks = await _batch_chunks(actor, batch_id)
-    if not chunks:
+    """A batch's packs as a background export: one part per chunk of packs, progress counted in packs;
+    the job issues each part's missing packs as it goes (`_batch_pieces`)."""
+    project_id, pieces = await _batch_pieces(actor, batch_id)
+    if not pieces:
         raise Conflict("No unit of this batch has been handed over yet: there is no pack to print.",
                        rule="no_packs", field="batch_id")
-    return ExportPlan(project_id=project_id, filename=f"handover-packs-batch-{batch_id}.pdf",
-                      pieces=[Piece("handover/print/packs.html", _packs_context(project, chunk), len(chunk))
-                              for chunk in chunks])
+    return ExportPlan(project_id=project_id, filename=f"handover-packs-batch-{batch_id}.pdf", pieces=pieces)
 
 
 EXPORT_KINDS = {
@@ -590,17 +601,18 @@ async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) 
             await _issue(actor, PACK, selection_id, project_id, context, "handover.pack", "selection")
 
 
-async def _current_packs(selection_ids: list[int]) -> dict[int, dict]:
+async def _current_packs(project_id: int, selection_ids: list[int]) -> dict[int, dict]:
     """Each selection's latest current pack document (with its snapshot), by selection id."""
     if not selection_ids:
         return {}
     kinds = {f"{PACK}.{s}": s for s in selection_ids}
     found: dict[int, dict] = {}
+    where = [IssuedDocument.project == project_id, IssuedDocument.series == PACK,
+             IssuedDocument.status == DocumentStatus.current.value]
+    if len(kinds) <= PACKS_PER_CHUNK:  # a part's: by name; a whole batch's would overflow a statement's parameters
+        where.append(IssuedDocument.kind.is_in(list(kinds)))
     rows = await IssuedDocument.select(*IssuedDocument.all_columns(exclude=[IssuedDocument.pdf])).where(
-        IssuedDocument.project == (await Selection.select(Selection.project).where(
-            Selection.id == selection_ids[0]))[0]["project"],
-        IssuedDocument.series == PACK, IssuedDocument.status == DocumentStatus.current.value,
-    ).order_by(IssuedDocument.id)
+        *where).order_by(IssuedDocument.id)
     for row in rows:  # ascending: a later issue of the same pack replaces an earlier one
         if row["kind"] in kinds:
             found[kinds[row["kind"]]] = row

@@ -276,3 +276,38 @@ async def test_a_pack_prints_the_same_text_in_the_batch_as_on_its_own(site, worl
             assert own_words == batch_words, (sel, n, own_words - batch_words, batch_words - own_words)
             compared += 1
     assert compared == 4
+
+
+async def test_a_batch_print_issues_each_part_in_a_transaction_of_its_own(site, world, monkeypatch):
+    """Each part issues its missing packs just before it is rendered, in its own transaction: a print
+    that fails at its second part keeps the first part's pack issued (numbered and audited) and leaves
+    none of the second's; nothing half-issued, and the next print issues only what is missing."""
+    import pytest
+
+    from tracker.audit.tables import AuditRecord
+    from tracker.documents.tables import IssuedDocument
+    from tracker.errors import Conflict
+    from tracker.export_jobs import services as export_jobs
+    from tracker.handover.tables import HandoverRecord
+
+    selection, other = await _handed_over(site, world)
+    with clock.frozen(NOW):
+        await services.record_handover(site.actors["staff"], other, HandoverIn(keys=2, acknowledged=True))
+    monkeypatch.setattr(exports, "PACKS_PER_CHUNK", 1)
+    project_id, pieces = await exports._batch_pieces(site.actors["staff"], site.batch)
+    assert [p.units for p in pieces] == [1, 1]
+    assert await IssuedDocument.count().where(IssuedDocument.series == exports.PACK) == 0  # planning issues nothing
+    kept = (await HandoverRecord.select().where(HandoverRecord.selection == other))[0]
+    await HandoverRecord.delete().where(HandoverRecord.selection == other)  # the second part can no longer issue
+    with pytest.raises(Conflict):
+        await export_jobs.make_now(exports.ExportPlan(project_id=project_id, filename="", pieces=pieces))
+    kinds = [r["kind"] for r in await IssuedDocument.select(IssuedDocument.kind).where(
+        IssuedDocument.series == exports.PACK)]
+    assert kinds == [f"{exports.PACK}.{selection}"]
+    assert await AuditRecord.count().where(AuditRecord.action == "handover.pack") == 1
+
+    await HandoverRecord.insert(HandoverRecord(**{k: v for k, v in kept.items() if k != "id"}))
+    text, pages = text_of(await exports.batch_packs_pdf(site.actors["staff"], site.batch))
+    assert pages == 4
+    assert await IssuedDocument.count().where(IssuedDocument.series == exports.PACK) == 2
+    assert await AuditRecord.count().where(AuditRecord.action == "handover.pack") == 2
