@@ -298,6 +298,11 @@ def _join(parts: list[bytes]) -> bytes:
 
     from pypdf import PdfWriter
 
+    from tracker.documents.joining import join
+
+    joined = join(parts)  # the stamped parts, written by pypdf: copied as bytes, not parsed again
+    if joined is not None:
+        return joined
     writer = PdfWriter()
     for part in parts:
         writer.append(io.BytesIO(part))
