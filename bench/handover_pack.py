@@ -3,9 +3,10 @@
 Run from the checkout: `.venv/bin/python bench/handover_pack.py [units] [budget_s]`. It builds the batch
 in a throwaway SQLite database (or BENCH_DATABASE_URL, a THROWAWAY PostgreSQL database whose schema is
 dropped), every unit handed over with meter readings and some defects noted, then prints the batch's
-packs as the bulk path does (`exports.batch_packs_pdf`: each pack issued as the app issues it, number,
-frozen snapshot and audit record, then the snapshots laid out in chunks, one document per chunk, in the
-render pool's worker processes, and joined). Prints `handover_packs_s=<n>` (target ≤ 120 s) with the
+packs as the bulk path does (`exports.batch_packs_pdf`: each chunk's packs issued as the app issues
+them, number, frozen snapshot and audit record, one transaction per chunk, while the chunks before it
+are laid out, one document per chunk, in the render pool's worker processes; then joined). Prints
+`handover_packs_s=<n>` (target ≤ 120 s) with the
 load average and the workers' CPU seconds; gives up after the budget (default 900 s). The result is checked: two pages per pack, the
 first pack's number, warranty table and holder, and the fonts of its pages are listed.
 """

@@ -4,7 +4,8 @@ its progress kept per part, read its status and file; a job whose process stoppe
 A job runs as an asyncio task of the process that accepted it: the parts are rendered by the warm
 PDF workers (`tracker.documents.render`), as many at a time as there are workers, and joined into one
 PDF by a worker too, so the event loop only hands work over. Its plan (the rows each part prints) is
-made and checked when it starts, in the request, so a refusal (404, 409) is the request's answer.
+made and checked when it starts, in the request, so a refusal (404, 409) is the request's answer; what
+a part prepares (`Piece.prepare`, e.g. issuing the documents it prints) is done in the job, part by part.
 """
 
 from __future__ import annotations
