@@ -502,17 +502,18 @@ async def _batch_pieces(actor: Actor, batch_id: int) -> tuple[int, list[Piece]]:
         "JOIN batch_building bb ON bb.building = u.building JOIN building b ON b.id = u.building "
         "JOIN dwelling d ON d.id = u.dwelling WHERE bb.batch = {} ORDER BY b.name, d.number, s.id", batch_id)]
     project = await _project(project_id)
-    issued = await _current_packs(project_id, selections)
     pieces = []
     for i in range(0, len(selections), PACKS_PER_CHUNK):
         chunk = selections[i:i + PACKS_PER_CHUNK]
         pieces.append(Piece("handover/print/packs.html", _packs_context(project, []), len(chunk),
-                            prepare=functools.partial(_chunk_packs, actor, project_id, chunk, issued)))
+                            prepare=functools.partial(_chunk_packs, actor, project_id, chunk)))
     return project_id, pieces
 
 
-async def _chunk_packs(actor: Actor, project_id: int, chunk: list[int], issued: dict[int, dict]) -> dict:
-    """A part's packs as snapshot contexts, issuing its missing ones first (one transaction)."""
+async def _chunk_packs(actor: Actor, project_id: int, chunk: list[int]) -> dict:
+    """A part's packs as snapshot contexts, issuing its missing ones first (one transaction); read when
+    the part's turn comes, so a pack issued meanwhile on its own is printed, not issued twice."""
+    issued = await _current_packs(project_id, chunk)
     missing = [s for s in chunk if s not in issued]
     if missing:
         await _issue_packs(actor, project_id, missing)
@@ -602,17 +603,16 @@ async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) 
 
 
 async def _current_packs(project_id: int, selection_ids: list[int]) -> dict[int, dict]:
-    """Each selection's latest current pack document (with its snapshot), by selection id."""
+    """Each selection's latest current pack document (with its snapshot), by selection id (a chunk's
+    selections: their kinds are the statement's parameters)."""
     if not selection_ids:
         return {}
     kinds = {f"{PACK}.{s}": s for s in selection_ids}
     found: dict[int, dict] = {}
-    where = [IssuedDocument.project == project_id, IssuedDocument.series == PACK,
-             IssuedDocument.status == DocumentStatus.current.value]
-    if len(kinds) <= PACKS_PER_CHUNK:  # a part's: by name; a whole batch's would overflow a statement's parameters
-        where.append(IssuedDocument.kind.is_in(list(kinds)))
     rows = await IssuedDocument.select(*IssuedDocument.all_columns(exclude=[IssuedDocument.pdf])).where(
-        *where).order_by(IssuedDocument.id)
+        IssuedDocument.project == project_id, IssuedDocument.series == PACK,
+        IssuedDocument.status == DocumentStatus.current.value, IssuedDocument.kind.is_in(list(kinds)),
+    ).order_by(IssuedDocument.id)
     for row in rows:  # ascending: a later issue of the same pack replaces an earlier one
         if row["kind"] in kinds:
             found[kinds[row["kind"]]] = row
