@@ -11,6 +11,7 @@ revision, not encrypted, a flat page tree) answers None, and the caller joins wi
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _REF = re.compile(rb"(?<![\w.])(\d+) 0 R(?![\w])")
@@ -32,6 +33,7 @@ class _Part:
             raise ValueError("encrypted or incrementally updated")
         self.objects: dict[int, bytes] = {}
         lines = data[xref:trailer_at].split(b"\n")[1:]
+        offsets: dict[int, int] = {}
         number = 0
         for line in lines:
             line = line.strip()
@@ -42,13 +44,16 @@ class _Part:
                 number = int(line.split()[0])
                 continue
             if row.group(3) == b"n":
-                offset = int(row.group(1))
-                head = f"{number} 0 obj".encode()
-                if data[offset:offset + len(head)] != head:
-                    raise ValueError(f"object {number} is not where the table says")
-                end = data.index(b"\nendobj", offset)
-                self.objects[number] = data[offset + len(head):end].strip(b"\r\n")
+                offsets[number] = int(row.group(1))
             number += 1
+        # An object ends where the next one (or the table) starts: a stream's data is never searched.
+        ends = sorted([*offsets.values(), xref])
+        for number, offset in offsets.items():
+            head = b"%d 0 obj" % number
+            body = data[offset:ends[bisect.bisect_right(ends, offset)]]
+            if not body.startswith(head) or not body.rstrip().endswith(b"endobj"):
+                raise ValueError(f"object {number} is not where the table says")
+            self.objects[number] = body[len(head):body.rstrip().rindex(b"endobj")].strip(b"\r\n")
         self.root = self._ref(trailer, b"/Root")
         self.info = self._ref(trailer, b"/Info")
         catalog = self.objects[self.root]
@@ -100,13 +105,11 @@ def join(parts: list[bytes]) -> bytes | None:
     if not read:
         return None
     objects: dict[int, bytes] = {}
-    offset = 0
     root_pages, root_outlines, catalog, info = 1, 2, 3, 4  # the new document's own objects
     next_free = 5
     kids: list[int] = []
     items: list[int] = []
     count = 0
-    skipped_of = []
     for part in read:
         offset = next_free - 1  # part object n becomes n + offset (its numbers start at 1)
         skipped = {part.root, part.info, part.outlines}
@@ -121,7 +124,6 @@ def join(parts: list[bytes]) -> bytes | None:
         for item in part.items:
             objects[item + offset] = _set(objects[item + offset], b"/Parent", b"%d 0 R" % root_outlines)
         items.extend(item + offset for item in part.items)
-        skipped_of.append(skipped)
         next_free = max(part.objects) + offset + 1
     # The parts' bookmarks, one chain: each top-level item's neighbours across the parts' seams.
     for before, after in zip(items, items[1:]):
