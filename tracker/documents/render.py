@@ -294,15 +294,18 @@ async def _run(func: Callable[..., bytes], *args: Any) -> bytes:
 
 
 def _join(parts: list[bytes]) -> bytes:
+    from tracker.documents.joining import join
+
+    joined = join(parts)  # the stamped parts, written by pypdf: copied as bytes, not parsed again
+    return joined if joined is not None else pypdf_join(parts)
+
+
+def pypdf_join(parts: list[bytes]) -> bytes:
+    """The parts joined by pypdf (parsed, copied and written again): any PDF, at pypdf's pace."""
     import io
 
     from pypdf import PdfWriter
 
-    from tracker.documents.joining import join
-
-    joined = join(parts)  # the stamped parts, written by pypdf: copied as bytes, not parsed again
-    if joined is not None:
-        return joined
     writer = PdfWriter()
     for part in parts:
         writer.append(io.BytesIO(part))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from tracker.documents import joining, render
 
@@ -20,22 +20,13 @@ def _read(pdf: bytes) -> tuple[list[str], list[tuple[str, int]]]:
     return texts, marks
 
 
-def _pypdf_join(parts: list[bytes]) -> bytes:
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 async def test_stamped_parts_join_as_bytes_into_what_pypdf_would_make():
     parts = [await render.render_pdf("documents/qr_stamped.html", {**CONTEXT, "links": [
         f"http://127.0.0.1:8000/verify/{part}-{n}" for n in range(part + 1)]}) for part in range(3)]
     assert joining.join(parts) is not None  # the fast path, not the fallback
     joined = await render.join_pdfs(parts)
     texts, marks = _read(joined)
-    assert (texts, marks) == _read(_pypdf_join(parts))
+    assert (texts, marks) == _read(render.pypdf_join(parts))
     assert len(marks) == 6 and [m[0] for m in marks] == ["核验 1", "核验 1", "核验 2", "核验 1", "核验 2", "核验 3"]
     assert [m[1] for m in marks] == [0, 1, 1, 2, 2, 2]  # each part's bookmarks point into its own page
     # Each page kept its own content streams: the part's QR codes, one vector path each.
