@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from tracker.documents.fonts import font_face_css
 from tracker.documents.lifeline import die_with_parent
-from tracker.documents.stamps import Stamps, compose
+from tracker.documents.stamps import SlotMisfit, Stamps, compose
 from tracker.settings import ROOT
 from tracker.web.templating import document_environment
 
@@ -63,9 +63,8 @@ def _html_to_document(html: str, base_url: str = str(ROOT / "templates")):
     return HTML(string=html, base_url=base_url).render(font_config=_font_configuration())
 
 
-def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> bytes | None:
-    """The PDF of `html`, with the stamps its template placed drawn in; None when a stamp's slot text
-    did not fit (see `_template_to_pdf`)."""
+def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> bytes:
+    """The PDF of `html`, with the stamps its template placed drawn in."""
     threshold = gc.get_threshold()
     # A document's boxes, styles and Pango layouts live until the end and are all cyclic garbage
     # then; full collections while they pile up only re-scan them. Young collections still run.
@@ -74,24 +73,22 @@ def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> byte
         document = _html_to_document(html, base_url)
         if stamps is None or not stamps.placed:
             return document.write_pdf()
-        anchors = [page.anchors for page in document.pages]
-        if not stamps.fit(anchors):
-            return None
-        return compose(document.write_pdf(), anchors, stamps.placed)
+        return compose(document.write_pdf(), [page.anchors for page in document.pages], stamps.placed)
     finally:
         gc.set_threshold(*threshold)
         gc.collect()
 
 
 def _template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """A template may place stamps (tracker/documents/stamps.py); if one of their figures does not fit
-    its slot, the document is laid out again without them (the template then includes its blocks)."""
+    """A template may place stamps (tracker/documents/stamps.py); if one of their figures cannot be set
+    over its block, the document is laid out without them (the template then includes its blocks)."""
     stamps = Stamps(render_html, _html_to_document)
-    pdf = _html_to_pdf(render_html(template, context, stamps), str(ROOT / "templates"), stamps)
-    if pdf is None:
-        log.warning("a stamp's figure did not fit its slot in %s: laid out without stamps", template)
-        pdf = _html_to_pdf(render_html(template, context), str(ROOT / "templates"))
-    return pdf
+    try:
+        html = render_html(template, context, stamps)
+    except SlotMisfit as misfit:
+        log.warning("%s in %s: laid out without stamps", misfit, template)
+        return _html_to_pdf(render_html(template, context), str(ROOT / "templates"))
+    return _html_to_pdf(html, str(ROOT / "templates"), stamps)
 
 
 def _warm_worker() -> None:
@@ -344,7 +341,7 @@ def render_html(template: str, context: dict[str, Any], stamps: Stamps | None = 
 
 
 async def html_to_pdf(html: str) -> bytes:
-    return await _run(_html_to_pdf, html, str(ROOT / "templates"))  # no stamps: never None
+    return await _run(_html_to_pdf, html, str(ROOT / "templates"))
 
 
 async def render_pdf(template: str, context: dict[str, Any]) -> bytes:

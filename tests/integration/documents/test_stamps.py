@@ -50,12 +50,16 @@ async def test_a_repeated_block_is_stored_once_and_prints_its_figures_in_place()
 
 
 def _runs(pdf: bytes) -> dict[str, tuple[float, float]]:
-    """Where each text run is drawn (text space, rounded), by its first two characters."""
+    """Where on the page each text run starts (points, rounded), by its first two characters: the text
+    matrix's origin through the current transformation (WeasyPrint draws in flipped CSS px, the stamps'
+    figures in points)."""
     found: dict[str, tuple[float, float]] = {}
 
     def visit(run, cm, tm, font, size):
         if run.strip():
-            found.setdefault(run.replace(" ", "")[:2], (round(tm[4], 1), round(tm[5], 1)))
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.setdefault(run.replace(" ", "")[:2], (round(x, 1), round(y, 1)))
 
     PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
     return found
@@ -67,6 +71,40 @@ async def test_a_figure_too_long_for_its_slot_lays_the_document_out_whole():
     pdf = await render.render_pdf("documents/stamped.html", {**CONTEXT, "rows": rows})
     assert _stamp_forms(pdf) == 0  # laid out whole: the long figure wraps inside its own row
     assert "".join(_lines(pdf)).count("9,999.99") == 12 and "1,000.00" in _lines(pdf)[0]
+
+
+async def test_a_figure_with_another_character_lays_the_document_out_whole():
+    """Only FIGURES are set over a stamped block (their glyphs are in its font subset): anything else in
+    a slot, here a hanzi, prints through the whole layout, where WeasyPrint shapes it."""
+    rows = [{"label": "合计", "amount": "1,000.00"}, {"label": "合计", "amount": "约2,000.00"}]
+    pdf = await render.render_pdf("documents/stamped.html", {**CONTEXT, "rows": rows})
+    assert _stamp_forms(pdf) == 0
+    assert "约2,000.00" in _lines(pdf)[0] and "1,000.00" in _lines(pdf)[0]
+
+
+def _pixels(pdf: bytes) -> list:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return [document[n].render(scale=2).to_pil().convert("L") for n in range(len(document))]
+
+
+async def test_a_stamped_page_looks_as_the_page_laid_out_whole():
+    """The figures written as PDF text land where WeasyPrint would have set them, in the same glyphs:
+    rasterised, the stamped page and the page laid out whole differ by anti-aliasing at most (a figure
+    half a point off, or in another glyph, changes hundreds of pixels)."""
+    from PIL import ImageChops
+
+    rows = [{"label": "合计", "amount": f"{n * 1234567 % 9_999_999:,}.{n:02d}"} for n in range(1, 9)]
+    rows.append({"label": "合计", "amount": "-1,982,400.00"})
+    context = {**CONTEXT, "rows": rows}
+    stamped = await render.render_pdf("documents/stamped.html", context)
+    whole = render._html_to_pdf(render.render_html("documents/stamped.html", context), str(render.ROOT / "templates"))
+    assert _stamp_forms(stamped) == 1 and _stamp_forms(whole) == 0
+    pages = list(zip(_pixels(stamped), _pixels(whole), strict=True))
+    for ours, theirs in pages:
+        differing = ImageChops.difference(ours, theirs).point(lambda v: 255 if v > 96 else 0).histogram()[255]
+        assert differing <= 40, differing
 
 
 def _qr_images(pdf: bytes, scale: int = 8):
