@@ -526,8 +526,7 @@ async def _chunk_packs(actor: Actor, project_id: int, chunk: list[int]) -> dict:
     issued = await _current_packs(project_id, chunk)
     missing = [s for s in chunk if s not in issued]
     if missing:
-        await _issue_packs(actor, project_id, missing)
-        issued = {**issued, **await _current_packs(project_id, missing)}
+        issued = {**issued, **await _issue_packs(actor, project_id, missing)}
     return {"packs": [documents.snapshot_context(issued[s]) for s in chunk]}
 
 
@@ -579,12 +578,13 @@ EXPORT_KINDS = {
 }
 
 
-async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) -> None:
+async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) -> dict[int, dict]:
     """Issue the packs of handed-over selections as `issue_handover_pack` does, each numbered, frozen and
     audited, in one transaction, from reads made once for all of them and in bulk: their numbers taken
     in one step, their documents written by one multi-row INSERT and their audit records appended at
     once, so a part costs a few statements however many packs it issues (the same numbers, snapshots,
-    rows and records, in the same order, as issuing them one by one)."""
+    rows and records, in the same order, as issuing them one by one). Answers the documents issued,
+    by selection id, as `_current_packs` reads them."""
     selections = await _selection_rows().where(Selection.id.is_in(selection_ids))
     units = {u["id"]: u for u in await _unit_rows().where(Unit.id.is_in([s["unit"] for s in selections]))}
     records = {r["selection"]: r for r in await HandoverRecord.select().where(
@@ -620,6 +620,7 @@ async def _issue_packs(actor: Actor, project_id: int, selection_ids: list[int]) 
             for selection_id, number, context in zip(selection_ids, numbers, contexts, strict=True)])
         await audit.record_many(actor, [("handover.pack", "selection", selection_id, _issued(document))
                                         for selection_id, document in zip(selection_ids, issued, strict=True)])
+    return dict(zip(selection_ids, issued, strict=True))
 
 
 async def _current_packs(project_id: int, selection_ids: list[int]) -> dict[int, dict]:
