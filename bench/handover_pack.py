@@ -7,7 +7,8 @@ packs as the bulk path does (`exports.batch_packs_pdf`: each chunk's packs issue
 them, number, frozen snapshot and audit record, one transaction per chunk, while the chunks before it
 are laid out, one document per chunk, in the render pool's worker processes; then joined). Prints
 `handover_packs_s=<n>` (target ≤ 120 s) with the
-load average and the workers' CPU seconds; gives up after the budget (default 900 s). The result is checked: two pages per pack, the
+load average, the workers' and the main process's CPU seconds and the main process's seconds preparing
+the parts (`prepare_s`: reading and issuing their packs; `bench/pack_issuing.py` measures issuing alone); gives up after the budget (default 900 s). The result is checked: two pages per pack, the
 first pack's number, warranty table and holder, and the fonts of its pages are listed.
 """
 
@@ -113,16 +114,31 @@ async def run(count: int, budget: float) -> None:
     render.pool()  # the workers start and warm up before the clock starts
     await asyncio.sleep(3)
     chunks: list[float] = []
+    # The main process's seconds in the parts' `prepare` (read the part's packs, issue the missing ones):
+    # the time the event loop spends on issuing while the workers render, on the same cores.
+    prepared: list[float] = []
+    chunk_packs = exports._chunk_packs
+
+    async def timed_chunk_packs(*args):
+        began = time.perf_counter()
+        try:
+            return await chunk_packs(*args)
+        finally:
+            prepared.append(time.perf_counter() - began)
+
+    exports._chunk_packs = timed_chunk_packs
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
         chunks.append(time.perf_counter() - started)
 
     cpu_before = _workers_cpu(render)
+    main_cpu_before = time.process_time()  # this process's threads (SQLite's too), not the workers
     pdf = await asyncio.wait_for(exports.batch_packs_pdf(SYSTEM, batch, progress), budget)
     elapsed = time.perf_counter() - started
     # The workers' own CPU seconds: on a shared machine the wall time says as much about the neighbours.
     worker_cpu = _workers_cpu(render) - cpu_before
+    main_cpu = time.process_time() - main_cpu_before
     render.shutdown()
     await db.stop()
     reader = PdfReader(io.BytesIO(pdf))
@@ -133,8 +149,9 @@ async def run(count: int, budget: float) -> None:
                     for f in (page["/Resources"].get("/Font") or {}).values()})
     load = os.getloadavg()
     print(f"packs={count} pages={len(reader.pages)} chunks={len(chunks)} chunk_size={exports.PACKS_PER_CHUNK} "
-          f"workers={render.WORKERS} issued_and_first_chunk_s={chunks[0]:.1f} seconds={elapsed:.1f} "
-          f"mb={len(pdf) / 1e6:.1f} workers_cpu_s={worker_cpu:.0f} load_avg_1m_5m={load[0]:.1f}/{load[1]:.1f}")
+          f"workers={render.WORKERS} issued_and_first_chunk_s={chunks[0]:.1f} prepare_s={sum(prepared):.1f} "
+          f"seconds={elapsed:.1f} "
+          f"mb={len(pdf) / 1e6:.1f} workers_cpu_s={worker_cpu:.0f} main_cpu_s={main_cpu:.1f} load_avg_1m_5m={load[0]:.1f}/{load[1]:.1f}")
     print(f"fonts={','.join(fonts)}")
     print(f"handover_packs_s={elapsed:.0f}")
 

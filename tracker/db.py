@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -19,6 +19,9 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from tracker.errors import Conflict
 
 if TYPE_CHECKING:
+    from piccolo.columns import Column
+    from piccolo.table import Table
+
     from tracker.settings import Settings
 
 
@@ -185,6 +188,25 @@ def is_postgres() -> bool:
 def in_transaction() -> bool:
     """Whether a caller's transaction is open here: work on a connection of its own would not see its rows."""
     return engine().current_transaction.get() is not None
+
+
+# Bound parameters one statement may carry on both engines: SQLite's default limit since 3.32 (32766),
+# just under asyncpg's (32767).
+MAX_PARAMETERS = 32766
+
+
+async def insert_rows(table: type[Table], rows: Sequence[Table], *returning: Column) -> list[dict]:
+    """Insert `rows` in as few multi-row INSERTs as the bound-parameter limit allows (one parameter a
+    column a row at most), answering the `returning` columns of every row. Neither engine promises
+    RETURNING in VALUES order: a caller maps the answers back on a unique column it set itself."""
+    per_statement = max(1, MAX_PARAMETERS // len(table._meta.columns))
+    answered: list[dict] = []
+    for start in range(0, len(rows), per_statement):
+        query = table.insert(*rows[start:start + per_statement])
+        if returning:
+            query = query.returning(*returning)
+        answered.extend(await query or [])
+    return answered
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -13,7 +14,7 @@ from typing import Any
 from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.audit.tables import AuditHead, AuditRecord
-from tracker.db import engine, is_postgres
+from tracker.db import engine, insert_rows, is_postgres
 
 GENESIS_HASH = "0" * 64
 
@@ -61,33 +62,49 @@ async def record(actor: Actor, action: str, entity: str, entity_id: object, payl
     the write lock), so concurrent writers queue here and the chain never forks. Call it as the last
     step of a business action so the lock is held briefly.
     """
+    return (await record_many(actor, [(action, entity, entity_id, payload)]))[0]
+
+
+async def record_many(actor: Actor, entries: Sequence[tuple[str, str, object, dict[str, Any]]]) -> range:
+    """Append one record per `(action, entity, entity_id, payload)` in order, inside the caller's
+    transaction, as that many `record` calls would (same sequence numbers, links and hashes; one
+    moment for all), but with the head read and locked once, the hashes chained here, one multi-row
+    INSERT and one head UPDATE: a business action that issues many documents at once (a batch
+    print's part) audits each of them. Answers the records' sequence numbers.
+    """
     db = engine()
     if db.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside the business action's transaction")
+    if not entries:
+        raise ValueError("at least one record must be appended")
     query = AuditHead.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
     if is_postgres():
         query = query.lock_rows("UPDATE")
     head = (await query)[0]
-    seq = int(head["seq"]) + 1
+    first = int(head["seq"]) + 1
     at = clock.now()
-    text = canonical_json(payload)
-    fields = dict(
-        seq=seq,
-        at=at,
-        actor_id=actor.id,
-        actor_name=actor.username,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        payload=text,
-        prev_hash=head["hash"],
-    )
-    digest = chain_hash(**fields)
-    await AuditRecord.insert(AuditRecord(**fields, hash=digest))
-    await AuditHead.update({AuditHead.seq: seq, AuditHead.hash: digest, AuditHead.prev_hash: head["hash"]}).where(
+    rows: list[AuditRecord] = []
+    prev_hash = before = head["hash"]
+    for seq, (action, entity, entity_id, payload) in enumerate(entries, start=first):
+        fields = dict(
+            seq=seq,
+            at=at,
+            actor_id=actor.id,
+            actor_name=actor.username,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            payload=canonical_json(payload),
+            prev_hash=prev_hash,
+        )
+        before, prev_hash = prev_hash, chain_hash(**fields)
+        rows.append(AuditRecord(**fields, hash=prev_hash))
+    await insert_rows(AuditRecord, rows)
+    last = first + len(rows) - 1
+    await AuditHead.update({AuditHead.seq: last, AuditHead.hash: prev_hash, AuditHead.prev_hash: before}).where(
         AuditHead.id == 1
     )
-    return seq
+    return range(first, last + 1)
 
 
 def _pg_text(value: str) -> str:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tracker import audit
 from tracker import clock
 from tracker.accounts.actor import Actor
 from tracker.audit.services import canonical_json
-from tracker.db import engine, transaction
+from tracker.db import engine, insert_rows, transaction
 from tracker.documents.kinds import DocumentStatus
 from tracker.documents.render import render_pdf
 from tracker.documents.tables import IssuedDocument
@@ -21,6 +23,19 @@ from tracker.settings import get_settings
 
 def verify_url(token: str) -> str:
     return f"{get_settings().public_base_url}/verify/{token}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document to issue: its number already taken (`numbering`), its context to be frozen."""
+
+    project_id: int
+    kind: str
+    series: str
+    number_text: str
+    title: str
+    template: str
+    context: dict[str, Any]
 
 
 async def issue_document(
@@ -39,23 +54,39 @@ async def issue_document(
     The context is stored as canonical JSON with its hash; the PDF is rendered from exactly that
     snapshot later, so what was issued is what prints, however the live records change afterwards.
     """
+    document = NewDocument(project_id=project_id, kind=kind, series=series, number_text=number_text,
+                           title=title, template=template, context=context)
+    return (await issue_documents(actor, [document]))[0]
+
+
+async def issue_documents(actor: Actor, documents: Sequence[NewDocument]) -> list[dict]:
+    """Freeze many documents at issue as `issue_document` does, in multi-row INSERTs (one for a batch
+    print's part), inside the caller's transaction; their rows are answered in the order given.
+
+    Each row is matched back by its verify token, drawn here and unique in the table, not by the
+    order the engine returns rows in."""
     if engine().current_transaction.get() is None:
         raise RuntimeError("issue_document must run inside the issuing transaction")
-    snapshot = canonical_json(context)
-    row = IssuedDocument(
-        project=project_id,
-        kind=kind,
-        series=series,
-        number_text=number_text,
-        title=title,
-        template=template,
+    rows = [_frozen(actor, document) for document in documents]
+    inserted = await insert_rows(IssuedDocument, rows, *IssuedDocument.all_columns(exclude=[IssuedDocument.pdf]))
+    by_token = {row["verify_token"]: row for row in inserted}
+    return [by_token[row.verify_token] for row in rows]
+
+
+def _frozen(actor: Actor, document: NewDocument) -> IssuedDocument:
+    snapshot = canonical_json(document.context)
+    return IssuedDocument(
+        project=document.project_id,
+        kind=document.kind,
+        series=document.series,
+        number_text=document.number_text,
+        title=document.title,
+        template=document.template,
         snapshot=snapshot,
         snapshot_sha256=hashlib.sha256(snapshot.encode()).hexdigest(),
         verify_token=secrets.token_urlsafe(16),
         issued_by=actor.id,
     )
-    inserted = (await IssuedDocument.insert(row).returning(*IssuedDocument.all_columns(exclude=[IssuedDocument.pdf])))[0]
-    return inserted
 
 
 async def get_document(document_id: int) -> dict:

@@ -1,10 +1,13 @@
 """The audit log is hash-chained: verification passes on an untouched log and names the first bad row."""
 
 import asyncio
-
+import datetime as dt
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from tracker import audit
 from tracker.accounts.actor import SYSTEM
@@ -49,6 +52,64 @@ async def test_deleted_row_and_truncated_tail_are_detected(world):
 
 async def test_concurrent_writers_never_fork_the_chain(world):
     await asyncio.gather(*(_write(1) for _ in range(20)))
+    result = await audit.verify()
+    assert result.ok, result
+    seqs = [r["seq"] for r in await AuditRecord.select(AuditRecord.seq).order_by(AuditRecord.seq)]
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+ENTRIES = [("test.bulk", "thing", i, {"i": i, "text": "交房确认书", "area": Decimal("160.50"), "on": dt.date(2026, 12, 10)})
+           for i in range(7)]
+
+
+class Undone(Exception):
+    """Raised to roll a transaction back after reading what it wrote."""
+
+
+async def _appended_after(seq: int) -> tuple[list[dict], dict]:
+    records = await AuditRecord.select().where(AuditRecord.seq > seq).order_by(AuditRecord.seq)
+    head = (await AuditHead.select().where(AuditHead.id == 1))[0]
+    return [{k: v for k, v in r.items() if k != "id"} for r in records], head
+
+
+async def test_record_many_appends_what_as_many_records_would(world, monkeypatch):
+    """`record_many` gives the records, links, hashes and head that one `record` per entry would (at the
+    same moment), in three statements however many entries, and in chunks when one INSERT cannot
+    carry them all; the chain verifies."""
+    from tracker import clock, db
+
+    before = (await AuditHead.select(AuditHead.seq))[0]["seq"]
+    with clock.frozen(dt.datetime(2026, 12, 10, 2, 0, tzinfo=dt.timezone.utc)):
+        with pytest.raises(Undone):
+            async with transaction():
+                seqs = [await audit.record(SYSTEM, *entry) for entry in ENTRIES]
+                one_by_one = await _appended_after(before)
+                raise Undone
+        assert (await AuditHead.select(AuditHead.seq))[0]["seq"] == before  # rolled back
+        async with transaction():
+            with db.recording() as sent:
+                appended = await audit.record_many(SYSTEM, ENTRIES)
+        assert list(appended) == seqs == list(range(before + 1, before + 8))
+        assert len([s for s in sent if s.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE"))]) == 3, sent
+        assert await _appended_after(before) == one_by_one
+        assert one_by_one[0][0]["prev_hash"] == (await AuditRecord.select(AuditRecord.hash).where(
+            AuditRecord.seq == before))[0]["hash"]
+
+        monkeypatch.setattr(db, "MAX_PARAMETERS", 3 * len(AuditRecord._meta.columns))  # three records a statement
+        async with transaction():
+            with db.recording() as sent:
+                await audit.record_many(SYSTEM, ENTRIES)
+        assert len([s for s in sent if s.lstrip().upper().startswith("INSERT")]) == 3  # 3 + 3 + 1
+    result = await audit.verify()
+    assert result.ok and result.checked == before + 14, result
+
+
+async def test_record_many_and_record_writers_never_fork_the_chain(world):
+    async def many(n: int) -> None:
+        async with transaction():
+            await audit.record_many(SYSTEM, ENTRIES[:n])
+
+    await asyncio.gather(*(many(1 + i % 4) for i in range(8)), *(_write(1) for _ in range(8)))
     result = await audit.verify()
     assert result.ok, result
     seqs = [r["seq"] for r in await AuditRecord.select(AuditRecord.seq).order_by(AuditRecord.seq)]

@@ -12,6 +12,7 @@ from tracker.accounts.actor import SYSTEM
 from tracker.db import transaction
 from tracker.documents import numbering, services
 from tracker.documents.render import render_pdf
+from tracker.documents.tables import IssuedDocument
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,6 +44,65 @@ async def test_numbers_are_consecutive_per_series_and_a_rollback_returns_the_num
     assert [first["number_text"], second["number_text"], third["number_text"]] == [
         "JTZ-2026-001", "JTZ-2026-002", "JTZ-2026-003"]
     assert other_series["number_text"] == "TGL-2026-001"
+
+
+async def test_a_range_of_numbers_continues_the_series_with_no_gap_and_a_rollback_gives_it_back(world):
+    """`next_numbers` takes consecutive numbers in two statements: after the numbers already issued,
+    before the next single one; a rolled-back range is taken again by the next issuer."""
+    from tracker import db
+
+    first = await _issue(world.project)
+    async with transaction():
+        with db.recording() as sent:
+            taken = await numbering.next_numbers(world.project, "JTZ", 2026, 3)
+    assert list(taken) == [2, 3, 4] and len(sent) == 2
+    with pytest.raises(RuntimeError):
+        async with transaction():
+            assert list(await numbering.next_numbers(world.project, "JTZ", 2026, 5)) == [5, 6, 7, 8, 9]
+            raise RuntimeError("issuing failed half way")
+    async with transaction():
+        assert list(await numbering.next_numbers(world.project, "JTZ", 2026, 2)) == [5, 6]
+        assert list(await numbering.next_numbers(world.project, "TGL", 2026, 2)) == [1, 2]  # its own series
+    assert (await _issue(world.project))["number_text"] == "JTZ-2026-007"
+    assert first["number_text"] == "JTZ-2026-001"
+    with pytest.raises(ValueError):
+        async with transaction():
+            await numbering.next_numbers(world.project, "JTZ", 2026, 0)
+    with pytest.raises(RuntimeError):
+        await numbering.next_numbers(world.project, "JTZ", 2026, 2)
+
+
+async def test_many_documents_are_issued_by_one_insert_each_answered_as_its_own(world, monkeypatch):
+    """`issue_documents` writes a batch of documents with one multi-row INSERT (several when the
+    bound-parameter limit is reached) and answers each document's own row, in the order given, as
+    `issue_document` stores it: its number, kind, snapshot and hash, and a token of its own."""
+    import hashlib
+    import json
+
+    from tracker import db
+
+    def batch(start: int, count: int) -> list[services.NewDocument]:
+        return [services.NewDocument(
+            project_id=world.project, kind=f"test_notice.{n}", series="JTZ", number_text=f"JTZ-2026-{n:03d}",
+            title="监理通知单", template="documents/test_document.html",
+            context={"project_name": "梅园新村综合改造", "body": f"第{n}号楼外墙渗漏", "n": n})
+            for n in range(start, start + count)]
+
+    single = await _issue(world.project)
+    for documents, inserts in ((batch(2, 5), 1), (batch(7, 5), 3)):
+        async with transaction():
+            with db.recording() as sent:
+                answered = await services.issue_documents(SYSTEM, documents)
+        assert len([s for s in sent if s.startswith("INSERT")]) == inserts
+        assert len({a["verify_token"] for a in answered}) == len(documents)
+        for document, row in zip(documents, answered, strict=True):
+            assert row.keys() == single.keys()
+            assert (row["kind"], row["number_text"]) == (document.kind, document.number_text)
+            assert json.loads(row["snapshot"]) == document.context
+            assert row["snapshot_sha256"] == hashlib.sha256(row["snapshot"].encode()).hexdigest()
+            assert await services.get_document(row["id"]) == row
+        # Two documents a statement: the second batch goes out as three INSERTs.
+        monkeypatch.setattr(db, "MAX_PARAMETERS", 2 * len(IssuedDocument._meta.columns))
 
 
 async def test_number_outside_a_transaction_is_refused(world):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from inspections import services as inspections
 from tracker import clock
 from tracker.accounts.actor import SYSTEM
+from tracker.db import transaction
 from tracker.handover import exports, services
 from tracker.handover.kinds import AcceptanceItem, ItemResult, WarrantyPart
 from tracker.handover.schemas import CheckIn, DefectNoted, HandoverIn, SelectIn
@@ -311,3 +313,57 @@ async def test_a_batch_print_issues_each_part_in_a_transaction_of_its_own(site, 
     assert pages == 4
     assert await IssuedDocument.count().where(IssuedDocument.series == exports.PACK) == 2
     assert await AuditRecord.count().where(AuditRecord.action == "handover.pack") == 2
+
+
+async def test_a_part_issues_its_packs_in_bulk_as_one_by_one_issues_would(site, world):
+    """A batch print's part issues its missing packs in bulk (one numbering step, one documents INSERT,
+    one audit INSERT): the same numbers in the same order, the same snapshots and document rows, and the
+    same audit records as `issue_handover_pack` called for each pack in turn; the chain verifies."""
+    import pytest
+
+    from tracker import db
+    from tracker.audit import verify
+    from tracker.audit.tables import AuditHead, AuditRecord
+    from tracker.documents.tables import IssuedDocument
+
+    selection, other = await _handed_over(site, world)
+    with clock.frozen(NOW):
+        await services.record_handover(site.actors["staff"], other, HandoverIn(keys=2, acknowledged=True))
+    before = (await AuditHead.select(AuditHead.seq))[0]["seq"]
+
+    async def issued() -> tuple[list[dict], list[dict]]:
+        documents = await IssuedDocument.select(*IssuedDocument.all_columns(exclude=[
+            IssuedDocument.id, IssuedDocument.pdf, IssuedDocument.verify_token, IssuedDocument.issued_at,
+        ]), IssuedDocument.id).where(IssuedDocument.series == exports.PACK).order_by(IssuedDocument.id)
+        kinds = {d.pop("id"): d["kind"] for d in documents}
+        records = await AuditRecord.select(AuditRecord.seq, AuditRecord.at, AuditRecord.actor_id,
+                                           AuditRecord.actor_name, AuditRecord.action, AuditRecord.entity,
+                                           AuditRecord.entity_id, AuditRecord.payload).where(
+            AuditRecord.seq > before).order_by(AuditRecord.seq)
+        for r in records:  # the document's id (a sequence's value on PostgreSQL) as the document it names
+            payload = json.loads(r["payload"])
+            r["payload"] = {**payload, "document_id": kinds[payload["document_id"]]}
+        return documents, records
+
+    class Undone(Exception):
+        pass
+
+    staff = site.actors["staff"]
+    with clock.frozen(NOW + dt.timedelta(days=1)):
+        with pytest.raises(Undone):
+            async with transaction():
+                for s in (other, selection):
+                    await exports.issue_handover_pack(staff, s)
+                one_by_one = await issued()
+                raise Undone
+        assert await IssuedDocument.count().where(IssuedDocument.series == exports.PACK) == 0
+        with db.recording() as sent:
+            await exports._issue_packs(staff, site.project, [other, selection])
+    assert await issued() == one_by_one
+    documents, records = one_by_one
+    assert [d["kind"] for d in documents] == [f"{exports.PACK}.{other}", f"{exports.PACK}.{selection}"]
+    assert [d["number_text"][-4:] for d in documents] == ["0001", "0002"]
+    assert [r["entity_id"] for r in records] == [str(other), str(selection)]
+    inserts = [s.split("(")[0].strip() for s in sent if s.startswith("INSERT")]
+    assert inserts == ['INSERT INTO document_counter', 'INSERT INTO "issued_document"', 'INSERT INTO "audit_record"']
+    assert (await verify()).ok
