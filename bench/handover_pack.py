@@ -6,10 +6,11 @@ dropped), every unit handed over with meter readings and some defects noted, the
 packs as the bulk path does (`exports.batch_packs_pdf`: each chunk's packs issued as the app issues
 them, number, frozen snapshot and audit record, one transaction per chunk, while the chunks before it
 are laid out, one document per chunk, in the render pool's worker processes; then joined). Prints
-`handover_packs_s=<n>` (target ≤ 120 s) with the
-load average, the workers' and the main process's CPU seconds and the main process's seconds preparing
-the parts (`prepare_s`: reading and issuing their packs; `bench/pack_issuing.py` measures issuing alone); gives up after the budget (default 900 s). The result is checked: two pages per pack, the
-first pack's number, warranty table and holder, and the fonts of its pages are listed.
+`handover_packs_s=<n>` (target ≤ 120 s) with the load average, the workers' and the main process's CPU
+seconds and the main process's seconds preparing the parts (`prepare_s`: reading and issuing their
+packs; `bench/pack_issuing.py` measures issuing alone); gives up after the budget (default 900 s). The
+result is checked: two pages per pack, the first pack's number, warranty table and holder, and the
+fonts of its pages are listed.
 """
 
 from __future__ import annotations
