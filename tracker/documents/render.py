@@ -3,7 +3,7 @@
 Each worker keeps one FontConfiguration and is warmed up at start (WeasyPrint imported, the Noto CJK
 face loaded by Pango), so a request pays for its own layout only. The cyclic garbage collector runs
 no full collection while a document is laid out (it would re-scan the growing box tree again and
-again) and one at the end; what the warm-up loaded is frozen out of the collector's sight.
+again) and one after the answer is sent; what the warm-up loaded is frozen out of the collector's sight.
 
 Workers end with the server (its lifespan, or the parent-death signal after a crash) and with the
 request they work for: a cancelled render kills its worker, and a fresh one takes its place.
@@ -75,8 +75,7 @@ def _html_to_pdf(html: str, base_url: str, stamps: Stamps | None = None) -> byte
             return document.write_pdf()
         return compose(document.write_pdf(), [page.anchors for page in document.pages], stamps.placed)
     finally:
-        gc.set_threshold(*threshold)
-        gc.collect()
+        gc.set_threshold(*threshold)  # the full collection comes after the answer is sent (`_serve`)
 
 
 def _template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -123,6 +122,11 @@ def _serve(conn: Connection) -> None:
             return
         except Exception as exc:  # an exception that does not pickle
             conn.send((False, RuntimeError(f"PDF rendering failed: {reply[1]!r} ({exc!r})")))
+        # The document's boxes are cyclic garbage now: collected once it has been answered (a tenth of
+        # a 20-page ledger's time), not on the request's time. The pool hands the next job to the
+        # worker idle longest, which has collected by then.
+        reply = None
+        gc.collect()
 
 
 class _Worker:
@@ -180,7 +184,7 @@ class _Pool:
                 if self.closed:
                     raise WorkerLost("the PDF workers are shut down")
                 if self.idle:
-                    return self.idle.pop()
+                    return self.idle.pop(0)  # idle longest: done collecting its last job's garbage
                 if len(self.workers) + self.starting < self.size:
                     self.starting += 1
                     break
