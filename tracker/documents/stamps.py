@@ -317,7 +317,8 @@ def compose(pdf: bytes, page_anchors: list[dict[str, tuple]], placed: dict[str, 
                               f"/TrackerFigures{len(forms)}", font.clone(writer))
             name, ref, font_name, font_ref = forms[key]
             resources = page["/Resources"].get_object()
-            for group, entry, target in (("/XObject", name, ref), ("/Font", font_name, font_ref)):
+            entries = [("/XObject", name, ref)] + ([("/Font", font_name, font_ref)] if figures else [])
+            for group, entry, target in entries:
                 if group not in resources:
                     resources[NameObject(group)] = DictionaryObject()
                 resources[group].get_object()[NameObject(entry)] = target
